@@ -1,0 +1,86 @@
+package org.instructforge.web.dataset;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A curated collection of prompts, with the guidelines its labelers follow. */
+@Entity
+@Table(name = "prompt_dataset")
+class PromptDataset {
+
+    enum Status {
+        ACTIVE,
+        ARCHIVED
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, unique = true, length = 200)
+    private String name;
+
+    @Column(nullable = false)
+    private String description = "";
+
+    @Column(nullable = false)
+    private String guidelines = "";
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    private Status status = Status.ACTIVE;
+
+    @Column(name = "keep_pii_originals", nullable = false)
+    private boolean keepPiiOriginals;
+
+    @Column(name = "labels_per_item", nullable = false)
+    private int labelsPerItem = 1;
+
+    @Column(name = "overlap_share", nullable = false, precision = 4, scale = 3)
+    private BigDecimal overlapShare = BigDecimal.ZERO;
+
+    @Column(name = "max_prompts_per_user", nullable = false)
+    private int maxPromptsPerUser = 200;
+
+    @Column(name = "dedup_prefix_chars", nullable = false)
+    private int dedupPrefixChars = 200;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt = Instant.now();
+
+    protected PromptDataset() {}
+
+    PromptDataset(String name, String description, String guidelines) {
+        this.name = name;
+        this.description = description;
+        this.guidelines = guidelines;
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    String getName() {
+        return name;
+    }
+
+    String getDescription() {
+        return description;
+    }
+
+    Status getStatus() {
+        return status;
+    }
+
+    int getDedupPrefixChars() {
+        return dedupPrefixChars;
+    }
+}

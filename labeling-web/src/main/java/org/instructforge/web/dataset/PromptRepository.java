@@ -1,0 +1,8 @@
+package org.instructforge.web.dataset;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface PromptRepository extends JpaRepository<Prompt, Long> {
+
+    boolean existsByDatasetAndContentHash(PromptDataset dataset, String contentHash);
+}

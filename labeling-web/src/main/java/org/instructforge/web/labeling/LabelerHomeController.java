@@ -1,0 +1,23 @@
+package org.instructforge.web.labeling;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/** The labeler's home: their task queue and what they have done. */
+@Controller
+class LabelerHomeController {
+
+    private final TaskQueue queue;
+
+    LabelerHomeController(TaskQueue queue) {
+        this.queue = queue;
+    }
+
+    @GetMapping("/labeler")
+    String home(Authentication authentication, Model model) {
+        model.addAttribute("queue", queue.summaryFor(authentication.getName()));
+        return "labeler/home";
+    }
+}

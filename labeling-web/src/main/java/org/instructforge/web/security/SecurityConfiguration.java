@@ -1,0 +1,69 @@
+package org.instructforge.web.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may reach what. Each role owns one URL space for pages ({@code /labeler}, {@code /admin},
+ * {@code /engineer}) and the same under {@code /api}; everything else needs a signed-in user, and an
+ * anonymous visitor reaches only the login page (and the health probe that containers poll).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /**
+     * The JSON API for scripts and the command line: HTTP Basic, no session. CSRF protection is off here
+     * because no cookie authenticates these requests, so a forged cross-site request carries nothing.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/api/**")
+                .authorizeHttpRequests(rules -> roleRules(rules, "/api"))
+                .httpBasic(Customizer.withDefaults())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    /** The browser app: form login, session, CSRF tokens on every form. */
+    @Bean
+    @Order(2)
+    SecurityFilterChain webSecurity(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(rules -> {
+                    rules.requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error")
+                            .permitAll();
+                    rules.requestMatchers("/actuator/health", "/actuator/health/**")
+                            .permitAll();
+                    rules.requestMatchers("/actuator/**").hasAnyRole("ADMIN", "ML_ENGINEER");
+                    roleRules(rules, "");
+                })
+                .formLogin(form ->
+                        form.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .build();
+    }
+
+    private static void roleRules(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules,
+            String prefix) {
+        rules.requestMatchers(prefix + "/labeler/**").hasRole("LABELER");
+        rules.requestMatchers(prefix + "/admin/**").hasRole("ADMIN");
+        rules.requestMatchers(prefix + "/engineer/**").hasRole("ML_ENGINEER");
+        rules.anyRequest().authenticated();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // bcrypt today, with the algorithm id stored beside each hash so it can change later.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+}

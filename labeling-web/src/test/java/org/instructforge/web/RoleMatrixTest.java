@@ -1,0 +1,118 @@
+package org.instructforge.web;
+
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.util.stream.Stream;
+import org.instructforge.shared.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** Each role reaches exactly its own pages and APIs; anonymous visitors reach only the login page. */
+@SpringBootTest(properties = "instructforge.demo.enabled=true")
+@AutoConfigureMockMvc
+class RoleMatrixTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    /** Every role-owned page and API, with the role that owns it. */
+    static Stream<Arguments> ownedEndpoints() {
+        return Stream.of(
+                Arguments.of("/labeler", Role.LABELER),
+                Arguments.of("/api/labeler/queue", Role.LABELER),
+                Arguments.of("/admin", Role.ADMIN),
+                Arguments.of("/api/admin/datasets", Role.ADMIN),
+                Arguments.of("/api/admin/people", Role.ADMIN),
+                Arguments.of("/engineer", Role.ML_ENGINEER),
+                Arguments.of("/api/engineer/runs", Role.ML_ENGINEER),
+                Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER));
+    }
+
+    @ParameterizedTest(name = "{0} is reached by {1} only")
+    @MethodSource("ownedEndpoints")
+    void eachRoleReachesExactlyItsOwnPagesAndApis(String path, Role owner) throws Exception {
+        for (Role role : Role.values()) {
+            mvc.perform(get(path)
+                            .with(user("matrix-" + role.name().toLowerCase()).roles(role.name())))
+                    .andExpect(role == owner ? status().isOk() : status().isForbidden());
+        }
+    }
+
+    @ParameterizedTest(name = "anonymous is sent to sign in from {0}")
+    @MethodSource("ownedEndpoints")
+    void anonymousVisitorsAreSentToSignInFromEveryPage(String path, Role owner) throws Exception {
+        if (path.startsWith("/api/")) {
+            mvc.perform(get(path)).andExpect(status().isUnauthorized());
+        } else {
+            mvc.perform(get(path)).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
+        }
+    }
+
+    @Test
+    void anonymousVisitorsReachTheLoginPageAndHealthProbeOnly() throws Exception {
+        mvc.perform(get("/login")).andExpect(status().isOk());
+        mvc.perform(get("/actuator/health")).andExpect(status().isOk());
+        mvc.perform(get("/")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
+        mvc.perform(get("/api/me")).andExpect(status().isUnauthorized());
+        mvc.perform(get("/actuator/info")).andExpect(status().isFound());
+    }
+
+    @Test
+    void theFrontDoorSendsEachRoleToItsHomePage() throws Exception {
+        for (Role role : Role.values()) {
+            String home = switch (role) {
+                case LABELER -> "/labeler";
+                case ADMIN -> "/admin";
+                case ML_ENGINEER -> "/engineer";
+            };
+            mvc.perform(get("/").with(user("front-door").roles(role.name()))).andExpect(redirectedUrl(home));
+        }
+    }
+
+    @Test
+    void everySignedInRoleCanAskWhoItIs() throws Exception {
+        for (Role role : Role.values()) {
+            mvc.perform(get("/api/me").with(user("me").roles(role.name()))).andExpect(status().isOk());
+        }
+    }
+
+    @Test
+    void demoAccountsSignInWithTheirPrintedPasswords() throws Exception {
+        mvc.perform(formLogin("/login").user("admin").password("admin-demo")).andExpect(redirectedUrl("/"));
+        mvc.perform(formLogin("/login").user("admin").password("wrong")).andExpect(redirectedUrl("/login?error"));
+    }
+
+    @Test
+    void theApiAcceptsHttpBasicWithARealAccount() throws Exception {
+        mvc.perform(get("/api/admin/people").header("Authorization", basic("admin", "admin-demo")))
+                .andExpect(status().isOk());
+        mvc.perform(get("/api/admin/people").header("Authorization", basic("labeler", "labeler-demo")))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/admin/people").header("Authorization", basic("admin", "nope")))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().exists("WWW-Authenticate"));
+    }
+
+    @Test
+    void formsWithoutACsrfTokenAreRejected() throws Exception {
+        mvc.perform(post("/logout").with(user("csrf").roles("LABELER"))).andExpect(status().isForbidden());
+        mvc.perform(post("/login").param("username", "admin").param("password", "admin-demo"))
+                .andExpect(status().isForbidden());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+    }
+}
