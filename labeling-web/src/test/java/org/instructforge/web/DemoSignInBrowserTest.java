@@ -40,6 +40,7 @@ class DemoSignInBrowserTest {
             assertThat(page.locator("h1")).hasText("Your tasks");
             assertThat(page.locator("#empty-queue")).isVisible();
             assertThat(page.getByText("Datasets & people")).hasCount(0);
+            screenshot(page, "labeler-home");
         }
     }
 
@@ -51,6 +52,7 @@ class DemoSignInBrowserTest {
             assertThat(page.locator("h1")).hasText("Prompt datasets");
             assertThat(page.locator("#datasets")).containsText("Demo: everyday instructions");
             assertThat(page.locator("#people")).containsText("engineer");
+            screenshot(page, "admin-home");
         }
     }
 
@@ -62,6 +64,7 @@ class DemoSignInBrowserTest {
             assertThat(page.locator("h1")).hasText("Training");
             assertThat(page.locator("#training-service")).containsText("UNREACHABLE");
             assertThat(page.locator("#empty-runs")).isVisible();
+            screenshot(page, "engineer-home");
         }
     }
 
@@ -94,6 +97,13 @@ class DemoSignInBrowserTest {
                 .click();
         page.waitForLoadState();
         return page;
+    }
+
+    /** Kept under target/screenshots so a person can look at what the test saw. */
+    private static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(java.nio.file.Path.of("target/screenshots", name + ".png"))
+                .setFullPage(true));
     }
 
     private String url(String path) {
