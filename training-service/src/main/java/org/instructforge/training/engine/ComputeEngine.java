@@ -2,6 +2,7 @@ package org.instructforge.training.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.instructforge.training.model.ComputeDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,31 +21,16 @@ public class ComputeEngine {
 
     ComputeEngine(EngineProperties properties) {
         if (properties.threads() > 0) {
-            // Read by the PyTorch engine when it loads, so it must be set before the first Engine call.
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(properties.threads()));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            ComputeDevice.useThreads(properties.threads()); // before the first Engine call
         }
         this.engine = Engine.getEngine("PyTorch");
-        this.device = choose(properties.device(), engine.getGpuCount());
+        this.device = ComputeDevice.choose(properties.device(), engine.getGpuCount());
         log.info(
                 "DJL {} engine {} on {} ({} GPU(s) visible)",
                 engine.getEngineName(),
                 engine.getVersion(),
                 device,
                 engine.getGpuCount());
-    }
-
-    static Device choose(String wanted, int gpuCount) {
-        return switch (wanted) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (gpuCount == 0) {
-                    throw new IllegalStateException("instructforge.engine.device=gpu but the engine sees no GPU");
-                }
-                yield Device.gpu();
-            }
-            default -> gpuCount > 0 ? Device.gpu() : Device.cpu();
-        };
     }
 
     public Device device() {

@@ -4,24 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import org.instructforge.training.model.ComputeDevice;
 import org.junit.jupiter.api.Test;
 
-class ComputeEngineTest {
+class ComputeDeviceChoiceTest {
 
     @Test
     void autoPicksTheGpuWhenTheEngineSeesOne() {
-        assertThat(ComputeEngine.choose("auto", 1)).isEqualTo(Device.gpu());
-        assertThat(ComputeEngine.choose("auto", 0)).isEqualTo(Device.cpu());
+        assertThat(ComputeDevice.choose("auto", 1)).isEqualTo(Device.gpu());
+        assertThat(ComputeDevice.choose("auto", 0)).isEqualTo(Device.cpu());
     }
 
     @Test
     void cpuCanBeForcedOnAGpuMachine() {
-        assertThat(ComputeEngine.choose("cpu", 2)).isEqualTo(Device.cpu());
+        assertThat(ComputeDevice.choose("cpu", 2)).isEqualTo(Device.cpu());
     }
 
     @Test
     void askingForAGpuThatIsNotThereFailsClearly() {
-        assertThatThrownBy(() -> ComputeEngine.choose("gpu", 0)).hasMessageContaining("sees no GPU");
+        assertThatThrownBy(() -> ComputeDevice.choose("gpu", 0)).hasMessageContaining("sees no GPU");
     }
 
     @Test
