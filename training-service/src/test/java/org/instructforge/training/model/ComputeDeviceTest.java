@@ -1,13 +1,12 @@
-package org.instructforge.training.engine;
+package org.instructforge.training.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-import org.instructforge.training.model.ComputeDevice;
 import org.junit.jupiter.api.Test;
 
-class ComputeDeviceChoiceTest {
+class ComputeDeviceTest {
 
     @Test
     void autoPicksTheGpuWhenTheEngineSeesOne() {
@@ -27,6 +26,6 @@ class ComputeDeviceChoiceTest {
 
     @Test
     void unknownDeviceSettingsAreRejected() {
-        assertThatThrownBy(() -> new EngineProperties("tpu", 0)).hasMessageContaining("auto, cpu or gpu");
+        assertThatThrownBy(() -> ComputeDevice.choose("tpu", 0)).hasMessageContaining("auto, cpu or gpu");
     }
 }
