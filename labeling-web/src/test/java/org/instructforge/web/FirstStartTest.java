@@ -19,7 +19,11 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** The first start outside demo mode, on a database of its own: one admin, a random password printed once. */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(properties = "instructforge.database.embedded.data-dir=target/first-start-db-${random.uuid}")
+@SpringBootTest(
+        properties = {
+            "instructforge.demo.enabled=false",
+            "instructforge.database.embedded.data-dir=target/first-start-db-${random.uuid}"
+        })
 @AutoConfigureMockMvc
 class FirstStartTest {
 

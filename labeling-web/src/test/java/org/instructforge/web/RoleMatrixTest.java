@@ -20,7 +20,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Each role reaches exactly its own pages and APIs; anonymous visitors reach only the login page. */
-@SpringBootTest(properties = "instructforge.demo.enabled=true")
+@SpringBootTest
 @AutoConfigureMockMvc
 class RoleMatrixTest {
 
@@ -35,6 +35,8 @@ class RoleMatrixTest {
                 Arguments.of("/admin", Role.ADMIN),
                 Arguments.of("/api/admin/datasets", Role.ADMIN),
                 Arguments.of("/api/admin/people", Role.ADMIN),
+                Arguments.of("/admin/datasets/new", Role.ADMIN),
+                Arguments.of("/admin/pii", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/runs", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER));

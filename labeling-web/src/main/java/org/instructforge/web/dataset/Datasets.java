@@ -10,12 +10,10 @@ import org.springframework.transaction.annotation.Transactional;
 public class Datasets {
 
     private final PromptDatasetRepository datasets;
-    private final PromptRepository prompts;
     private final AuditTrail audit;
 
-    Datasets(PromptDatasetRepository datasets, PromptRepository prompts, AuditTrail audit) {
+    Datasets(PromptDatasetRepository datasets, AuditTrail audit) {
         this.datasets = datasets;
-        this.prompts = prompts;
         this.audit = audit;
     }
 
@@ -25,34 +23,74 @@ public class Datasets {
     }
 
     @Transactional(readOnly = true)
-    public boolean exists(String name) {
-        return datasets.findByName(name).isPresent();
+    public DatasetDetail detail(long id) {
+        PromptDataset dataset = find(id);
+        DatasetSummary summary = datasets.summaries().stream()
+                .filter(s -> s.id() == id)
+                .findFirst()
+                .orElseThrow(() -> new DatasetNotFoundException(id));
+        return new DatasetDetail(id, dataset.getStatus().name(), dataset.settings(), summary);
     }
 
-    /**
-     * Creates the dataset if no dataset has this name, and adds the prompts it does not hold yet.
-     *
-     * @return how many prompts were added (prompts already present by exact content are skipped)
-     */
+    /** Creates a dataset; the name must be free. */
     @Transactional
-    public int createWithPrompts(
-            String name, String description, String guidelines, List<NewPrompt> newPrompts, String actor) {
-        PromptDataset dataset = datasets.findByName(name).orElseGet(() -> {
-            PromptDataset created = datasets.save(new PromptDataset(name, description, guidelines));
-            audit.record(actor, "dataset.created", "prompt_dataset", created.getId(), "name", name);
-            return created;
-        });
-        int added = 0;
-        for (NewPrompt p : newPrompts) {
-            Prompt prompt = new Prompt(dataset, p.text(), p.sourceUserId(), p.sourceKind(), p.category());
-            if (!prompts.existsByDatasetAndContentHash(dataset, prompt.getContentHash())) {
-                prompts.save(prompt);
-                added++;
-            }
+    public long create(DatasetSettings settings, String actor) {
+        requireFreeName(settings.name(), null);
+        PromptDataset dataset = datasets.save(new PromptDataset(settings));
+        audit.record(actor, "dataset.created", "prompt_dataset", dataset.getId(), "name", dataset.getName());
+        return dataset.getId();
+    }
+
+    @Transactional
+    public void update(long id, DatasetSettings settings, String actor) {
+        PromptDataset dataset = find(id);
+        requireFreeName(settings.name(), id);
+        dataset.configure(settings);
+        audit.record(actor, "dataset.updated", "prompt_dataset", id, "settings", settings);
+    }
+
+    @Transactional
+    public void archive(long id, boolean archived, String actor) {
+        PromptDataset dataset = find(id);
+        if (archived) {
+            dataset.archive();
+        } else {
+            dataset.restore();
         }
-        if (added > 0) {
-            audit.record(actor, "dataset.prompts_added", "prompt_dataset", dataset.getId(), "count", added);
+        audit.record(actor, archived ? "dataset.archived" : "dataset.restored", "prompt_dataset", id);
+    }
+
+    /** The dataset an import adds to; archived datasets take no new prompts. */
+    @Transactional(readOnly = true)
+    public DatasetImportTarget importTarget(long id) {
+        PromptDataset dataset = find(id);
+        if (dataset.getStatus() == PromptDataset.Status.ARCHIVED) {
+            throw new DatasetArchivedException(id);
         }
-        return added;
+        return new DatasetImportTarget(id, dataset.getDedupPrefixChars(), dataset.splitRatios());
+    }
+
+    /** The guidelines labelers see beside a task of this dataset. */
+    @Transactional(readOnly = true)
+    public String guidelines(long id) {
+        return find(id).getGuidelines();
+    }
+
+    private PromptDataset find(long id) {
+        return datasets.findById(id).orElseThrow(() -> new DatasetNotFoundException(id));
+    }
+
+    private void requireFreeName(String name, Long exceptId) {
+        datasets.findByName(name.strip())
+                .filter(other -> !other.getId().equals(exceptId))
+                .ifPresent(other -> {
+                    throw new DuplicateDatasetNameException(name.strip());
+                });
+    }
+
+    /** The id of the dataset with this name, if there is one. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Long> idOf(String name) {
+        return datasets.findByName(name).map(PromptDataset::getId);
     }
 }

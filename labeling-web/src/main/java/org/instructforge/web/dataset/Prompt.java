@@ -83,10 +83,19 @@ class Prompt {
         this.category = category;
         this.contentHash = PromptFingerprint.contentHash(text);
         this.dedupKey = PromptFingerprint.dedupKey(text, dataset.getDedupPrefixChars());
+        this.split = dataset.splitRatios().splitFor(dataset.getId(), sourceUserId);
     }
 
     Long getId() {
         return id;
+    }
+
+    long datasetId() {
+        return dataset.getId();
+    }
+
+    void changeStatus(PromptStatus status) {
+        this.status = status;
     }
 
     String getText() {

@@ -53,6 +53,15 @@ class PromptDataset {
     @Column(name = "dedup_prefix_chars", nullable = false)
     private int dedupPrefixChars = 200;
 
+    @Column(name = "train_ratio", nullable = false, precision = 4, scale = 3)
+    private BigDecimal trainRatio = new BigDecimal("0.8");
+
+    @Column(name = "valid_ratio", nullable = false, precision = 4, scale = 3)
+    private BigDecimal validRatio = new BigDecimal("0.1");
+
+    @Column(name = "test_ratio", nullable = false, precision = 4, scale = 3)
+    private BigDecimal testRatio = new BigDecimal("0.1");
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt = Instant.now();
 
@@ -62,6 +71,66 @@ class PromptDataset {
         this.name = name;
         this.description = description;
         this.guidelines = guidelines;
+    }
+
+    PromptDataset(DatasetSettings settings) {
+        configure(settings);
+    }
+
+    /** Applies the admin's settings; the form has validated each field and the ratio sum. */
+    void configure(DatasetSettings settings) {
+        this.name = settings.name().strip();
+        this.description =
+                settings.description() == null ? "" : settings.description().strip();
+        this.guidelines =
+                settings.guidelines() == null ? "" : settings.guidelines().strip();
+        this.keepPiiOriginals = settings.keepPiiOriginals();
+        this.maxPromptsPerUser = settings.maxPromptsPerUser();
+        this.dedupPrefixChars = settings.dedupPrefixChars();
+        this.labelsPerItem = settings.labelsPerItem();
+        this.overlapShare = settings.overlapShare();
+        this.trainRatio = settings.trainRatio();
+        this.validRatio = settings.validRatio();
+        this.testRatio = settings.testRatio();
+    }
+
+    DatasetSettings settings() {
+        return new DatasetSettings(
+                name,
+                description,
+                guidelines,
+                keepPiiOriginals,
+                maxPromptsPerUser,
+                dedupPrefixChars,
+                labelsPerItem,
+                overlapShare,
+                trainRatio,
+                validRatio,
+                testRatio);
+    }
+
+    void archive() {
+        this.status = Status.ARCHIVED;
+    }
+
+    void restore() {
+        this.status = Status.ACTIVE;
+    }
+
+    SplitRatios splitRatios() {
+        return new SplitRatios(trainRatio.doubleValue(), validRatio.doubleValue());
+    }
+
+    String getGuidelines() {
+        return guidelines;
+    }
+
+    boolean isKeepPiiOriginals() {
+        return keepPiiOriginals;
+    }
+
+    int getMaxPromptsPerUser() {
+        return maxPromptsPerUser;
     }
 
     Long getId() {

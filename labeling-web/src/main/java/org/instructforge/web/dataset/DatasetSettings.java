@@ -1,0 +1,68 @@
+package org.instructforge.web.dataset;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+
+/**
+ * What an admin sets on a dataset, bound straight from the form (and the API).
+ *
+ * @param maxPromptsPerUser InstructGPT caps each user ID at 200 prompts
+ * @param dedupPrefixChars prompts whose normalised first characters match are duplicates
+ * @param labelsPerItem independent labels for the overlapping share of items
+ * @param overlapShare the share of items that get {@code labelsPerItem} labels; the rest get one
+ */
+public record DatasetSettings(
+        @NotBlank(message = "{dataset.name.required}") @Size(max = 200, message = "{dataset.name.size}")
+        String name,
+
+        @Size(max = 2000, message = "{dataset.description.size}")
+        String description,
+
+        @Size(max = 20000, message = "{dataset.guidelines.size}")
+        String guidelines,
+
+        Boolean keepPiiOriginals,
+        @NotNull @Min(1) @Max(100000) Integer maxPromptsPerUser,
+        @NotNull @Min(10) @Max(10000) Integer dedupPrefixChars,
+        @NotNull @Min(1) @Max(10) Integer labelsPerItem,
+        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal overlapShare,
+        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal trainRatio,
+        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal validRatio,
+        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal testRatio) {
+
+    public DatasetSettings {
+        // An unticked checkbox sends nothing: absent means false.
+        keepPiiOriginals = Boolean.TRUE.equals(keepPiiOriginals);
+    }
+
+    /** The InstructGPT defaults: 200 prompts per user, an 80/10/10 split by user. */
+    public static DatasetSettings defaults() {
+        return new DatasetSettings(
+                "",
+                "",
+                "",
+                false,
+                200,
+                200,
+                1,
+                BigDecimal.ZERO,
+                new BigDecimal("0.8"),
+                new BigDecimal("0.1"),
+                new BigDecimal("0.1"));
+    }
+
+    @AssertTrue(message = "{dataset.ratios.sum}")
+    public boolean isRatioSumOne() {
+        if (trainRatio == null || validRatio == null || testRatio == null) {
+            return true; // reported by @NotNull
+        }
+        return trainRatio.add(validRatio).add(testRatio).compareTo(BigDecimal.ONE) == 0;
+    }
+}
