@@ -94,6 +94,17 @@ class Prompt {
         return dataset.getId();
     }
 
+    PromptCategory category() {
+        return category;
+    }
+
+    /** The text changes; the content hash stays, since it names the prompt as it was imported. */
+    void edit(String text, PromptCategory category) {
+        this.text = text;
+        this.category = category;
+        this.dedupKey = PromptFingerprint.dedupKey(text, dataset.getDedupPrefixChars());
+    }
+
     void changeStatus(PromptStatus status) {
         this.status = status;
     }

@@ -1,8 +1,10 @@
 package org.instructforge.web.dataset;
 
+import jakarta.validation.Valid;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,6 +30,28 @@ class PromptController {
         model.addAttribute("dataset", datasets.detail(id));
         model.addAttribute("results", browser.search(id, filter));
         return "dataset/prompts";
+    }
+
+    @GetMapping("/admin/prompts/{promptId}/edit")
+    String editForm(@PathVariable long promptId, Model model) {
+        model.addAttribute("promptId", promptId);
+        model.addAttribute("edit", editing.current(promptId));
+        return "dataset/prompt-edit";
+    }
+
+    @PostMapping("/admin/prompts/{promptId}")
+    String edit(
+            @PathVariable long promptId,
+            @Valid @ModelAttribute("edit") PromptEdit edit,
+            BindingResult errors,
+            Authentication user,
+            Model model) {
+        if (errors.hasErrors()) {
+            model.addAttribute("promptId", promptId);
+            return "dataset/prompt-edit";
+        }
+        long datasetId = editing.edit(promptId, edit, user.getName());
+        return "redirect:/admin/datasets/" + datasetId + "/prompts";
     }
 
     @PostMapping("/admin/prompts/{promptId}/retire")

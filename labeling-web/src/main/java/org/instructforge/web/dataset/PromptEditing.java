@@ -2,6 +2,7 @@ package org.instructforge.web.dataset;
 
 import org.instructforge.shared.PromptStatus;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.pii.PiiReview;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -12,11 +13,40 @@ import org.springframework.web.server.ResponseStatusException;
 public class PromptEditing {
 
     private final PromptRepository prompts;
+    private final PiiReview piiReview;
     private final AuditTrail audit;
 
-    PromptEditing(PromptRepository prompts, AuditTrail audit) {
+    PromptEditing(PromptRepository prompts, PiiReview piiReview, AuditTrail audit) {
         this.prompts = prompts;
+        this.piiReview = piiReview;
         this.audit = audit;
+    }
+
+    @Transactional(readOnly = true)
+    public PromptEdit current(long promptId) {
+        Prompt prompt = find(promptId);
+        return new PromptEdit(prompt.getText(), prompt.category());
+    }
+
+    /**
+     * Changes a prompt's text and category. The new text is scanned for PII again, so an edit can never
+     * slip personal data past the review queue; its dedup key follows at the next curation.
+     *
+     * @return the prompt's dataset id
+     */
+    @Transactional
+    public long edit(long promptId, PromptEdit edit, String actor) {
+        Prompt prompt = find(promptId);
+        prompt.edit(edit.text(), edit.category());
+        prompts.flush();
+        var piiStatus = piiReview.rescan(promptId, edit.text());
+        audit.record(actor, "prompt.edited", "prompt", promptId, "piiStatus", piiStatus.name());
+        return prompt.datasetId();
+    }
+
+    private Prompt find(long promptId) {
+        return prompts.findById(promptId)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No prompt with id " + promptId));
     }
 
     /**
@@ -26,8 +56,7 @@ public class PromptEditing {
      */
     @Transactional
     public long retire(long promptId, boolean retired, String actor) {
-        Prompt prompt = prompts.findById(promptId)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No prompt with id " + promptId));
+        Prompt prompt = find(promptId);
         // Brought back as ACTIVE; the next curation pass re-applies dedup and the per-user cap.
         prompt.changeStatus(retired ? PromptStatus.RETIRED : PromptStatus.ACTIVE);
         audit.record(actor, retired ? "prompt.retired" : "prompt.restored", "prompt", promptId);

@@ -16,7 +16,6 @@ import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.importing.ImportFormat;
 import org.instructforge.web.dataset.importing.ImportStatus;
 import org.instructforge.web.dataset.importing.PromptImporter;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,9 +74,9 @@ public final class ImportBenchmark {
         System.setProperty("instructforge.database.embedded.data-dir", "");
         System.setProperty("instructforge.database.embedded.port", "0");
         var context = new SpringApplicationBuilder(LabelingWebApplication.class)
-                .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
-                .run("--spring.main.banner-mode=off", "--logging.level.root=WARN");
+                // The full app (its security needs the web layer) on a free port; nothing calls it.
+                .run("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
         Datasets datasets = context.getBean(Datasets.class);
         PromptImporter importer = context.getBean(PromptImporter.class);
         System.out.printf(

@@ -38,6 +38,9 @@ class DatasetPagesTest {
     @Autowired
     PromptImporter importer;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void anAdminCreatesADatasetFromTheForm() throws Exception {
         String name = "Form dataset " + UUID.randomUUID();
@@ -220,6 +223,36 @@ class DatasetPagesTest {
         assertThat(body.lines()).singleElement().satisfies(line -> {
             assertThat(line).contains("\"prompt\":\"Exported prompt\"").contains("\"split\":");
         });
+    }
+
+    @Test
+    void anEditedPromptIsScannedForPiiAgain() throws Exception {
+        long id = datasets.create(ImportFixtures.settings("edit", 200, 200, false), "tester");
+        ImportFixtures.importLines(importer, id, false, java.util.List.of(ImportFixtures.line("Clean prompt", "u1")));
+        long promptId = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", id)
+                .query(Long.class)
+                .single();
+
+        mvc.perform(post("/admin/prompts/" + promptId)
+                        .with(ADMIN)
+                        .with(csrf())
+                        .param("text", "Clean prompt, reply to bob.smith@example.com")
+                        .param("category", "REWRITE"))
+                .andExpect(status().is3xxRedirection());
+
+        assertThat(jdbc.sql("SELECT pii_status || '/' || category FROM prompt WHERE id = :p")
+                        .param("p", promptId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("PENDING_REVIEW/REWRITE");
+        mvc.perform(post("/admin/prompts/" + promptId)
+                        .with(ADMIN)
+                        .with(csrf())
+                        .param("text", "")
+                        .param("category", "OTHER"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("A prompt needs text.")));
     }
 
     @Test
