@@ -42,7 +42,7 @@ class DemoSignInBrowserTest {
                             page.locator("#demonstrations-waiting").textContent()))
                     .isGreaterThanOrEqualTo(24);
             assertThat(page.getByText("Datasets & people")).hasCount(0);
-            screenshot(page, "labeler-home");
+            BrowserSupport.screenshot(page, "labeler-home");
         }
     }
 
@@ -54,7 +54,7 @@ class DemoSignInBrowserTest {
             assertThat(page.locator("h1")).hasText("Prompt datasets");
             assertThat(page.locator("#datasets")).containsText("Demo: everyday instructions");
             assertThat(page.locator("#people")).containsText("engineer");
-            screenshot(page, "admin-home");
+            BrowserSupport.screenshot(page, "admin-home");
         }
     }
 
@@ -66,7 +66,7 @@ class DemoSignInBrowserTest {
             assertThat(page.locator("h1")).hasText("Training");
             assertThat(page.locator("#training-service")).containsText("UNREACHABLE");
             assertThat(page.locator("#empty-runs")).isVisible();
-            screenshot(page, "engineer-home");
+            BrowserSupport.screenshot(page, "engineer-home");
         }
     }
 
@@ -90,22 +90,8 @@ class DemoSignInBrowserTest {
     }
 
     private Page signIn(BrowserContext context, String username, String password) {
-        Page page = context.newPage();
-        page.navigate(url("/"));
-        assertThat(page).hasURL(Pattern.compile(".*/login$"));
-        page.getByLabel("Username").fill(username);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        page.waitForLoadState();
+        Page page = BrowserSupport.signIn(context, url("/"), username, password);
         return page;
-    }
-
-    /** Kept under target/screenshots so a person can look at what the test saw. */
-    private static void screenshot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(java.nio.file.Path.of("target/screenshots", name + ".png"))
-                .setFullPage(true));
     }
 
     private String url(String path) {
