@@ -12,8 +12,11 @@ public class Datasets {
     private final PromptDatasetRepository datasets;
     private final AuditTrail audit;
 
-    Datasets(PromptDatasetRepository datasets, AuditTrail audit) {
+    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    Datasets(PromptDatasetRepository datasets, AuditTrail audit, org.springframework.jdbc.core.simple.JdbcClient jdbc) {
         this.datasets = datasets;
+        this.jdbc = jdbc;
         this.audit = audit;
     }
 
@@ -70,10 +73,20 @@ public class Datasets {
         return new DatasetImportTarget(id, dataset.getDedupPrefixChars(), dataset.splitRatios());
     }
 
-    /** The guidelines labelers see beside a task of this dataset. */
+    /** A prompt as a labeler sees it: its text, its dataset and that dataset's guidelines. */
+    public record PromptForLabeling(long promptId, String text, String datasetName, String guidelines) {}
+
     @Transactional(readOnly = true)
-    public String guidelines(long id) {
-        return find(id).getGuidelines();
+    public PromptForLabeling promptForLabeling(long promptId) {
+        return jdbc.sql("""
+                        SELECT p.id, p.text, d.name, d.guidelines FROM prompt p
+                        JOIN prompt_dataset d ON d.id = p.dataset_id WHERE p.id = :p""")
+                .param("p", promptId)
+                .query((rs, n) ->
+                        new PromptForLabeling(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .optional()
+                .orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "No prompt " + promptId));
     }
 
     private PromptDataset find(long id) {

@@ -1,10 +1,22 @@
 package org.instructforge.web.labeling;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
 
-/** What is waiting for one labeler, and what they have done. */
+/**
+ * The labelers' task queue. A labeler takes the next task as a lease with an expiry; the item's row is
+ * locked with {@code FOR UPDATE SKIP LOCKED} while the lease is written, so concurrent labelers never
+ * take the same slot, and an item never has more labels plus live leases than it wants (overlap: see
+ * {@code labels_wanted} in the schema). A labeler never gets an item twice (a unique index), never ranks
+ * outputs they wrote, and never takes more than N tasks a minute.
+ */
 @Service
 public class TaskQueue {
 
@@ -22,39 +34,194 @@ public class TaskQueue {
         }
     }
 
-    private final JdbcClient jdbc;
+    /** Prompts that want demonstrations: active, PII-cleared, in the splits SFT trains and validates on. */
+    private static final String OPEN_PROMPTS = """
+            FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
+            WHERE d.status = 'ACTIVE' AND p.status = 'ACTIVE' AND p.pii_status IN ('CLEAN', 'SCRUBBED')
+              AND p.split IN ('TRAIN', 'VALID')
+              AND p.demonstrations_done
+                  + (SELECT count(*) FROM task_assignment a WHERE a.prompt_id = p.id AND a.status = 'LEASED'
+                       AND a.lease_expires_at > now())
+                  < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
+              AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.prompt_id = p.id AND a.labeler_id = :me)
+            """;
 
-    TaskQueue(JdbcClient jdbc) {
+    /** Ranking tasks that want rankings and hold nothing this labeler wrote. */
+    private static final String OPEN_RANKINGS = """
+            FROM ranking_task t
+            WHERE t.status = 'OPEN'
+              AND (SELECT count(*) FROM ranking r WHERE r.task_id = t.id)
+                  + (SELECT count(*) FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.status = 'LEASED'
+                       AND a.lease_expires_at > now())
+                  < t.labels_wanted
+              AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.labeler_id = :me)
+              AND NOT EXISTS (SELECT 1 FROM ranking_candidate c WHERE c.task_id = t.id AND c.author_user_id = :me)
+            """;
+
+    private final JdbcClient jdbc;
+    private final LabelingProperties properties;
+    private final ClaimRateLimiter rateLimiter;
+
+    TaskQueue(JdbcClient jdbc, LabelingProperties properties, ClaimRateLimiter rateLimiter) {
         this.jdbc = jdbc;
+        this.properties = properties;
+        this.rateLimiter = rateLimiter;
+    }
+
+    /** Takes the next task of this kind for the labeler, or nothing when none is waiting. */
+    @Transactional
+    public Optional<Lease> claimNext(String username, TaskKind kind) {
+        long me = labelerId(username);
+        rateLimiter.acquire(username);
+        Optional<Long> item = switch (kind) {
+            case DEMONSTRATION ->
+                jdbc.sql("SELECT p.id " + OPEN_PROMPTS
+                                + " ORDER BY p.demonstrations_done, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED")
+                        .param("me", me)
+                        .query(Long.class)
+                        .optional();
+            case RANKING ->
+                jdbc.sql("SELECT t.id " + OPEN_RANKINGS
+                                + " ORDER BY t.priority DESC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED")
+                        .param("me", me)
+                        .query(Long.class)
+                        .optional();
+        };
+        return item.map(id -> {
+            String column = kind == TaskKind.DEMONSTRATION ? "prompt_id" : "ranking_task_id";
+            long leaseId = jdbc.sql("INSERT INTO task_assignment (task_kind, " + column
+                            + ", labeler_id, lease_expires_at) VALUES (:kind, :item, :me, :expires) RETURNING id")
+                    .param("kind", kind.name())
+                    .param("item", id)
+                    .param("me", me)
+                    .param("expires", Timestamp.from(Instant.now().plus(properties.leaseDuration())))
+                    .query(Long.class)
+                    .single();
+            return lease(leaseId);
+        });
+    }
+
+    /** The labeler's own lease; anyone else's is "not found", so ids reveal nothing. */
+    @Transactional(readOnly = true)
+    public Lease leaseOf(long leaseId, String username) {
+        Lease lease = lease(leaseId);
+        if (lease.labelerId() != labelerId(username)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
+        }
+        return lease;
+    }
+
+    /**
+     * Locks the labeler's lease for a submission, inside the caller's transaction. A second submit of the
+     * same lease finds it SUBMITTED and the caller does nothing (double submits are harmless). A lease that
+     * expired may still be submitted while the item still wants labels; otherwise the work went to others.
+     */
+    @Transactional
+    public Lease lockForSubmit(long leaseId, String username) {
+        Lease lease = jdbc.sql(SELECT_LEASE + " WHERE id = :id FOR UPDATE")
+                .param("id", leaseId)
+                .query(TaskQueue::toLease)
+                .optional()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
+        if (lease.labelerId() != labelerId(username)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
+        }
+        if (lease.status().equals("SKIPPED") || lease.status().equals("RELEASED")) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "You skipped this task; take a new one.");
+        }
+        return lease;
+    }
+
+    /** Marks a locked lease submitted (the caller has stored the label in the same transaction). */
+    @Transactional
+    public void markSubmitted(long leaseId) {
+        jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
+                .param("id", leaseId)
+                .update();
+    }
+
+    /** Gives a task back with a reason; the labeler will not be offered it again. */
+    @Transactional
+    public void skip(long leaseId, String username, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Say why you skip this task.");
+        }
+        Lease lease = lockForSubmit(leaseId, username);
+        if (lease.submitted()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
+        }
+        jdbc.sql("""
+                        UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now()
+                        WHERE id = :id""")
+                .param("reason", reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
+                .param("id", leaseId)
+                .update();
+    }
+
+    /** Leases past their expiry go back to the queue (their holders keep their drafts). */
+    @Scheduled(fixedDelayString = "PT30S")
+    @Transactional
+    public int expireLeases() {
+        return jdbc.sql(
+                        "UPDATE task_assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND lease_expires_at <= now()")
+                .update();
     }
 
     @Transactional(readOnly = true)
     public Summary summaryFor(String username) {
-        return jdbc.sql("""
-                        WITH me AS (SELECT id FROM app_user WHERE username = :username)
-                        SELECT
-                          (SELECT count(*) FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
-                            WHERE d.status = 'ACTIVE' AND p.status = 'ACTIVE'
-                              AND p.pii_status IN ('CLEAN', 'SCRUBBED')
-                              AND NOT EXISTS (SELECT 1 FROM demonstration x WHERE x.prompt_id = p.id
-                                                AND x.status = 'SUBMITTED')
-                              AND NOT EXISTS (SELECT 1 FROM task_assignment a, me WHERE a.prompt_id = p.id
-                                                AND a.labeler_id = me.id)),
-                          (SELECT count(*) FROM ranking_task t WHERE t.status = 'OPEN'
-                              AND NOT EXISTS (SELECT 1 FROM task_assignment a, me WHERE a.ranking_task_id = t.id
-                                                AND a.labeler_id = me.id)
-                              AND NOT EXISTS (SELECT 1 FROM ranking_candidate c, me WHERE c.task_id = t.id
-                                                AND c.author_user_id = me.id)),
+        long me = labelerIdOrZero(username);
+        return jdbc.sql("SELECT (SELECT count(*) " + OPEN_PROMPTS + "), (SELECT count(*) " + OPEN_RANKINGS + "), "
+                        + """
                           (SELECT count(*) FROM comparison_task t WHERE t.status = 'OPEN'
-                              AND NOT EXISTS (SELECT 1 FROM task_assignment a, me WHERE a.comparison_task_id = t.id
-                                                AND a.labeler_id = me.id)),
-                          (SELECT count(*) FROM demonstration x, me WHERE x.labeler_id = me.id AND x.status = 'SUBMITTED'),
-                          (SELECT count(*) FROM ranking r, me WHERE r.labeler_id = me.id),
-                          (SELECT count(*) FROM comparison_judgement j, me WHERE j.labeler_id = me.id)
+                              AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.comparison_task_id = t.id
+                                                AND a.labeler_id = :me)),
+                          (SELECT count(*) FROM demonstration x WHERE x.labeler_id = :me AND x.status = 'SUBMITTED'),
+                          (SELECT count(*) FROM ranking r WHERE r.labeler_id = :me),
+                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me)
                         """)
-                .param("username", username)
+                .param("me", me)
                 .query((rs, row) -> new Summary(
                         rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
                 .single();
+    }
+
+    private static final String SELECT_LEASE = """
+            SELECT id, task_kind, COALESCE(prompt_id, ranking_task_id, comparison_task_id), labeler_id,
+                   CASE WHEN status = 'LEASED' AND lease_expires_at <= now() THEN 'EXPIRED' ELSE status END,
+                   lease_expires_at
+            FROM task_assignment""";
+
+    private Lease lease(long leaseId) {
+        return jdbc.sql(SELECT_LEASE + " WHERE id = :id")
+                .param("id", leaseId)
+                .query(TaskQueue::toLease)
+                .optional()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
+    }
+
+    private static Lease toLease(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Lease(
+                rs.getLong(1),
+                TaskKind.valueOf(rs.getString(2)),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getTimestamp(6).toInstant());
+    }
+
+    private long labelerId(String username) {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = :u AND enabled")
+                .param("u", username)
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "No enabled account " + username));
+    }
+
+    private long labelerIdOrZero(String username) {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", username)
+                .query(Long.class)
+                .optional()
+                .orElse(0L);
     }
 }

@@ -31,6 +31,22 @@ public final class ImportFixtures {
                 new BigDecimal("0.1"));
     }
 
+    /** Every prompt in the training split, with the given overlap: for queue tests. */
+    public static DatasetSettings allTrain(String name, int labelsPerItem, String overlapShare) {
+        return new DatasetSettings(
+                name + " " + UUID.randomUUID(),
+                "test",
+                "Answer briefly.",
+                false,
+                200,
+                200,
+                labelsPerItem,
+                new BigDecimal(overlapShare),
+                BigDecimal.ONE,
+                BigDecimal.ZERO,
+                BigDecimal.ZERO);
+    }
+
     public static Path file(String... lines) throws IOException {
         return bytes(String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,106 @@
+package org.instructforge.web.demonstration;
+
+import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.labeling.LabelingProperties;
+import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskKind;
+import org.instructforge.web.labeling.TaskQueue;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Writing a demonstration: the task, its autosaved draft, and the submission. */
+@Service
+public class DemonstrationWork {
+
+    private final TaskQueue queue;
+    private final Datasets datasets;
+    private final DemonstrationRepository demonstrations;
+    private final JdbcClient jdbc;
+    private final int maxChars;
+
+    DemonstrationWork(
+            TaskQueue queue,
+            Datasets datasets,
+            DemonstrationRepository demonstrations,
+            JdbcClient jdbc,
+            LabelingProperties properties) {
+        this.queue = queue;
+        this.datasets = datasets;
+        this.demonstrations = demonstrations;
+        this.jdbc = jdbc;
+        this.maxChars = properties.maxDemonstrationChars();
+    }
+
+    @Transactional(readOnly = true)
+    public DemonstrationTask task(long leaseId, String username) {
+        Lease lease = demonstrationLease(queue.leaseOf(leaseId, username));
+        Datasets.PromptForLabeling prompt = datasets.promptForLabeling(lease.itemId());
+        var existing = demonstrations.findByPromptIdAndLabelerId(lease.itemId(), lease.labelerId());
+        return new DemonstrationTask(
+                leaseId,
+                prompt.text(),
+                prompt.datasetName(),
+                prompt.guidelines(),
+                existing.map(Demonstration::getText).orElse(""),
+                existing.map(Demonstration::getUpdatedAt).orElse(null),
+                existing.map(Demonstration::submitted).orElse(false),
+                maxChars,
+                lease.expiresAt());
+    }
+
+    /** Saves the typed text so a reload, a closed tab or an expired session loses nothing. */
+    @Transactional
+    public void saveDraft(long leaseId, String username, String text) {
+        Lease lease = demonstrationLease(queue.leaseOf(leaseId, username));
+        checkLength(text == null ? "" : text);
+        Demonstration demonstration = demonstrations
+                .findByPromptIdAndLabelerId(lease.itemId(), lease.labelerId())
+                .orElseGet(() -> new Demonstration(lease.itemId(), lease.labelerId()));
+        if (demonstration.saveDraft(text == null ? "" : text)) {
+            demonstrations.save(demonstration);
+        }
+    }
+
+    /** Submits the demonstration; a second submit of the same task changes nothing. */
+    @Transactional
+    public void submit(long leaseId, String username, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Write an answer before submitting.");
+        }
+        checkLength(text);
+        Lease lease = demonstrationLease(queue.lockForSubmit(leaseId, username));
+        if (lease.submitted()) {
+            return;
+        }
+        Demonstration demonstration = demonstrations
+                .findByPromptIdAndLabelerId(lease.itemId(), lease.labelerId())
+                .orElseGet(() -> new Demonstration(lease.itemId(), lease.labelerId()));
+        if (demonstration.submitted()) {
+            return;
+        }
+        demonstration.submit(text.strip());
+        demonstrations.save(demonstration);
+        jdbc.sql("UPDATE prompt SET demonstrations_done = demonstrations_done + 1 WHERE id = :p")
+                .param("p", lease.itemId())
+                .update();
+        queue.markSubmitted(leaseId);
+    }
+
+    private void checkLength(String text) {
+        if (text.length() > maxChars) {
+            throw new ResponseStatusException(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    "A demonstration can be at most " + maxChars + " characters; this one has " + text.length() + ".");
+        }
+    }
+
+    private static Lease demonstrationLease(Lease lease) {
+        if (lease.kind() != TaskKind.DEMONSTRATION) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Task " + lease.id() + " is not a demonstration");
+        }
+        return lease;
+    }
+}
