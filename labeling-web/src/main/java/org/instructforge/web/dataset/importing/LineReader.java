@@ -21,7 +21,7 @@ import java.util.Locale;
  * stored, so a file without line endings cannot exhaust the heap. Bytes are read by lines rather than through a
  * {@code Reader} so that the decoder can report invalid UTF-8 on its own line and go on with the next one.
  */
-final class LineReader implements Closeable {
+public final class LineReader implements Closeable {
 
     /** Bytes read from the stream at once; the most the reader is ever ahead of the lines it returned. */
     static final int READ_BUFFER_BYTES = 64 * 1024;
@@ -35,7 +35,7 @@ final class LineReader implements Closeable {
      *     follow quotes); null when the line was too long to keep
      * @param problem why the line is unusable (not UTF-8, too long), or null
      */
-    record Line(long number, String text, String problem) {}
+    public record Line(long number, String text, String problem) {}
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -57,14 +57,14 @@ final class LineReader implements Closeable {
     private long lineNumber;
     private long bytesConsumed;
 
-    LineReader(InputStream in, int maxLineBytes) {
+    public LineReader(InputStream in, int maxLineBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
         this.lineBytes = new byte[Math.min(FIRST_LINE_BUFFER_BYTES, maxLineBytes + 1)];
     }
 
     /** @return the next line, or null at the end of the stream */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         lineLength = 0;
         long bytesInLine = 0; // all of them, also those of a line too long to keep
         boolean tooLong = false;

@@ -1,0 +1,133 @@
+package org.instructforge.web.ranking;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+import org.instructforge.shared.ranking.RankedCandidates;
+
+/**
+ * One labeler's ranking of one task. Every individual ranking is kept; it is made complete or not at all:
+ * every output ranked 1..K (ties share a rank), or the whole set marked not rankable with a reason.
+ */
+@Entity
+@Table(name = "ranking")
+class Ranking {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "task_id", nullable = false)
+    private long taskId;
+
+    @Column(name = "labeler_id", nullable = false)
+    private long labelerId;
+
+    @Column(name = "feedback_source", nullable = false, length = 8)
+    private String feedbackSource = "HUMAN";
+
+    @Column(name = "not_rankable", nullable = false)
+    private boolean notRankable;
+
+    @Column(name = "not_rankable_reason")
+    private String notRankableReason;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "display_order", nullable = false)
+    private String displayOrder;
+
+    @Column(name = "duration_ms")
+    private Long durationMs;
+
+    @Column(name = "submitted_at", nullable = false)
+    private Instant submittedAt = Instant.now();
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "ranking_entry", joinColumns = @JoinColumn(name = "ranking_id"))
+    private List<RankingEntry> entries = new ArrayList<>();
+
+    protected Ranking() {}
+
+    /**
+     * Checks a submission against the task's outputs and builds the ranking.
+     *
+     * @param candidates the task's candidate ids
+     * @param displayOrder the order this labeler saw them in
+     * @throws InvalidRankingException when an output is missing, unknown or ranked outside 1..K, a Likert
+     *     score is outside 1..7, or "not rankable" comes without a reason
+     */
+    static Ranking submit(
+            long taskId, long labelerId, List<Long> candidates, List<Long> displayOrder, RankingSubmission submission) {
+        Ranking ranking = new Ranking();
+        ranking.taskId = taskId;
+        ranking.labelerId = labelerId;
+        ranking.displayOrder = displayOrder.toString();
+        ranking.durationMs =
+                submission.durationMs() == null || submission.durationMs() < 0 ? null : submission.durationMs();
+        checkKnown(candidates, submission.likert().keySet());
+        checkKnown(candidates, submission.flags().keySet());
+        RankedCandidates ranked;
+        if (submission.notRankable()) {
+            if (submission.notRankableReason() == null
+                    || submission.notRankableReason().isBlank()) {
+                throw new InvalidRankingException("Say why these outputs cannot be ranked.");
+            }
+            ranking.notRankable = true;
+            ranking.notRankableReason = submission.notRankableReason().strip();
+            ranked = null;
+        } else {
+            checkKnown(candidates, submission.ranks().keySet());
+            if (!submission.ranks().keySet().equals(new HashSet<>(candidates))) {
+                throw new InvalidRankingException("Give every output a rank (1 = best; equal ranks are ties).");
+            }
+            try {
+                ranked = RankedCandidates.of(
+                        candidates,
+                        candidates.stream().map(submission.ranks()::get).toList());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRankingException("This ranking is not complete: " + e.getMessage());
+            }
+        }
+        for (long candidate : candidates) {
+            ranking.entries.add(new RankingEntry(
+                    candidate,
+                    ranked == null ? null : ranked.rankOf(candidate),
+                    submission.likert().get(candidate),
+                    submission.flags().getOrDefault(candidate, Set.of())));
+        }
+        return ranking;
+    }
+
+    private static void checkKnown(List<Long> candidates, Set<Long> mentioned) {
+        for (long id : mentioned) {
+            if (!candidates.contains(id)) {
+                throw new InvalidRankingException("Output " + id + " is not part of this task.");
+            }
+        }
+    }
+
+    Map<Long, Integer> ranks() {
+        Map<Long, Integer> ranks = new java.util.LinkedHashMap<>();
+        entries.forEach(entry -> ranks.put(entry.candidateId(), entry.rank()));
+        return ranks;
+    }
+
+    boolean isNotRankable() {
+        return notRankable;
+    }
+}

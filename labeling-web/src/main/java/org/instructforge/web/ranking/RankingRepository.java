@@ -1,0 +1,11 @@
+package org.instructforge.web.ranking;
+
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface RankingRepository extends JpaRepository<Ranking, Long> {
+
+    Optional<Ranking> findByTaskIdAndLabelerId(long taskId, long labelerId);
+
+    long countByTaskId(long taskId);
+}

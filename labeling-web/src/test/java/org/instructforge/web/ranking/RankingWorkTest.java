@@ -1,0 +1,216 @@
+package org.instructforge.web.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.instructforge.web.account.Accounts;
+import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.dataset.importing.PromptImporter;
+import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskKind;
+import org.instructforge.web.labeling.TaskQueue;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Candidate import, the ranking task and its submission, on real PostgreSQL. */
+@SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
+class RankingWorkTest {
+
+    @Autowired
+    Datasets datasets;
+
+    @Autowired
+    PromptImporter importer;
+
+    @Autowired
+    CandidateImport candidates;
+
+    @Autowired
+    RankingWork rankings;
+
+    @Autowired
+    TaskQueue queue;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aRankingWithTiesIsStoredWithLikertScoresAndFlags() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        Map<Long, Integer> ranks = Map.of(ids.get(0), 1, ids.get(1), 1, ids.get(2), 3, ids.get(3), 4);
+
+        rankings.submit(
+                task.lease().id(),
+                task.labeler(),
+                new RankingSubmission(
+                        ranks,
+                        Map.of(ids.get(0), 6),
+                        Map.of(ids.get(3), Set.of(MetadataFlag.HALLUCINATION)),
+                        false,
+                        null,
+                        12_000L));
+
+        assertThat(jdbc.sql("SELECT candidate_id, rank FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id "
+                                + "WHERE r.task_id = :t")
+                        .param("t", task.lease().itemId())
+                        .query((rs, n) -> Map.entry(rs.getLong(1), rs.getInt(2)))
+                        .list())
+                .containsExactlyInAnyOrderElementsOf(ranks.entrySet());
+        assertThat(jdbc.sql("SELECT count(*) FROM ranking_entry WHERE candidate_id = :c AND hallucination")
+                        .param("c", ids.get(3))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anIncompleteRankingIsRefusedAndNothingIsStored() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+
+        assertThatThrownBy(() -> rankings.submit(
+                        task.lease().id(),
+                        task.labeler(),
+                        new RankingSubmission(
+                                Map.of(ids.get(0), 1, ids.get(1), 2), Map.of(), Map.of(), false, null, null)))
+                .isInstanceOf(InvalidRankingException.class)
+                .hasMessageContaining("every output");
+        assertThatThrownBy(() -> rankings.submit(
+                        task.lease().id(),
+                        task.labeler(),
+                        new RankingSubmission(
+                                Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 9),
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                null,
+                                null)))
+                .isInstanceOf(InvalidRankingException.class);
+        assertThat(rankingsOf(task.lease().itemId())).isZero();
+    }
+
+    @Test
+    void notRankableNeedsAReasonAndThenStoresNoRanks() throws Exception {
+        var task = claimedTask();
+
+        assertThatThrownBy(() -> rankings.submit(
+                        task.lease().id(),
+                        task.labeler(),
+                        new RankingSubmission(Map.of(), Map.of(), Map.of(), true, " ", null)))
+                .hasMessageContaining("why");
+        rankings.submit(
+                task.lease().id(),
+                task.labeler(),
+                new RankingSubmission(Map.of(), Map.of(), Map.of(), true, "All four are wrong", null));
+
+        assertThat(jdbc.sql("SELECT count(*) FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id "
+                                + "WHERE r.task_id = :t AND e.rank IS NULL AND r.not_rankable")
+                        .param("t", task.lease().itemId())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void submittingTwiceStoresOneRankingAndCompletesTheTask() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        Map<Long, Integer> ranks = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            ranks.put(ids.get(i), i + 1);
+        }
+        var submission = new RankingSubmission(ranks, Map.of(), Map.of(), false, null, null);
+
+        rankings.submit(task.lease().id(), task.labeler(), submission);
+        rankings.submit(task.lease().id(), task.labeler(), submission);
+
+        assertThat(rankingsOf(task.lease().itemId())).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT status FROM ranking_task WHERE id = :t")
+                        .param("t", task.lease().itemId())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void eachLabelerSeesTheOutputsInTheirOwnStableShuffledOrder() throws Exception {
+        var task = claimedTask();
+        List<Long> first = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        List<Long> again = rankings.task(task.lease().id(), task.labeler()).outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        assertThat(again).isEqualTo(first);
+        assertThat(task.view().outputs())
+                .extracting(RankingTaskView.Output::letter)
+                .containsExactly("A", "B", "C", "D");
+    }
+
+    @Test
+    void aCandidateFileWithABadLineCreatesNoTask() throws Exception {
+        long dataset = RankingFixtures.datasetWithPrompt(datasets, importer, jdbc, "Name a colour.");
+        long prompt = RankingFixtures.promptOf(jdbc, dataset);
+
+        CandidateImport.Report report = RankingFixtures.importOutputs(
+                candidates,
+                dataset,
+                RankingFixtures.fourOutputs(prompt),
+                "{\"prompt_id\": " + prompt + ", \"outputs\": [{\"text\": \"only one\"}]}",
+                "{\"prompt_id\": 999999999, \"outputs\": []}");
+
+        assertThat(report.tasksCreated()).isZero();
+        assertThat(report.errors()).extracting(e -> e.get("line")).containsExactly(2L, 3L);
+        assertThat(jdbc.sql("SELECT count(*) FROM ranking_task WHERE prompt_id = :p")
+                        .param("p", prompt)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    private record ClaimedTask(String labeler, Lease lease, RankingTaskView view) {}
+
+    private ClaimedTask claimedTask() throws Exception {
+        long dataset = RankingFixtures.datasetWithPrompt(datasets, importer, jdbc, "What is the capital of Peru?");
+        long prompt = RankingFixtures.promptOf(jdbc, dataset);
+        assertThat(RankingFixtures.importOutputs(candidates, dataset, RankingFixtures.fourOutputs(prompt))
+                        .errors())
+                .isEmpty();
+        long taskId = jdbc.sql("SELECT id FROM ranking_task WHERE prompt_id = :p")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+        String labeler = RankingFixtures.labeler(accounts);
+        for (int i = 0; i < 500; i++) {
+            Lease lease = queue.claimNext(labeler, TaskKind.RANKING).orElseThrow();
+            if (lease.itemId() == taskId) {
+                return new ClaimedTask(labeler, lease, rankings.task(lease.id(), labeler));
+            }
+            queue.skip(lease.id(), labeler, "another test's task");
+        }
+        throw new AssertionError("task not reached");
+    }
+
+    private long rankingsOf(long taskId) {
+        return jdbc.sql("SELECT count(*) FROM ranking WHERE task_id = :t")
+                .param("t", taskId)
+                .query(Long.class)
+                .single();
+    }
+}
