@@ -1,4 +1,4 @@
-// Ranking by mouse and keyboard. The rank selects are the truth (the page works without this script);
+// Ranking by mouse, touch and keyboard. The rank selects are the truth (the page works without this script);
 // dragging renumbers them by position, and a digit key sets the focused output's rank (equal ranks are
 // ties) and moves it into place. Enter, outside a field, submits.
 (function () {
@@ -21,26 +21,34 @@
       .forEach(({ li }) => list.appendChild(li));
   }
 
+  // Dragging with pointer events (mouse, pen and touch alike): press on an output, move it over the
+  // others, release; the outputs are then numbered by their new positions.
   let dragged = null;
-  list.addEventListener("dragstart", (event) => {
-    dragged = event.target.closest("li.output");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", dragged.dataset.candidate);
-    dragged.classList.add("dragging");
-  });
-  list.addEventListener("dragover", (event) => {
+  list.addEventListener("pointerdown", (event) => {
+    const li = event.target.closest("li.output");
+    if (!li || event.button !== 0 || event.target.closest("select, input, label, summary, details, a, button")) return;
+    dragged = li;
+    li.classList.add("dragging");
+    li.setPointerCapture(event.pointerId);
     event.preventDefault();
-    const over = event.target.closest("li.output");
-    if (!over || !dragged || over === dragged) return;
+  });
+  list.addEventListener("pointermove", (event) => {
+    if (!dragged) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    const over = under && under.closest("li.output");
+    if (!over || over === dragged || !list.contains(over)) return;
     const box = over.getBoundingClientRect();
     list.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextSibling : over);
   });
-  list.addEventListener("drop", (event) => event.preventDefault());
-  list.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
+  const drop = () => {
+    if (!dragged) return;
+    dragged.classList.remove("dragging");
+    dragged.focus();
     dragged = null;
     numberByPosition();
-  });
+  };
+  list.addEventListener("pointerup", drop);
+  list.addEventListener("pointercancel", drop);
 
   list.addEventListener("keydown", (event) => {
     const li = event.target.closest("li.output");
