@@ -1,0 +1,294 @@
+package org.instructforge.web.export;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
+import org.instructforge.shared.Split;
+import org.instructforge.shared.ranking.ComparisonPairs;
+import org.instructforge.shared.ranking.PreferencePair;
+import org.instructforge.shared.ranking.RankedCandidates;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The labels in the formats training tools read, streamed from database cursors: SFT
+ * {@code {"prompt", "completion"}}, preference pairs {@code {"prompt", "chosen", "rejected"}} (all C(K,2)
+ * pairs of each ranking, ties dropped, not-rankable and excluded labelers left out), and every raw
+ * ranking with its labeler (pseudonymised on request). Only prompts whose PII review is done are exported.
+ */
+@Service
+public class LabelExport {
+
+    private static final int FETCH = 1000;
+
+    /** Which labels: one dataset or all, one split or all. */
+    public record Selection(Long datasetId, Split split) {}
+
+    private static final String PROMPT_FILTER = " " + """
+            p.pii_status IN ('CLEAN', 'SCRUBBED')
+              AND (CAST(? AS BIGINT) IS NULL OR p.dataset_id = ?)
+              AND (CAST(? AS TEXT) IS NULL OR p.split = ?)""";
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final Pseudonyms pseudonyms;
+
+    LabelExport(JdbcTemplate jdbc, JsonMapper json, Pseudonyms pseudonyms) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.pseudonyms = pseudonyms;
+    }
+
+    @Transactional(readOnly = true)
+    public long sft(Selection selection, OutputStream out) {
+        return stream(
+                out,
+                """
+                        SELECT p.id, p.text, x.text, p.split FROM demonstration x
+                        JOIN prompt p ON p.id = x.prompt_id JOIN app_user u ON u.id = x.labeler_id
+                        WHERE x.status = 'SUBMITTED' AND NOT u.labels_excluded AND """ + PROMPT_FILTER + " ORDER BY x.id",
+                selection,
+                (rs, lines) -> lines.write(line(
+                        "prompt",
+                        rs.getString(2),
+                        "completion",
+                        rs.getString(3),
+                        "prompt_id",
+                        rs.getLong(1),
+                        "split",
+                        lower(rs.getString(4)))));
+    }
+
+    @Transactional(readOnly = true)
+    public long preferences(Selection selection, OutputStream out) {
+        RankingAccumulator rankings = new RankingAccumulator();
+        return stream(
+                out,
+                RANKING_ROWS + " AND NOT r.not_rankable AND NOT u.labels_excluded ORDER BY r.id, c.position",
+                selection,
+                (rs, lines) -> rankings.add(rs, ranking -> {
+                    Map<Long, String> texts = new LinkedHashMap<>();
+                    Map<Long, Integer> ranks = new LinkedHashMap<>();
+                    ranking.candidates.forEach(c -> {
+                        texts.put(c.id, c.text);
+                        ranks.put(c.id, c.rank);
+                    });
+                    for (PreferencePair pair : ComparisonPairs.of(RankedCandidates.of(ranks))) {
+                        lines.write(line(
+                                "prompt",
+                                ranking.prompt,
+                                "chosen",
+                                texts.get(pair.chosen()),
+                                "rejected",
+                                texts.get(pair.rejected()),
+                                "task_id",
+                                ranking.taskId,
+                                "ranking_id",
+                                ranking.id,
+                                "feedback",
+                                lower(ranking.feedback)));
+                    }
+                }),
+                rankings::flush);
+    }
+
+    @Transactional
+    public long rankings(Selection selection, boolean pseudonymise, OutputStream out) {
+        LongFunction<String> labeler = pseudonymise ? pseudonyms.forExport() : Long::toString;
+        RankingAccumulator rankings = new RankingAccumulator();
+        return stream(
+                out,
+                RANKING_ROWS + " ORDER BY r.id, c.position",
+                selection,
+                (rs, lines) -> rankings.add(
+                        rs,
+                        ranking -> lines.write(line(
+                                "ranking_id",
+                                ranking.id,
+                                "task_id",
+                                ranking.taskId,
+                                "prompt",
+                                ranking.prompt,
+                                "labeler",
+                                labeler.apply(ranking.labelerId),
+                                "labels_excluded",
+                                ranking.excluded,
+                                "feedback",
+                                lower(ranking.feedback),
+                                "not_rankable",
+                                ranking.notRankable,
+                                "not_rankable_reason",
+                                ranking.reason,
+                                "duration_ms",
+                                ranking.durationMs,
+                                "candidates",
+                                ranking.candidates.stream()
+                                        .map(c -> line(
+                                                "id", c.id, "text", c.text, "model", c.model, "rank", c.rank, "likert",
+                                                c.likert))
+                                        .toList()))),
+                rankings::flush);
+    }
+
+    private static final String RANKING_ROWS = """
+            SELECT r.id, r.task_id, p.text, r.labeler_id, u.labels_excluded, r.feedback_source, r.not_rankable,
+                   r.not_rankable_reason, r.duration_ms, c.id, c.text, c.model_label, e.rank, e.likert
+            FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
+            JOIN app_user u ON u.id = r.labeler_id
+            JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
+            WHERE """ + PROMPT_FILTER;
+
+    /** Collects the rows of one ranking (one per candidate) and hands the whole ranking on. */
+    private static final class RankingAccumulator {
+        private RankingRows current;
+        private java.util.function.Consumer<RankingRows> sink;
+
+        void add(ResultSet rs, java.util.function.Consumer<RankingRows> emit) throws SQLException {
+            sink = emit;
+            long id = rs.getLong(1);
+            if (current != null && current.id != id) {
+                emit.accept(current);
+                current = null;
+            }
+            if (current == null) {
+                current = new RankingRows(
+                        id,
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getBoolean(5),
+                        rs.getString(6),
+                        rs.getBoolean(7),
+                        rs.getString(8),
+                        (Long) rs.getObject(9));
+            }
+            current.candidates.add(new CandidateRow(
+                    rs.getLong(10),
+                    rs.getString(11),
+                    rs.getString(12),
+                    (Integer) rs.getObject(13, Integer.class),
+                    (Integer) rs.getObject(14, Integer.class)));
+        }
+
+        void flush() {
+            if (current != null) {
+                sink.accept(current);
+                current = null;
+            }
+        }
+    }
+
+    private record CandidateRow(long id, String text, String model, Integer rank, Integer likert) {}
+
+    private static final class RankingRows {
+        final long id;
+        final long taskId;
+        final String prompt;
+        final long labelerId;
+        final boolean excluded;
+        final String feedback;
+        final boolean notRankable;
+        final String reason;
+        final Long durationMs;
+        final List<CandidateRow> candidates = new ArrayList<>();
+
+        RankingRows(
+                long id,
+                long taskId,
+                String prompt,
+                long labelerId,
+                boolean excluded,
+                String feedback,
+                boolean notRankable,
+                String reason,
+                Long durationMs) {
+            this.id = id;
+            this.taskId = taskId;
+            this.prompt = prompt;
+            this.labelerId = labelerId;
+            this.excluded = excluded;
+            this.feedback = feedback;
+            this.notRankable = notRankable;
+            this.reason = reason;
+            this.durationMs = durationMs;
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowWriter {
+        void write(ResultSet rs, Lines lines) throws SQLException;
+    }
+
+    /** The output, one JSON object a line. */
+    private final class Lines {
+        private final BufferedWriter writer;
+        long count;
+
+        Lines(OutputStream out) {
+            writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        }
+
+        void write(Map<String, Object> line) {
+            try {
+                writer.write(json.writeValueAsString(line));
+                writer.write('\n');
+                count++;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private long stream(OutputStream out, String sql, Selection selection, RowWriter rows) {
+        return stream(out, sql, selection, rows, () -> {});
+    }
+
+    private long stream(OutputStream out, String sql, Selection selection, RowWriter rows, Runnable atEnd) {
+        Lines lines = new Lines(out);
+        jdbc.query(
+                connection -> {
+                    var statement = connection.prepareStatement(sql);
+                    statement.setFetchSize(FETCH);
+                    String split =
+                            selection.split() == null ? null : selection.split().name();
+                    statement.setObject(1, selection.datasetId());
+                    statement.setObject(2, selection.datasetId());
+                    statement.setString(3, split);
+                    statement.setString(4, split);
+                    return statement;
+                },
+                (ResultSet rs) -> rows.write(rs, lines));
+        atEnd.run();
+        try {
+            lines.writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines.count;
+    }
+
+    private static Map<String, Object> line(Object... keyValues) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            line.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return line;
+    }
+
+    private static String lower(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
+}

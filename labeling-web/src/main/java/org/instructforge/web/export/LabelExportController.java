@@ -1,0 +1,64 @@
+package org.instructforge.web.export;
+
+import org.instructforge.shared.Split;
+import org.instructforge.web.audit.AuditTrail;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * Label exports for admins and ML engineers: {@code /exports/sft.jsonl}, {@code /exports/preferences.jsonl},
+ * {@code /exports/rankings.jsonl} (and the same under {@code /api}), filtered by {@code dataset} and
+ * {@code split}; rankings take {@code pseudonymise=true}.
+ */
+@RestController
+class LabelExportController {
+
+    private final LabelExport export;
+    private final AuditTrail audit;
+
+    LabelExportController(LabelExport export, AuditTrail audit) {
+        this.export = export;
+        this.audit = audit;
+    }
+
+    @GetMapping({"/exports/{kind}.jsonl", "/api/exports/{kind}.jsonl"})
+    ResponseEntity<StreamingResponseBody> export(
+            @PathVariable String kind,
+            @RequestParam(required = false) Long dataset,
+            @RequestParam(required = false) Split split,
+            @RequestParam(defaultValue = "false") boolean pseudonymise,
+            Authentication user) {
+        var selection = new LabelExport.Selection(dataset, split);
+        StreamingResponseBody body = switch (kind) {
+            case "sft" -> out -> export.sft(selection, out);
+            case "preferences" -> out -> export.preferences(selection, out);
+            case "rankings" -> out -> export.rankings(selection, pseudonymise, out);
+            default ->
+                throw new ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "Exports are sft, preferences and rankings");
+        };
+        audit.record(
+                user.getName(),
+                "labels.exported",
+                "export",
+                kind,
+                "dataset",
+                String.valueOf(dataset),
+                "split",
+                String.valueOf(split),
+                "pseudonymised",
+                pseudonymise);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + kind + ".jsonl\"")
+                .body(body);
+    }
+}

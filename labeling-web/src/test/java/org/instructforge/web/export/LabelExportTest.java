@@ -1,0 +1,246 @@
+package org.instructforge.web.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.instructforge.shared.Role;
+import org.instructforge.web.account.Accounts;
+import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.dataset.ImportFixtures;
+import org.instructforge.web.dataset.importing.PromptImporter;
+import org.instructforge.web.demonstration.DemonstrationWork;
+import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskKind;
+import org.instructforge.web.labeling.TaskQueue;
+import org.instructforge.web.ranking.CandidateImport;
+import org.instructforge.web.ranking.RankingSubmission;
+import org.instructforge.web.ranking.RankingTaskView;
+import org.instructforge.web.ranking.RankingWork;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SFT, preference and raw-ranking exports from labels made through the real queue. */
+@SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
+@AutoConfigureMockMvc
+class LabelExportTest {
+
+    @Autowired
+    LabelExport export;
+
+    @Autowired
+    TaskQueue queue;
+
+    @Autowired
+    RankingWork rankings;
+
+    @Autowired
+    DemonstrationWork demonstrations;
+
+    @Autowired
+    CandidateImport candidates;
+
+    @Autowired
+    Datasets datasets;
+
+    @Autowired
+    PromptImporter importer;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MockMvc mvc;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void aRankingWithOneTieGivesFivePreferencePairsAndNotRankableGivesNone() throws Exception {
+        long dataset = datasetWithTask("Best fruit?");
+        String ann = labeler();
+        String bo = labeler();
+        rank(
+                ann,
+                dataset,
+                ids -> new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 2, ids.get(3), 4),
+                        Map.of(),
+                        Map.of(),
+                        false,
+                        null,
+                        null));
+        rank(bo, dataset, ids -> new RankingSubmission(Map.of(), Map.of(), Map.of(), true, "all wrong", null));
+
+        List<JsonNode> pairs = lines(out -> export.preferences(new LabelExport.Selection(dataset, null), out));
+
+        assertThat(pairs).hasSize(5).allSatisfy(pair -> {
+            assertThat(pair.path("prompt").asString()).isEqualTo("Best fruit?");
+            assertThat(pair.path("chosen").asString())
+                    .isNotEqualTo(pair.path("rejected").asString());
+        });
+        assertThat(lines(out -> export.rankings(new LabelExport.Selection(dataset, null), false, out)))
+                .hasSize(2);
+    }
+
+    @Test
+    void anExcludedLabelersRankingsLeaveThePreferenceExport() throws Exception {
+        long dataset = datasetWithTask("Best colour?");
+        String ann = labeler();
+        rank(
+                ann,
+                dataset,
+                ids -> new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                        Map.of(),
+                        Map.of(),
+                        false,
+                        null,
+                        null));
+        assertThat(lines(out -> export.preferences(new LabelExport.Selection(dataset, null), out)))
+                .hasSize(6);
+
+        jdbc.sql("UPDATE app_user SET labels_excluded = TRUE WHERE username = :u")
+                .param("u", ann)
+                .update();
+
+        assertThat(lines(out -> export.preferences(new LabelExport.Selection(dataset, null), out)))
+                .isEmpty();
+    }
+
+    @Test
+    void pseudonymsAreStableAndRevealNoId() throws Exception {
+        long dataset = datasetWithTask("Best season?");
+        String ann = labeler();
+        rank(
+                ann,
+                dataset,
+                ids -> new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                        Map.of(),
+                        Map.of(),
+                        false,
+                        null,
+                        null));
+        long annId = jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", ann)
+                .query(Long.class)
+                .single();
+
+        String first = lines(out -> export.rankings(new LabelExport.Selection(dataset, null), true, out))
+                .get(0)
+                .path("labeler")
+                .asString();
+        String second = lines(out -> export.rankings(new LabelExport.Selection(dataset, null), true, out))
+                .get(0)
+                .path("labeler")
+                .asString();
+
+        assertThat(first).isEqualTo(second).startsWith("labeler-").doesNotContain(Long.toString(annId));
+    }
+
+    @Test
+    void submittedDemonstrationsExportAsPromptAndCompletion() throws Exception {
+        long dataset = datasets.create(ImportFixtures.allTrain("sft export", 1, "0"), "tester");
+        ImportFixtures.importLines(importer, dataset, false, List.of(ImportFixtures.line("Say hi in French.", "u1")));
+        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        String ann = labeler();
+        Lease lease = claim(ann, TaskKind.DEMONSTRATION, prompt);
+        demonstrations.submit(lease.id(), ann, "Bonjour !");
+
+        List<JsonNode> lines = lines(out -> export.sft(new LabelExport.Selection(dataset, null), out));
+
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line.path("prompt").asString()).isEqualTo("Say hi in French.");
+            assertThat(line.path("completion").asString()).isEqualTo("Bonjour !");
+        });
+    }
+
+    @Test
+    void labelersCannotDownloadExportsButEngineersAndAdminsCan() throws Exception {
+        mvc.perform(get("/exports/sft.jsonl").with(user("l").roles("LABELER"))).andExpect(status().isForbidden());
+        mvc.perform(get("/exports/sft.jsonl").with(user("e").roles("ML_ENGINEER")))
+                .andExpect(status().isOk());
+        mvc.perform(get("/api/exports/rankings.jsonl").with(user("a").roles("ADMIN")))
+                .andExpect(status().isOk());
+        mvc.perform(get("/exports/secrets.jsonl").with(user("a").roles("ADMIN")))
+                .andExpect(status().isNotFound());
+    }
+
+    private interface Writer {
+        void write(java.io.OutputStream out) throws Exception;
+    }
+
+    private List<JsonNode> lines(Writer writer) throws Exception {
+        var out = new ByteArrayOutputStream();
+        writer.write(out);
+        return out.toString(StandardCharsets.UTF_8).lines().map(json::readTree).toList();
+    }
+
+    private long datasetWithTask(String prompt) throws Exception {
+        long dataset = datasets.create(ImportFixtures.allTrain("export", 3, "1"), "tester");
+        ImportFixtures.importLines(importer, dataset, false, List.of(ImportFixtures.line(prompt, "u1")));
+        long promptId = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        String line = "{\"prompt_id\": " + promptId + ", \"outputs\": [{\"text\": \"one\"}, {\"text\": \"two\"}, "
+                + "{\"text\": \"three\"}, {\"text\": \"four\"}]}\n";
+        assertThat(candidates
+                        .importFile(dataset, new ByteArrayInputStream(line.getBytes()), "admin")
+                        .errors())
+                .isEmpty();
+        return dataset;
+    }
+
+    private void rank(String labeler, long dataset, java.util.function.Function<List<Long>, RankingSubmission> how) {
+        long task = jdbc.sql(
+                        "SELECT t.id FROM ranking_task t JOIN prompt p ON p.id = t.prompt_id WHERE p.dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        Lease lease = claim(labeler, TaskKind.RANKING, task);
+        RankingTaskView view = rankings.task(lease.id(), labeler);
+        List<Long> ids = view.outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .sorted()
+                .toList();
+        rankings.submit(lease.id(), labeler, how.apply(ids));
+    }
+
+    private Lease claim(String labeler, TaskKind kind, long itemId) {
+        for (int i = 0; i < 500; i++) {
+            Lease lease = queue.claimNext(labeler, kind).orElseThrow();
+            if (lease.itemId() == itemId) {
+                return lease;
+            }
+            queue.skip(lease.id(), labeler, "another test's task");
+        }
+        throw new AssertionError("item not reached");
+    }
+
+    private String labeler() {
+        String name = "ex-" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, name, "secret-password", Set.of(Role.LABELER), null);
+        return name;
+    }
+}
