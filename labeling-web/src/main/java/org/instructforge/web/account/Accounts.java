@@ -33,6 +33,29 @@ public class Accounts {
         return Person.of(user);
     }
 
+    @Transactional
+    public void changeAccess(long userId, boolean enabled, String actor) {
+        AppUser user = find(userId);
+        if (!enabled && user.getUsername().equals(actor)) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.CONFLICT, "You cannot disable your own account.");
+        }
+        user.changeAccess(enabled, enabled ? null : "disabled by " + actor);
+        audit.record(actor, enabled ? "account.enabled" : "account.disabled", "app_user", userId);
+    }
+
+    @Transactional
+    public void excludeLabels(long userId, boolean excluded, String actor) {
+        find(userId).excludeLabels(excluded);
+        audit.record(actor, excluded ? "labels.excluded" : "labels.included", "app_user", userId);
+    }
+
+    private AppUser find(long userId) {
+        return users.findById(userId)
+                .orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "No account " + userId));
+    }
+
     @Transactional(readOnly = true)
     public boolean exists(String username) {
         return users.existsByUsername(username);

@@ -65,6 +65,17 @@ class AppUser {
         this.roles = EnumSet.copyOf(roles);
     }
 
+    /** Disabled people cannot sign in; their labels stay unless excluded separately. */
+    void changeAccess(boolean enabled, String reason) {
+        this.enabled = enabled;
+        this.disabledReason = enabled ? null : reason;
+    }
+
+    /** Excluded labels stay stored (every ranking is kept) but leave exports, training data and agreement. */
+    void excludeLabels(boolean excluded) {
+        this.labelsExcluded = excluded;
+    }
+
     Long getId() {
         return id;
     }

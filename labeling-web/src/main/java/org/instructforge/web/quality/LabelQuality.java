@@ -1,0 +1,140 @@
+package org.instructforge.web.quality;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.web.quality.metrics.GoldAccuracy;
+import org.instructforge.web.quality.metrics.KendallTau;
+import org.instructforge.web.quality.metrics.KrippendorffAlpha;
+import org.instructforge.web.quality.metrics.PairwiseAgreement;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Label quality for admins: agreement between labelers, gold accuracy, throughput and time per task. */
+@Service
+public class LabelQuality {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    LabelQuality(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Transactional(readOnly = true)
+    public QualityReport report() {
+        Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem();
+        Set<Long> excluded = Set.copyOf(jdbc.sql("SELECT id FROM app_user WHERE labels_excluded")
+                .query(Long.class)
+                .list());
+        List<Map<Long, RankedCandidates>> overlapping = new ArrayList<>();
+        for (Map<Long, RankedCandidates> item : byItem.values()) {
+            Map<Long, RankedCandidates> kept = new LinkedHashMap<>(item);
+            kept.keySet().removeAll(excluded);
+            if (kept.size() >= 2) {
+                overlapping.add(kept);
+            }
+        }
+        Map<Long, Double> agreementByLabeler = PairwiseAgreement.perLabeler(
+                byItem.values().stream().filter(item -> item.size() >= 2).toList());
+        Map<Long, Double> goldByLabeler = goldAccuracy(byItem);
+        List<LabelerStats> labelers = jdbc.sql("""
+                        SELECT u.id, u.username, u.display_name, u.enabled, u.labels_excluded,
+                          (SELECT count(*) FROM demonstration x WHERE x.labeler_id = u.id AND x.status = 'SUBMITTED'),
+                          (SELECT count(*) FROM ranking r WHERE r.labeler_id = u.id),
+                          (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SUBMITTED'
+                             AND a.completed_at >= date_trunc('day', now())),
+                          (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SUBMITTED'
+                             AND a.completed_at >= now() - interval '7 days'),
+                          (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SKIPPED'),
+                          (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_ms) / 1000.0
+                             FROM ranking r WHERE r.labeler_id = u.id AND r.duration_ms IS NOT NULL)
+                        FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
+                                                      AND ur.role = 'LABELER')
+                        ORDER BY u.username""")
+                .query((rs, n) -> new LabelerStats(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getBoolean(4),
+                        rs.getBoolean(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getLong(9),
+                        rs.getLong(10),
+                        (Double) rs.getObject(11, Double.class),
+                        agreementByLabeler.get(rs.getLong(1)),
+                        goldByLabeler.get(rs.getLong(1))))
+                .list();
+        return new QualityReport(
+                overlapping.size(),
+                value(PairwiseAgreement.average(overlapping)),
+                value(KendallTau.average(overlapping)),
+                value(KrippendorffAlpha.ordinalOverCandidates(overlapping)),
+                labelers);
+    }
+
+    /** Every human ranking, per ranking task, keyed by labeler (AI feedback is not a labeler's agreement). */
+    private Map<Long, Map<Long, RankedCandidates>> humanRankingsByItem() {
+        record Row(long ranking, long task, long labeler, boolean notRankable, long candidate, Integer rank) {}
+        List<Row> rows = jdbc.sql("""
+                        SELECT r.id, r.task_id, r.labeler_id, r.not_rankable, e.candidate_id, e.rank
+                        FROM ranking r JOIN ranking_entry e ON e.ranking_id = r.id
+                        WHERE r.feedback_source = 'HUMAN' ORDER BY r.id, e.candidate_id""")
+                .query((rs, n) ->
+                        new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5), (Integer)
+                                rs.getObject(6, Integer.class)))
+                .list();
+        Map<Long, Map<Long, RankedCandidates>> byItem = new LinkedHashMap<>();
+        Map<Long, List<Row>> byRanking = new LinkedHashMap<>();
+        rows.forEach(row -> byRanking
+                .computeIfAbsent(row.ranking(), id -> new ArrayList<>())
+                .add(row));
+        for (List<Row> ranking : byRanking.values()) {
+            Row first = ranking.get(0);
+            List<Long> ids = ranking.stream().map(Row::candidate).toList();
+            RankedCandidates ranked = first.notRankable()
+                    ? RankedCandidates.notRankable(ids)
+                    : RankedCandidates.of(ids, ranking.stream().map(Row::rank).toList());
+            byItem.computeIfAbsent(first.task(), t -> new LinkedHashMap<>()).put(first.labeler(), ranked);
+        }
+        return byItem;
+    }
+
+    /** Each labeler's mean accuracy over the gold items they ranked. */
+    private Map<Long, Double> goldAccuracy(Map<Long, Map<Long, RankedCandidates>> byItem) {
+        Map<Long, double[]> sums = new HashMap<>();
+        jdbc.sql("SELECT id, gold_order::text FROM ranking_task WHERE is_gold")
+                .query((rs, n) -> {
+                    Map<Long, RankedCandidates> item = byItem.get(rs.getLong(1));
+                    if (item != null) {
+                        List<Long> order = List.of(json.readValue(rs.getString(2), Long[].class));
+                        RankedCandidates gold = RankedCandidates.ofOrder(order);
+                        item.forEach((labeler, ranking) -> GoldAccuracy.of(ranking, gold)
+                                .ifPresent(accuracy -> {
+                                    double[] sum = sums.computeIfAbsent(labeler, l -> new double[2]);
+                                    sum[0] += accuracy;
+                                    sum[1]++;
+                                }));
+                    }
+                    return null;
+                })
+                .list();
+        Map<Long, Double> accuracy = new HashMap<>();
+        sums.forEach((labeler, sum) -> accuracy.put(labeler, sum[0] / sum[1]));
+        return accuracy;
+    }
+
+    private static Double value(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
+    }
+}

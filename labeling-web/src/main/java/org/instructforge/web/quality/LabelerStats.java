@@ -1,0 +1,24 @@
+package org.instructforge.web.quality;
+
+/**
+ * One labeler's work and quality, for the admin.
+ *
+ * @param agreement share of candidate pairs on which they agree with the other labelers of the same items
+ *     (null until they share an item with someone)
+ * @param goldAccuracy share of gold items' ordered pairs they order as the gold does (null without gold items)
+ * @param medianSecondsPerRanking median time on a ranking page (null without timed rankings)
+ */
+public record LabelerStats(
+        long id,
+        String username,
+        String displayName,
+        boolean enabled,
+        boolean labelsExcluded,
+        long demonstrations,
+        long rankings,
+        long tasksToday,
+        long tasksThisWeek,
+        long skipped,
+        Double medianSecondsPerRanking,
+        Double agreement,
+        Double goldAccuracy) {}

@@ -1,0 +1,165 @@
+package org.instructforge.web.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.instructforge.shared.Role;
+import org.instructforge.web.account.Accounts;
+import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.dataset.ImportFixtures;
+import org.instructforge.web.dataset.importing.PromptImporter;
+import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskKind;
+import org.instructforge.web.labeling.TaskQueue;
+import org.instructforge.web.ranking.CandidateImport;
+import org.instructforge.web.ranking.RankingSubmission;
+import org.instructforge.web.ranking.RankingTaskView;
+import org.instructforge.web.ranking.RankingWork;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** Agreement and gold accuracy from rankings made through the real queue; admins act on them. */
+@SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
+@AutoConfigureMockMvc
+class LabelQualityTest {
+
+    @Autowired
+    LabelQuality quality;
+
+    @Autowired
+    TaskQueue queue;
+
+    @Autowired
+    RankingWork rankings;
+
+    @Autowired
+    CandidateImport candidates;
+
+    @Autowired
+    Datasets datasets;
+
+    @Autowired
+    PromptImporter importer;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MockMvc mvc;
+
+    @Test
+    void labelersWhoAgreeWithTheGoldScoreHigherThanOneWhoReversesIt() throws Exception {
+        long task = goldTask();
+        List<Long> gold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
+                .param("t", task)
+                .query(Long.class)
+                .list();
+        String good1 = labeler();
+        String good2 = labeler();
+        String contrarian = labeler();
+        rank(good1, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 3, gold.get(3), 4));
+        rank(good2, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 4, gold.get(3), 3));
+        rank(contrarian, task, Map.of(gold.get(0), 4, gold.get(1), 3, gold.get(2), 2, gold.get(3), 1));
+
+        QualityReport report = quality.report();
+
+        LabelerStats first = stats(report, good1);
+        LabelerStats second = stats(report, good2);
+        LabelerStats reversed = stats(report, contrarian);
+        assertThat(first.goldAccuracy()).isEqualTo(1.0);
+        assertThat(second.goldAccuracy()).isEqualTo(5.0 / 6);
+        assertThat(reversed.goldAccuracy()).isEqualTo(0.0);
+        assertThat(first.agreement()).isGreaterThan(reversed.agreement());
+        assertThat(report.pairwiseAgreement()).isNotNull();
+    }
+
+    @Test
+    void anAdminExcludesALabelersLabelsAndDisablesTheAccount() throws Exception {
+        String labeler = labeler();
+        long id = jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", labeler)
+                .query(Long.class)
+                .single();
+
+        mvc.perform(post("/admin/people/" + id + "/labels")
+                        .param("excluded", "true")
+                        .with(user("admin").roles("ADMIN"))
+                        .with(csrf()))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/admin/people/" + id + "/access")
+                        .param("enabled", "false")
+                        .with(user("admin").roles("ADMIN"))
+                        .with(csrf()))
+                .andExpect(status().is3xxRedirection());
+
+        LabelerStats stats = stats(quality.report(), labeler);
+        assertThat(stats.labelsExcluded()).isTrue();
+        assertThat(stats.enabled()).isFalse();
+        mvc.perform(get("/admin/quality").with(user("admin").roles("ADMIN"))).andExpect(status().isOk());
+        mvc.perform(get("/admin/quality").with(user(labeler).roles("LABELER"))).andExpect(status().isForbidden());
+    }
+
+    private LabelerStats stats(QualityReport report, String username) {
+        return report.labelers().stream()
+                .filter(l -> l.username().equals(username))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private long goldTask() throws Exception {
+        long dataset = datasets.create(ImportFixtures.allTrain("gold", 3, "1"), "tester");
+        ImportFixtures.importLines(
+                importer, dataset, false, List.of(ImportFixtures.line("Order these by size.", "u1")));
+        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        String line = "{\"prompt_id\": " + prompt + ", \"outputs\": [{\"text\": \"whale\"}, {\"text\": \"horse\"}, "
+                + "{\"text\": \"cat\"}, {\"text\": \"ant\"}], \"gold\": [0, 1, 2, 3]}\n";
+        assertThat(candidates
+                        .importFile(dataset, new ByteArrayInputStream(line.getBytes()), "admin")
+                        .errors())
+                .isEmpty();
+        return jdbc.sql("SELECT id FROM ranking_task WHERE prompt_id = :p")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+    }
+
+    private void rank(String labeler, long task, Map<Long, Integer> ranks) {
+        for (int i = 0; i < 500; i++) {
+            Lease lease = queue.claimNext(labeler, TaskKind.RANKING).orElseThrow();
+            if (lease.itemId() == task) {
+                RankingTaskView view = rankings.task(lease.id(), labeler);
+                assertThat(view.outputs()).hasSize(4);
+                rankings.submit(
+                        lease.id(), labeler, new RankingSubmission(ranks, Map.of(), Map.of(), false, null, 30_000L));
+                return;
+            }
+            queue.skip(lease.id(), labeler, "another test's task");
+        }
+        throw new AssertionError("task not reached");
+    }
+
+    private String labeler() {
+        String name = "q-" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, name, "secret-password", Set.of(Role.LABELER), null);
+        return name;
+    }
+}
