@@ -10,14 +10,18 @@ import org.springframework.web.bind.annotation.GetMapping;
 class LabelerHomeController {
 
     private final TaskQueue queue;
+    private final Leaderboard leaderboard;
 
-    LabelerHomeController(TaskQueue queue) {
+    LabelerHomeController(TaskQueue queue, Leaderboard leaderboard) {
         this.queue = queue;
+        this.leaderboard = leaderboard;
     }
 
     @GetMapping("/labeler")
     String home(Authentication authentication, Model model) {
         model.addAttribute("queue", queue.summaryFor(authentication.getName()));
+        model.addAttribute("mine", leaderboard.mine(authentication.getName()));
+        model.addAttribute("leaders", leaderboard.week(authentication.getName()));
         return "labeler/home";
     }
 }
