@@ -24,4 +24,20 @@ class ArchitectureTest {
                 .resideInAnyPackage("org.springframework..", "jakarta.persistence..")
                 .check(SERVICE);
     }
+
+    @Test
+    void corpusTokenizerPretrainingEvaluationAndCommandLineDoNotDependOnSpring() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.instructforge.training.corpus..",
+                        "org.instructforge.training.tokenizer..",
+                        "org.instructforge.training.pretrain..",
+                        "org.instructforge.training.evaluation..",
+                        "org.instructforge.training.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "jakarta.persistence..")
+                .check(SERVICE);
+    }
 }

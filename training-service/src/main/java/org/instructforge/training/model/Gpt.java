@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
@@ -280,15 +281,20 @@ public final class Gpt extends AbstractBlock {
 
     /** GPT-2's "gelu_new": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (Hendrycks & Gimpel); DJL lacks it. */
     static NDArray geluNew(NDArray x) {
-        float sqrt2OverPi = (float) Math.sqrt(2 / Math.PI);
-        return x.pow(3)
-                .mul(0.044715f)
-                .add(x)
-                .mul(sqrt2OverPi)
-                .tanh()
-                .add(1f)
-                .mul(x)
-                .mul(0.5f);
+        // Written as the equal x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)), since 0.5 (1 + tanh u) = sigmoid(2u):
+        // six ops, not eight.
+        float a = (float) (2 * Math.sqrt(2 / Math.PI));
+        NDArray u = x.square().mul(scalar(x, a * 0.044715f)).add(a).mul(x); // 2 sqrt(2/pi) (x + 0.044715 x^3)
+        return Activation.sigmoid(u).mul(x);
+    }
+
+    /**
+     * A scalar operand that lives as long as x's manager (the step). DJL's {@code mul(Number)} and
+     * {@code div(Number)} free their scalar right after the op, but autograd keeps it for the backward pass,
+     * which would then read freed memory (wrong or NaN gradients after a garbage collection).
+     */
+    static NDArray scalar(NDArray x, float value) {
+        return x.getManager().create(value);
     }
 
     /** Looks parameters up through the ParameterStore, so a DJL Trainer can mirror them on its device. */
@@ -368,7 +374,9 @@ public final class Gpt extends AbstractBlock {
             }
             keysOut.add(k);
             valuesOut.add(v);
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(hs))); // (B, nh, T, Tk)
+            // Scale q rather than the larger scores; the scalar stays alive for backward (see scalar()).
+            NDArray att =
+                    q.mul(scalar(q, (float) (1 / Math.sqrt(hs)))).matMul(k.transpose(0, 1, 3, 2)); // (B, nh, T, Tk)
             att = dropout(att.add(maskBias).softmax(-1), w.training());
             NDArray y = att.matMul(v); // (B, nh, T, hs)
             y = y.transpose(0, 2, 1, 3).reshape(b, t, c); // (B, T, C) re-assemble heads side by side

@@ -17,7 +17,7 @@ public final class LogProbs {
      * @return (...) float32 log-probabilities
      */
     public static NDArray ofTokens(NDArray logits, NDArray tokens, float temperature) {
-        NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
+        NDArray scaled = temperature == 1f ? logits : logits.div(Gpt.scalar(logits, temperature));
         NDArray index = tokens.toType(DataType.INT64, false).expandDims(-1); // (..., 1)
         return scaled.logSoftmax(-1).gather(index, -1).squeeze(-1); // (...)
     }

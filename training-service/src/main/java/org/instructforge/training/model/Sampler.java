@@ -28,7 +28,7 @@ public final class Sampler {
         NDManager m = logits.getManager();
         long b = logits.getShape().get(0);
         int v = (int) logits.getShape().get(1);
-        NDArray scaled = logits.div(s.temperature());
+        NDArray scaled = logits.div(Gpt.scalar(logits, s.temperature()));
         NDArray order = scaled.argSort(1, false); // (B, V) token ids, most likely first
         NDArray sorted = scaled.gather(order, 1); // (B, V)
         if (s.topK() > 0 && s.topK() < v) {

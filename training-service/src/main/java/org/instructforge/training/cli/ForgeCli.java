@@ -1,0 +1,278 @@
+package org.instructforge.training.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.model.ComputeDevice;
+import org.instructforge.training.model.Generation;
+import org.instructforge.training.model.Generator;
+import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.GptTokenizer;
+import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.pretrain.PretrainSettings;
+import org.instructforge.training.pretrain.Pretrainer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The ML engineer's command line, without Spring: {@code pretrain}, {@code generate} and {@code logits}. The
+ * {@code forge} script runs it from the training-service jar. Bad arguments exit with status 2 and a message on
+ * stderr; results go to stdout.
+ */
+public final class ForgeCli {
+
+    static final String USAGE = """
+            usage: forge <command> [options]
+
+              pretrain [--out DIR] [--threads N] [--steps N] [--seed S] [--<setting> VALUE ...]
+                  generate the instruction corpus, train its tokenizer and a small GPT from scratch,
+                  save a Hugging Face directory (default models/base) with a model card.
+                  Settings (PretrainSettings): --n-layer --n-embd --n-head --block-size --batch-size
+                  --learning-rate --warmup-steps --train-examples --vocab-size --eval-tasks ...
+              generate --model DIR --prompt TEXT [--greedy | --temperature T --top-p P --top-k K]
+                       [--max-new-tokens N] [--seed S] [--raw]
+                  answer a prompt; it is wrapped in the chat template (User: ... Assistant:) unless --raw.
+                  Sampling defaults: temperature 0.8, top-p 0.95, seed 0, 64 new tokens.
+              logits --model DIR --text TEXT
+                  print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
+            """;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A command-line mistake: reported on stderr with the usage, exit status 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ForgeCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        // Before the first logger exists: DJL's and the tokenizer's INFO chatter would otherwise reach stdout.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "forge-cli-logback.xml");
+        }
+        System.exit(new ForgeCli(System.out, System.err).run(args));
+    }
+
+    /** Runs one command; returns the exit status (0 ok, 1 failure, 2 bad arguments). */
+    int run(String[] argv) {
+        List<String> args = List.of(argv);
+        if (args.isEmpty() || Set.of("help", "-h", "--help").contains(args.get(0))) {
+            out.print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            switch (args.get(0)) {
+                case "pretrain" -> pretrain(rest);
+                case "generate" -> generate(rest);
+                case "logits" -> logits(rest);
+                default -> throw new UsageException("unknown command '" + args.get(0) + "'");
+            }
+            return 0;
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("forge: " + e.getMessage());
+            if (e instanceof UsageException) {
+                err.print(USAGE);
+            }
+            return 2;
+        } catch (IOException e) {
+            err.println("forge: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void pretrain(List<String> args) throws IOException {
+        Map<String, String> options = parse(args, Set.of(), null);
+        Path outDir = Path.of(options.getOrDefault("out", "models/base"));
+        options.remove("out");
+        PretrainSettings settings = PretrainSettings.defaults().with(options);
+        String command = ("./forge pretrain " + String.join(" ", args)).strip();
+        if (settings.threads() > 0) {
+            ComputeDevice.useThreads(settings.threads()); // before the engine loads
+        }
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
+            new Pretrainer(settings, out).run(outDir, command, manager);
+        }
+    }
+
+    private void generate(List<String> args) throws IOException {
+        Map<String, String> o = parse(
+                args,
+                Set.of("greedy", "raw"),
+                Set.of("model", "prompt", "temperature", "top-p", "top-k", "max-new-tokens", "seed"));
+        Path modelDir = modelDir(o);
+        String prompt = required(o, "prompt");
+        boolean greedy = o.containsKey("greedy");
+        if (greedy && (o.containsKey("temperature") || o.containsKey("top-p") || o.containsKey("top-k"))) {
+            throw new UsageException("--greedy cannot be combined with --temperature, --top-p or --top-k");
+        }
+        int maxNewTokens = intOption(o, "max-new-tokens", 64);
+        float temperature = greedy ? 0f : floatOption(o, "temperature", 0.8f);
+        SamplingSettings sampling = new SamplingSettings(
+                maxNewTokens, temperature, intOption(o, "top-k", 0), floatOption(o, "top-p", 0.95f), true);
+        boolean raw = o.containsKey("raw");
+        long seed = longOption(o, "seed", 0);
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
+                GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
+            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            long[] ids = tokenizer.encode(raw ? prompt : ChatTemplate.prompt(prompt));
+            if (ids.length == 0) {
+                throw new UsageException("--prompt is empty");
+            }
+            int room = gpt.config().blockSize() - ids.length;
+            if (room < 1) {
+                throw new IllegalArgumentException("the prompt is " + ids.length + " tokens; the model's context is "
+                        + gpt.config().blockSize());
+            }
+            if (sampling.maxNewTokens() > room) {
+                sampling = new SamplingSettings(
+                        room, sampling.temperature(), sampling.topK(), sampling.topP(), sampling.stopAtEos());
+            }
+            Generation g = new Generator(gpt).generate(manager, List.of(ids), sampling, new Random(seed));
+            String text = tokenizer.decode(g.response(0));
+            out.println(raw ? text : ChatTemplate.answerOf(text));
+        }
+    }
+
+    private void logits(List<String> args) throws IOException {
+        Map<String, String> o = parse(args, Set.of(), Set.of("model", "text"));
+        Path modelDir = modelDir(o);
+        String text = required(o, "text");
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
+                GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
+            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            long[] ids = tokenizer.encode(text);
+            if (ids.length == 0) {
+                throw new UsageException("--text encodes to no tokens");
+            }
+            if (ids.length > gpt.config().blockSize()) {
+                throw new IllegalArgumentException("the text is " + ids.length + " tokens; the model's context is "
+                        + gpt.config().blockSize());
+            }
+            float[] last;
+            try (NDManager step = manager.newSubManager()) {
+                NDArray tokens = step.create(ids).reshape(1, ids.length);
+                NDArray logits =
+                        gpt.logits(gpt.forward(tokens, null, null, null).hidden()); // (1, T, V)
+                last = logits.get("0, -1, :").toFloatArray();
+            }
+            ObjectNode json = JSON.createObjectNode();
+            ArrayNode idArray = json.putArray("token_ids");
+            for (long id : ids) {
+                idArray.add(id);
+            }
+            ArrayNode top = json.putArray("top10");
+            for (int id : topK(last, 10)) {
+                ObjectNode entry = top.addObject();
+                entry.put("id", id);
+                entry.put("token", tokenizer.decode(new long[] {id}));
+                entry.put("logit", last[id]);
+            }
+            out.println(JSON.writeValueAsString(json));
+        }
+    }
+
+    /** Indices of the k largest values, largest first (ties: lower index first). */
+    static int[] topK(float[] values, int k) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Float.compare(values[b], values[a]));
+        return order.subList(0, Math.min(k, values.length)).stream()
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    /**
+     * {@code --name value} pairs and bare {@code --flag}s; anything else is a usage error.
+     *
+     * @param valued the options that take a value; null accepts any name (pretrain checks its settings itself)
+     */
+    static Map<String, String> parse(List<String> args, Set<String> flags, Set<String> valued) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            if (!flags.contains(name) && valued != null && !valued.contains(name)) {
+                throw new UsageException("unknown option --" + name);
+            }
+            if (options.containsKey(name)) {
+                throw new UsageException("--" + name + " given twice");
+            }
+            if (flags.contains(name)) {
+                options.put(name, "true");
+            } else if (i + 1 >= args.size()) {
+                throw new UsageException("--" + name + " needs a value");
+            } else {
+                options.put(name, args.get(++i));
+            }
+        }
+        return options;
+    }
+
+    private static Path modelDir(Map<String, String> o) {
+        Path dir = Path.of(required(o, "model"));
+        if (!Files.isRegularFile(dir.resolve("config.json"))
+                || !Files.isRegularFile(dir.resolve(HfCheckpoint.WEIGHTS_FILE))
+                || !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            throw new UsageException("no model at " + dir
+                    + " (a model directory holds config.json, model.safetensors and tokenizer.json)");
+        }
+        return dir;
+    }
+
+    private static String required(Map<String, String> o, String name) {
+        String v = o.get(name);
+        if (v == null) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private static int intOption(Map<String, String> o, String name, int fallback) {
+        return (int) longOption(o, name, fallback);
+    }
+
+    private static long longOption(Map<String, String> o, String name, long fallback) {
+        String v = o.get(name);
+        try {
+            return v == null ? fallback : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static float floatOption(Map<String, String> o, String name, float fallback) {
+        String v = o.get(name);
+        try {
+            return v == null ? fallback : Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+}

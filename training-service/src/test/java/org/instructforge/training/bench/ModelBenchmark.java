@@ -1,0 +1,423 @@
+package org.instructforge.training.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.instructforge.training.model.ComputeDevice;
+import org.instructforge.training.model.Generator;
+import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.GptConfig;
+import org.instructforge.training.model.LogProbs;
+import org.instructforge.training.model.Sampler;
+import org.instructforge.training.model.SamplingSettings;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./forge bench model}: the model core's figures for the README (a main class, not a test: timings are never
+ * assertions).
+ *
+ * <ol>
+ *   <li>Training step (forward, backward, AdamW) on the default model's shape and on GPT-2 small (124M), DJL against
+ *       the same model in Python PyTorch ({@code src/test/python/bench_reference.py}), run in turn in this run with the
+ *       same batch, sequence length and thread count: median ms per step after warm-up steps, tokens/s, ratio.
+ *   <li>Generation with and without the KV cache, batch 1 and 16, 128 new tokens, default-model shape. "Without" is
+ *       written out here: every step recomputes the full forward over the whole sequence.
+ * </ol>
+ *
+ * <p>Options (all optional): {@code --config models/base/config.json} (the default model; a built-in shape when the
+ * file is missing), {@code --python /usr/bin/python3}, {@code --reference path/to/bench_reference.py} ({@code
+ * --python none} skips PyTorch), {@code --threads 2}, {@code --warmup 2}, {@code --steps 5}, {@code --gen-runs 3},
+ * {@code --only train|generate}.
+ */
+public final class ModelBenchmark {
+
+    /** When models/base/config.json is not there yet: the shape the project's base model is meant to have. */
+    private static final GptConfig FALLBACK_DEFAULT = new GptConfig(2048, 256, 256, 6, 8, 1024, 1e-5f, 0f, 0, 0);
+
+    private static final int NEW_TOKENS = 128;
+    private static final int PROMPT_LENGTH = 16;
+
+    private record TrainShape(String name, GptConfig config, int batch, int seq) {}
+
+    private record StepTiming(double msPerStep, double tokensPerSecond, String detail) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "2"));
+        int steps = Integer.parseInt(opts.getOrDefault("steps", "5"));
+        int genRuns = Integer.parseInt(opts.getOrDefault("gen-runs", "3"));
+        String only = opts.getOrDefault("only", "all");
+        ComputeDevice.useThreads(threads); // before anything loads the engine
+
+        Path configPath = Path.of(opts.getOrDefault("config", "../models/base/config.json"));
+        GptConfig defaultModel;
+        String defaultSource;
+        if (Files.isRegularFile(configPath)) {
+            defaultModel = GptConfig.read(configPath).withDropout(0f);
+            defaultSource = configPath.toString();
+        } else {
+            defaultModel = FALLBACK_DEFAULT;
+            defaultSource = "built-in d=256 L=6 h=8 V=2048 T=256 (" + configPath + " not found)";
+        }
+        List<TrainShape> shapes = List.of(
+                new TrainShape("default", defaultModel, 8, Math.min(256, defaultModel.blockSize())),
+                new TrainShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), 4, 128));
+
+        System.out.printf(
+                "machine: %d cores (%s), JVM %s, DJL engine %s %s on %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                System.getProperty("java.version"),
+                Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(),
+                ComputeDevice.pick());
+        System.out.printf(
+                "threads: DJL libtorch intra-op %d, inter-op %d; PyTorch set_num_threads(%d),"
+                        + " set_num_interop_threads(1), OMP_NUM_THREADS=%d%n",
+                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), threads, threads);
+        System.out.println("load average at start: " + loadAverage());
+        System.out.println("default model: " + defaultSource + "; dropout 0 on both sides");
+
+        if (!only.equals("generate")) {
+            String python = opts.getOrDefault("python", "/usr/bin/python3");
+            String reference = opts.getOrDefault("reference", "src/test/python/bench_reference.py");
+            List<String[]> rows = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            for (TrainShape shape : shapes) {
+                StepTiming djl = timeDjlStep(shape, warmup, steps);
+                System.out.printf("  DJL     %-10s %s%n", shape.name(), djl.detail());
+                StepTiming torch = python.equals("none")
+                        ? null
+                        : timePythonStep(python, reference, shape, warmup, steps, threads, notes);
+                if (torch != null) {
+                    System.out.printf("  PyTorch %-10s %s%n", shape.name(), torch.detail());
+                }
+                rows.add(new String[] {
+                    shape.name(),
+                    String.format("%.1fM", parameterCount(shape.config()) / 1e6),
+                    shape.batch() + "x" + shape.seq(),
+                    String.format("%.0f", djl.msPerStep()),
+                    torch == null ? "n/a" : String.format("%.0f", torch.msPerStep()),
+                    torch == null ? "n/a" : String.format("%.2fx", djl.msPerStep() / torch.msPerStep()),
+                    String.format("%.0f", djl.tokensPerSecond()),
+                    torch == null ? "n/a" : String.format("%.0f", torch.tokensPerSecond())
+                });
+            }
+            System.out.println();
+            System.out.println("Training step (forward + backward + AdamW), CPU, median of " + steps + " steps after "
+                    + warmup + " warm-up steps; ratio = DJL ms / PyTorch ms (target <= 1.10x)");
+            table(
+                    new String[] {
+                        "model",
+                        "params",
+                        "batch x seq",
+                        "DJL ms/step",
+                        "PyTorch ms/step",
+                        "ratio",
+                        "DJL tokens/s",
+                        "PyTorch tokens/s"
+                    },
+                    rows);
+            notes.forEach(n -> System.out.println("  " + n));
+        }
+
+        if (!only.equals("train")) {
+            System.out.println();
+            generationTable(defaultModel, genRuns);
+        }
+        System.out.println("load average at end: " + loadAverage());
+    }
+
+    /** Median wall time of `steps` training steps after `warmup` untimed ones, on freshly initialised weights. */
+    static StepTiming timeDjlStep(TrainShape shape, int warmup, int steps) {
+        GptConfig config = shape.config();
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
+            Engine.getInstance().setRandomSeed(0);
+            Gpt gpt = new Gpt(config);
+            gpt.initialize(manager);
+            Optimizer adamW = Optimizer.adamW()
+                    .optLearningRateTracker(Tracker.fixed(1e-4f))
+                    .optBeta1(0.9f)
+                    .optBeta2(0.95f)
+                    .optEpsilon(1e-8f)
+                    .optWeightDecays(0.01f)
+                    .build();
+            long[][] batch = randomTokens(new Random(1), shape.batch(), shape.seq(), config.vocabSize());
+            double[] ms = new double[steps];
+            for (int i = -warmup; i < steps; i++) {
+                long start = System.nanoTime();
+                trainStep(gpt, adamW, manager, batch);
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            double median = median(ms);
+            return new StepTiming(
+                    median,
+                    shape.batch() * shape.seq() / median * 1e3,
+                    "step ms "
+                            + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
+        }
+    }
+
+    /** One step as the trainers do it: a step manager, a GradientCollector, next-token NLL, AdamW per parameter. */
+    static float trainStep(Gpt gpt, Optimizer optimizer, NDManager manager, long[][] batch) {
+        try (NDManager step = manager.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            ParameterStore ps = new ParameterStore(step, false);
+            NDArray x = step.create(batch);
+            NDArray logits = gpt.logits(
+                            ps, gpt.forward(ps, x, null, null, null, true).hidden())
+                    .get(new NDIndex(":, :-1, :")); // (B, T-1, V)
+            NDArray loss = LogProbs.ofTokens(logits, x.get(new NDIndex(":, 1:")), 1f)
+                    .neg()
+                    .mean();
+            collector.backward(loss);
+            for (Parameter p : gpt.parametersByName().values()) {
+                optimizer.update(p.getId(), p.getArray(), p.getArray().getGradient());
+            }
+            return loss.getFloat(); // waits for the step, like loss.item() in Python
+        }
+    }
+
+    private static StepTiming timePythonStep(
+            String python, String reference, TrainShape shape, int warmup, int steps, int threads, List<String> notes)
+            throws IOException, InterruptedException {
+        GptConfig c = shape.config();
+        List<String> command = List.of(
+                python,
+                reference,
+                "--embd",
+                "" + c.nEmbd(),
+                "--layers",
+                "" + c.nLayer(),
+                "--heads",
+                "" + c.nHead(),
+                "--vocab",
+                "" + c.vocabSize(),
+                "--block",
+                "" + c.blockSize(),
+                "--batch",
+                "" + shape.batch(),
+                "--seq",
+                "" + shape.seq(),
+                "--warmup",
+                "" + warmup,
+                "--steps",
+                "" + steps,
+                "--threads",
+                "" + threads);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            notes.add("PyTorch not run: " + e.getMessage());
+            return null;
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            notes.add("PyTorch reference failed (exit " + process.exitValue() + "): " + String.join(" ", command));
+            return null;
+        }
+        JsonNode json = JsonMapper.builder()
+                .build()
+                .readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        String blas = "PyTorch " + json.path("torch").asString() + ": BLAS build="
+                + json.path("blas").path("build").asString() + ", loaded "
+                + json.path("blas").path("libraries") + ", intra-op threads "
+                + json.path("intra_op_threads").asInt() + ", inter-op "
+                + json.path("inter_op_threads").asInt();
+        if (!notes.contains(blas)) {
+            notes.add(blas);
+        }
+        return new StepTiming(
+                json.path("ms_per_step").asDouble(),
+                json.path("tokens_per_s").asDouble(),
+                "step ms " + json.path("step_ms"));
+    }
+
+    private static void generationTable(GptConfig config, int runs) {
+        System.out.println("Generation, default-model shape, prompt " + PROMPT_LENGTH + " tokens + " + NEW_TOKENS
+                + " new tokens, sampling at temperature 1 (no EOS stop), median of " + runs + " runs after a"
+                + " warm-up; tokens/s counts new tokens of all rows");
+        List<String[]> rows = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
+            Engine.getInstance().setRandomSeed(0);
+            Gpt gpt = new Gpt(config);
+            gpt.initialize(manager);
+            SamplingSettings sampling = new SamplingSettings(NEW_TOKENS, 1f, 0, 1f, false);
+            Generator generator = new Generator(gpt);
+            for (int b : new int[] {1, 16}) {
+                long[][] prompts = randomTokens(new Random(b), b, PROMPT_LENGTH, config.vocabSize());
+                List<long[]> promptList = Arrays.asList(prompts);
+                double cached = medianMs(runs, () -> generator.generate(manager, promptList, sampling, new Random(2)));
+                double full =
+                        medianMs(runs, () -> generateWithoutCache(gpt, manager, prompts, sampling, new Random(2)));
+                double cachedTps = b * NEW_TOKENS / cached * 1e3;
+                double fullTps = b * NEW_TOKENS / full * 1e3;
+                rows.add(new String[] {
+                    "" + b,
+                    String.format("%.0f", cached),
+                    String.format("%.0f", cachedTps),
+                    String.format("%.0f", full),
+                    String.format("%.0f", fullTps),
+                    String.format("%.1fx", full / cached)
+                });
+            }
+        }
+        table(
+                new String[] {
+                    "batch", "KV cache ms", "KV cache tokens/s", "no cache ms", "no cache tokens/s", "speed-up"
+                },
+                rows);
+    }
+
+    /**
+     * The same loop as {@link Generator} minus the cache: every step runs the full forward over prompt + everything
+     * generated so far and reads the last position, with the same mask, sampler and log-prob calls.
+     */
+    static long[][] generateWithoutCache(
+            Gpt gpt, NDManager manager, long[][] prompts, SamplingSettings settings, Random rng) {
+        int b = prompts.length;
+        int p = prompts[0].length;
+        long[][] sequence = new long[b][p + settings.maxNewTokens()];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(prompts[i], 0, sequence[i], 0, p);
+        }
+        for (int s = 0; s < settings.maxNewTokens(); s++) {
+            int length = p + s;
+            try (NDManager step = manager.newSubManager()) {
+                long[][] tokens = new long[b][];
+                long[][] mask = new long[b][length];
+                for (int i = 0; i < b; i++) {
+                    tokens[i] = Arrays.copyOf(sequence[i], length);
+                    Arrays.fill(mask[i], 1L);
+                }
+                Gpt.Output out = gpt.forward(step.create(tokens), step.create(mask), null, null);
+                NDArray logits = gpt.logits(out.hidden().get(":, -1:, :")).reshape(b, -1); // (B, V)
+                NDArray next = Sampler.next(logits, settings, rng);
+                long[] ids = next.toLongArray();
+                LogProbs.ofTokens(logits, next, settings.logProbTemperature()).toFloatArray();
+                for (int i = 0; i < b; i++) {
+                    sequence[i][length] = ids[i];
+                }
+            }
+        }
+        return sequence;
+    }
+
+    static long parameterCount(GptConfig c) {
+        long d = c.nEmbd();
+        long perBlock = 4 * d + d * 3 * d + 3 * d + d * d + d + d * c.nInner() + c.nInner() + c.nInner() * d + d;
+        return (long) c.vocabSize() * d + (long) c.blockSize() * d + c.nLayer() * perBlock + 2 * d;
+    }
+
+    private static double medianMs(int runs, Runnable r) {
+        r.run(); // warm-up
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return median(ms);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static long[][] randomTokens(Random rng, int rows, int length, int vocab) {
+        long[][] out = new long[rows][length];
+        for (long[] row : out) {
+            for (int j = 0; j < length; j++) {
+                row[j] = rng.nextInt(vocab);
+            }
+        }
+        return out;
+    }
+
+    private static void table(String[] header, List<String[]> rows) {
+        int[] width = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            width[i] = header[i].length();
+            for (String[] row : rows) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder line = new StringBuilder("|");
+        StringBuilder rule = new StringBuilder("|");
+        for (int i = 0; i < header.length; i++) {
+            line.append(' ').append(pad(header[i], width[i])).append(" |");
+            rule.append(' ').append("-".repeat(width[i])).append(" |");
+        }
+        System.out.println(line);
+        System.out.println(rule);
+        for (String[] row : rows) {
+            StringBuilder r = new StringBuilder("|");
+            for (int i = 0; i < row.length; i++) {
+                r.append(' ').append(pad(row[i], width[i])).append(" |");
+            }
+            System.out.println(r);
+        }
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(width - s.length());
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("Expected --option value, got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        return opts;
+    }
+}

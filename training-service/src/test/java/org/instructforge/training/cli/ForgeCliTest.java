@@ -1,0 +1,155 @@
+package org.instructforge.training.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.instructforge.training.BaseModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ForgeCliTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int forge(String... args) {
+        return new ForgeCli(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpPrintsUsageAndNoArgumentsIsAnError() {
+        assertThat(forge("--help")).isZero();
+        assertThat(stdout())
+                .contains("generate --model DIR --prompt TEXT", "logits --model DIR --text TEXT", "pretrain");
+        assertThat(forge()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsAnUnknownCommand() {
+        assertThat(forge("train")).isEqualTo(2);
+        assertThat(stderr()).contains("forge: unknown command 'train'");
+    }
+
+    @Test
+    void generateRequiresAModelAndAPrompt() {
+        assertThat(forge("generate", "--prompt", "hi")).isEqualTo(2);
+        assertThat(stderr()).contains("--model is required");
+        assertThat(forge("generate", "--model", BaseModel.dir().toString())).isEqualTo(2);
+        assertThat(stderr()).contains("--prompt is required");
+    }
+
+    @Test
+    void reportsAMissingModelDirectoryClearly() {
+        assertThat(forge("logits", "--model", tmp.resolve("nowhere").toString(), "--text", "hi"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("no model at").contains("nowhere");
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void rejectsConflictingUnknownAndMalformedOptions() {
+        String model = BaseModel.dir().toString();
+        assertThat(forge("generate", "--model", model, "--prompt", "hi", "--greedy", "--temperature", "0.5"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--greedy cannot be combined");
+        assertThat(forge("generate", "--model", model, "--prompt", "hi", "--colour", "red"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("unknown option --colour");
+        assertThat(forge("generate", "--model", model, "--prompt", "hi", "--max-new-tokens", "ten"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--max-new-tokens must be a whole number");
+        assertThat(forge("generate", "--model", model, "--prompt")).isEqualTo(2);
+        assertThat(stderr()).contains("--prompt needs a value");
+        assertThat(forge("pretrain", "--layers", "2")).isEqualTo(2);
+        assertThat(stderr()).contains("Unknown setting(s): layers");
+    }
+
+    @Test
+    void logitsPrintsTokenIdsAndTheTopTenAsJson() {
+        assertThat(forge("logits", "--model", BaseModel.dir().toString(), "--text", "User: What is 2 + 2?"))
+                .as(stderr())
+                .isZero();
+        JsonNode json = JsonMapper.builder().build().readTree(stdout());
+        assertThat(json.get("token_ids").isArray()).isTrue();
+        assertThat(json.get("token_ids").size()).isGreaterThan(5);
+        JsonNode top = json.get("top10");
+        assertThat(top.size()).isEqualTo(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(top.get(i).has("id")).isTrue();
+            assertThat(top.get(i).has("token")).isTrue();
+            if (i > 0) {
+                assertThat(top.get(i).get("logit").asDouble())
+                        .isLessThanOrEqualTo(top.get(i - 1).get("logit").asDouble());
+            }
+        }
+    }
+
+    @Test
+    void greedyGenerationIsRepeatableAndSamplingFollowsTheSeed() {
+        String model = BaseModel.dir().toString();
+        assertThat(forge("generate", "--model", model, "--prompt", "What is the capital of France?", "--greedy"))
+                .as(stderr())
+                .isZero();
+        String first = stdout();
+        assertThat(first.strip()).isNotEmpty();
+        out.reset();
+        forge("generate", "--model", model, "--prompt", "What is the capital of France?", "--greedy");
+        assertThat(stdout()).isEqualTo(first);
+        out.reset();
+        assertThat(forge(
+                        "generate",
+                        "--model",
+                        model,
+                        "--prompt",
+                        "Reverse the word \"apple\".",
+                        "--seed",
+                        "3",
+                        "--temperature",
+                        "1.0",
+                        "--top-p",
+                        "0.9",
+                        "--top-k",
+                        "20",
+                        "--max-new-tokens",
+                        "8"))
+                .isZero();
+        String sampled = stdout();
+        out.reset();
+        forge(
+                "generate",
+                "--model",
+                model,
+                "--prompt",
+                "Reverse the word \"apple\".",
+                "--seed",
+                "3",
+                "--temperature",
+                "1.0",
+                "--top-p",
+                "0.9",
+                "--top-k",
+                "20",
+                "--max-new-tokens",
+                "8");
+        assertThat(stdout()).isEqualTo(sampled);
+    }
+}
