@@ -6,7 +6,6 @@ import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.server.ResponseStatusException;
@@ -18,19 +17,13 @@ public class DemonstrationWork {
     private final TaskQueue queue;
     private final Datasets datasets;
     private final DemonstrationRepository demonstrations;
-    private final JdbcClient jdbc;
     private final int maxChars;
 
     DemonstrationWork(
-            TaskQueue queue,
-            Datasets datasets,
-            DemonstrationRepository demonstrations,
-            JdbcClient jdbc,
-            LabelingProperties properties) {
+            TaskQueue queue, Datasets datasets, DemonstrationRepository demonstrations, LabelingProperties properties) {
         this.queue = queue;
         this.datasets = datasets;
         this.demonstrations = demonstrations;
-        this.jdbc = jdbc;
         this.maxChars = properties.maxDemonstrationChars();
     }
 
@@ -83,10 +76,7 @@ public class DemonstrationWork {
         }
         demonstration.submit(text.strip());
         demonstrations.save(demonstration);
-        jdbc.sql("UPDATE prompt SET demonstrations_done = demonstrations_done + 1 WHERE id = :p")
-                .param("p", lease.itemId())
-                .update();
-        queue.markSubmitted(leaseId);
+        queue.markSubmitted(lease);
     }
 
     private void checkLength(String text) {

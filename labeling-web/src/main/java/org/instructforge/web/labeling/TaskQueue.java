@@ -2,6 +2,7 @@ package org.instructforge.web.labeling;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,9 +40,7 @@ public class TaskQueue {
             FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
             WHERE d.status = 'ACTIVE' AND p.status = 'ACTIVE' AND p.pii_status IN ('CLEAN', 'SCRUBBED')
               AND p.split IN ('TRAIN', 'VALID')
-              AND p.demonstrations_done
-                  + (SELECT count(*) FROM task_assignment a WHERE a.prompt_id = p.id AND a.status = 'LEASED'
-                       AND a.lease_expires_at > now())
+              AND p.demonstrations_done + p.demonstrations_leased
                   < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.prompt_id = p.id AND a.labeler_id = :me)
             """;
@@ -49,11 +48,7 @@ public class TaskQueue {
     /** Ranking tasks that want rankings and hold nothing this labeler wrote. */
     private static final String OPEN_RANKINGS = """
             FROM ranking_task t
-            WHERE t.status = 'OPEN'
-              AND (SELECT count(*) FROM ranking r WHERE r.task_id = t.id)
-                  + (SELECT count(*) FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.status = 'LEASED'
-                       AND a.lease_expires_at > now())
-                  < t.labels_wanted
+            WHERE t.status = 'OPEN' AND t.rankings_done + t.rankings_leased < t.labels_wanted
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.labeler_id = :me)
               AND NOT EXISTS (SELECT 1 FROM ranking_candidate c WHERE c.task_id = t.id AND c.author_user_id = :me)
             """;
@@ -88,6 +83,7 @@ public class TaskQueue {
                         .optional();
         };
         return item.map(id -> {
+            countLease(kind, id, +1);
             String column = kind == TaskKind.DEMONSTRATION ? "prompt_id" : "ranking_task_id";
             long leaseId = jdbc.sql("INSERT INTO task_assignment (task_kind, " + column
                             + ", labeler_id, lease_expires_at) VALUES (:kind, :item, :me, :expires) RETURNING id")
@@ -132,12 +128,34 @@ public class TaskQueue {
         return lease;
     }
 
-    /** Marks a locked lease submitted (the caller has stored the label in the same transaction). */
+    /**
+     * Marks a locked lease submitted and counts the label on its item (the caller has stored the label in the
+     * same transaction). A lease the sweeper already expired no longer counts as leased.
+     */
     @Transactional
-    public void markSubmitted(long leaseId) {
-        jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
-                .param("id", leaseId)
+    public void markSubmitted(Lease lease) {
+        boolean wasLeased = jdbc.sql("""
+                        UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now()
+                        WHERE id = :id AND status = 'LEASED'""").param("id", lease.id()).update() > 0;
+        if (!wasLeased) {
+            jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
+                    .param("id", lease.id())
+                    .update();
+        }
+        String table = lease.kind() == TaskKind.DEMONSTRATION ? "prompt" : "ranking_task";
+        String done = lease.kind() == TaskKind.DEMONSTRATION ? "demonstrations_done" : "rankings_done";
+        String leased = lease.kind() == TaskKind.DEMONSTRATION ? "demonstrations_leased" : "rankings_leased";
+        jdbc.sql("UPDATE " + table + " SET " + done + " = " + done + " + 1"
+                        + (wasLeased ? ", " + leased + " = greatest(" + leased + " - 1, 0)" : "") + " WHERE id = :item")
+                .param("item", lease.itemId())
                 .update();
+    }
+
+    private void countLease(TaskKind kind, long itemId, int delta) {
+        String sql = kind == TaskKind.DEMONSTRATION
+                ? "UPDATE prompt SET demonstrations_leased = greatest(demonstrations_leased + :d, 0) WHERE id = :item"
+                : "UPDATE ranking_task SET rankings_leased = greatest(rankings_leased + :d, 0) WHERE id = :item";
+        jdbc.sql(sql).param("d", delta).param("item", itemId).update();
     }
 
     /** Gives a task back with a reason; the labeler will not be offered it again. */
@@ -150,21 +168,44 @@ public class TaskQueue {
         if (lease.submitted()) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
         }
-        jdbc.sql("""
+        int released = jdbc.sql("""
                         UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now()
-                        WHERE id = :id""")
+                        WHERE id = :id AND status = 'LEASED'""")
                 .param("reason", reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
                 .param("id", leaseId)
                 .update();
+        if (released > 0) {
+            countLease(lease.kind(), lease.itemId(), -1);
+        } else {
+            jdbc.sql("UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now() "
+                            + "WHERE id = :id")
+                    .param(
+                            "reason",
+                            reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
+                    .param("id", leaseId)
+                    .update();
+        }
     }
 
     /** Leases past their expiry go back to the queue (their holders keep their drafts). */
     @Scheduled(fixedDelayString = "PT30S")
     @Transactional
     public int expireLeases() {
-        return jdbc.sql(
-                        "UPDATE task_assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND lease_expires_at <= now()")
-                .update();
+        record Expired(Long prompt, Long rankingTask) {}
+        List<Expired> expired = jdbc.sql("""
+                        UPDATE task_assignment SET status = 'EXPIRED'
+                        WHERE status = 'LEASED' AND lease_expires_at <= now()
+                        RETURNING prompt_id, ranking_task_id""")
+                .query((rs, n) -> new Expired((Long) rs.getObject(1, Long.class), (Long) rs.getObject(2, Long.class)))
+                .list();
+        for (Expired lease : expired) {
+            if (lease.prompt() != null) {
+                countLease(TaskKind.DEMONSTRATION, lease.prompt(), -1);
+            } else if (lease.rankingTask() != null) {
+                countLease(TaskKind.RANKING, lease.rankingTask(), -1);
+            }
+        }
+        return expired.size();
     }
 
     @Transactional(readOnly = true)

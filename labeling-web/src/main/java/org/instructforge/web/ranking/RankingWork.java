@@ -78,10 +78,10 @@ public class RankingWork {
                 shown.stream().map(Candidate::id).toList(),
                 submission));
         rankings.flush();
-        queue.markSubmitted(leaseId);
-        jdbc.sql("""
-                        UPDATE ranking_task t SET status = 'COMPLETE'
-                        WHERE t.id = :t AND (SELECT count(*) FROM ranking r WHERE r.task_id = t.id) >= t.labels_wanted""").param("t", lease.itemId()).update();
+        queue.markSubmitted(lease);
+        jdbc.sql("UPDATE ranking_task SET status = 'COMPLETE' WHERE id = :t AND rankings_done >= labels_wanted")
+                .param("t", lease.itemId())
+                .update();
     }
 
     private record Candidate(long id, String text) {}

@@ -97,6 +97,8 @@ class TaskQueueTest {
         jdbc.sql("UPDATE task_assignment SET lease_expires_at = now() - interval '1 minute' WHERE id = :id")
                 .param("id", first.id())
                 .update();
+        // The sweeper (every 30 s) hands expired leases back to the queue.
+        assertThat(queue.expireLeases()).isGreaterThanOrEqualTo(1);
 
         assertThat(claimIn(labelers.get(1), prompts)).map(Lease::itemId).contains(first.itemId());
     }
