@@ -22,7 +22,6 @@ import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
 import org.instructforge.web.ranking.CandidateImport;
 import org.instructforge.web.ranking.RankingSubmission;
-import org.instructforge.web.ranking.RankingTaskView;
 import org.instructforge.web.ranking.RankingWork;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -143,18 +142,9 @@ class LabelQualityTest {
     }
 
     private void rank(String labeler, long task, Map<Long, Integer> ranks) {
-        for (int i = 0; i < 500; i++) {
-            Lease lease = queue.claimNext(labeler, TaskKind.RANKING).orElseThrow();
-            if (lease.itemId() == task) {
-                RankingTaskView view = rankings.task(lease.id(), labeler);
-                assertThat(view.outputs()).hasSize(4);
-                rankings.submit(
-                        lease.id(), labeler, new RankingSubmission(ranks, Map.of(), Map.of(), false, null, 30_000L));
-                return;
-            }
-            queue.skip(lease.id(), labeler, "another test's task");
-        }
-        throw new AssertionError("task not reached");
+        Lease lease = org.instructforge.web.labeling.QueueFixtures.claim(queue, labeler, TaskKind.RANKING, task);
+        assertThat(rankings.task(lease.id(), labeler).outputs()).hasSize(4);
+        rankings.submit(lease.id(), labeler, new RankingSubmission(ranks, Map.of(), Map.of(), false, null, 30_000L));
     }
 
     private String labeler() {
