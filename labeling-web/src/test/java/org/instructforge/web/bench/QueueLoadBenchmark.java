@@ -44,6 +44,8 @@ public final class QueueLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int labelers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        // Pause between a page and its submit, like a labeler reading and typing (0: as fast as possible).
+        long thinkMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         System.setProperty("instructforge.database.embedded.data-dir", "");
         System.setProperty("instructforge.database.embedded.port", "0");
         var context = new SpringApplicationBuilder(LabelingWebApplication.class)
@@ -67,8 +69,8 @@ public final class QueueLoadBenchmark {
             names.add(name);
         }
         System.out.printf(
-                "%d labelers, %d s, %d cores; dataset %d%n",
-                labelers, seconds, Runtime.getRuntime().availableProcessors(), dataset);
+                "%d labelers, %d s, think time ~%d ms, %d cores; dataset %d%n",
+                labelers, seconds, thinkMillis, Runtime.getRuntime().availableProcessors(), dataset);
 
         ConcurrentLinkedQueue<Long> nextNanos = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> submitNanos = new ConcurrentLinkedQueue<>();
@@ -94,7 +96,7 @@ public final class QueueLoadBenchmark {
         for (HttpClient session : sessions) {
             pool.submit(() -> {
                 try {
-                    work(port, session, deadline, nextNanos, submitNanos, submitted, errors);
+                    work(port, session, deadline, thinkMillis, nextNanos, submitNanos, submitted, errors);
                 } catch (Exception e) {
                     errors.incrementAndGet();
                     System.err.println("labeler: " + e);
@@ -138,6 +140,7 @@ public final class QueueLoadBenchmark {
             int port,
             HttpClient http,
             long deadline,
+            long thinkMillis,
             ConcurrentLinkedQueue<Long> nextNanos,
             ConcurrentLinkedQueue<Long> submitNanos,
             AtomicLong submitted,
@@ -153,6 +156,10 @@ public final class QueueLoadBenchmark {
             }
             var page = get(http, base + "/labeler/demonstrations/" + task.group(1));
             nextNanos.add(System.nanoTime() - start);
+            if (thinkMillis > 0) {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current()
+                        .nextLong(thinkMillis / 2, thinkMillis * 3 / 2));
+            }
             long submitStart = System.nanoTime();
             var submit = post(
                     http,
