@@ -134,21 +134,27 @@ public class TaskQueue {
      */
     @Transactional
     public void markSubmitted(Lease lease) {
-        boolean wasLeased = jdbc.sql("""
-                        UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now()
-                        WHERE id = :id AND status = 'LEASED'""").param("id", lease.id()).update() > 0;
-        if (!wasLeased) {
-            jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
-                    .param("id", lease.id())
-                    .update();
-        }
+        boolean wasLeased = stillLeased(lease.id());
+        jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
+                .param("id", lease.id())
+                .update();
         String table = lease.kind() == TaskKind.DEMONSTRATION ? "prompt" : "ranking_task";
         String done = lease.kind() == TaskKind.DEMONSTRATION ? "demonstrations_done" : "rankings_done";
-        String leased = lease.kind() == TaskKind.DEMONSTRATION ? "demonstrations_leased" : "rankings_leased";
-        jdbc.sql("UPDATE " + table + " SET " + done + " = " + done + " + 1"
-                        + (wasLeased ? ", " + leased + " = greatest(" + leased + " - 1, 0)" : "") + " WHERE id = :item")
+        jdbc.sql("UPDATE " + table + " SET " + done + " = " + done + " + 1 WHERE id = :item")
                 .param("item", lease.itemId())
                 .update();
+        if (wasLeased) {
+            countLease(lease.kind(), lease.itemId(), -1);
+        }
+    }
+
+    /** Whether the (locked) lease still holds its slot, i.e. the sweeper has not expired it yet. */
+    private boolean stillLeased(long leaseId) {
+        return "LEASED"
+                .equals(jdbc.sql("SELECT status FROM task_assignment WHERE id = :id")
+                        .param("id", leaseId)
+                        .query(String.class)
+                        .single());
     }
 
     private void countLease(TaskKind kind, long itemId, int delta) {
@@ -168,22 +174,15 @@ public class TaskQueue {
         if (lease.submitted()) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
         }
-        int released = jdbc.sql("""
+        boolean wasLeased = stillLeased(leaseId);
+        jdbc.sql("""
                         UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now()
-                        WHERE id = :id AND status = 'LEASED'""")
+                        WHERE id = :id""")
                 .param("reason", reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
                 .param("id", leaseId)
                 .update();
-        if (released > 0) {
+        if (wasLeased) {
             countLease(lease.kind(), lease.itemId(), -1);
-        } else {
-            jdbc.sql("UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now() "
-                            + "WHERE id = :id")
-                    .param(
-                            "reason",
-                            reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
-                    .param("id", leaseId)
-                    .update();
         }
     }
 
