@@ -28,10 +28,7 @@ public class Datasets {
     @Transactional(readOnly = true)
     public DatasetDetail detail(long id) {
         PromptDataset dataset = find(id);
-        DatasetSummary summary = datasets.summaries().stream()
-                .filter(s -> s.id() == id)
-                .findFirst()
-                .orElseThrow(() -> new DatasetNotFoundException(id));
+        DatasetSummary summary = datasets.summary(id).orElseThrow(() -> new DatasetNotFoundException(id));
         return new DatasetDetail(id, dataset.getStatus().name(), dataset.settings(), summary);
     }
 

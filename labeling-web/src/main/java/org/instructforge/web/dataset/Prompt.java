@@ -112,8 +112,4 @@ class Prompt {
     String getText() {
         return text;
     }
-
-    String getContentHash() {
-        return contentHash;
-    }
 }

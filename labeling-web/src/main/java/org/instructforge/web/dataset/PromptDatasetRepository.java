@@ -9,8 +9,8 @@ interface PromptDatasetRepository extends JpaRepository<PromptDataset, Long> {
 
     Optional<PromptDataset> findByName(String name);
 
-    /** One row per dataset with its prompt counts, in one query. */
-    @Query("""
+    /** A dataset with its prompt counts, computed in the database. */
+    String SUMMARY = """
             select new org.instructforge.web.dataset.DatasetSummary(
                 d.id, d.name, d.description, cast(d.status as string),
                 count(p.id),
@@ -20,7 +20,11 @@ interface PromptDatasetRepository extends JpaRepository<PromptDataset, Long> {
                 coalesce(sum(case when p.split = org.instructforge.shared.Split.TEST then 1 else 0 end), 0),
                 coalesce(sum(case when p.piiStatus = org.instructforge.shared.PiiStatus.PENDING_REVIEW then 1 else 0 end), 0))
             from PromptDataset d left join Prompt p on p.dataset = d
-            group by d.id, d.name, d.description, d.status
-            order by d.name""")
+            """;
+
+    @Query(SUMMARY + " group by d.id, d.name, d.description, d.status order by d.name")
     List<DatasetSummary> summaries();
+
+    @Query(SUMMARY + " where d.id = :id group by d.id, d.name, d.description, d.status")
+    Optional<DatasetSummary> summary(long id);
 }

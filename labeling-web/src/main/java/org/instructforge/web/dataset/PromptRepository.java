@@ -2,7 +2,4 @@ package org.instructforge.web.dataset;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-interface PromptRepository extends JpaRepository<Prompt, Long> {
-
-    boolean existsByDatasetAndContentHash(PromptDataset dataset, String contentHash);
-}
+interface PromptRepository extends JpaRepository<Prompt, Long> {}

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -119,15 +118,5 @@ class Ranking {
                 throw new InvalidRankingException("Output " + id + " is not part of this task.");
             }
         }
-    }
-
-    Map<Long, Integer> ranks() {
-        Map<Long, Integer> ranks = new java.util.LinkedHashMap<>();
-        entries.forEach(entry -> ranks.put(entry.candidateId(), entry.rank()));
-        return ranks;
-    }
-
-    boolean isNotRankable() {
-        return notRankable;
     }
 }

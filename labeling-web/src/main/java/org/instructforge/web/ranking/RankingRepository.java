@@ -6,6 +6,4 @@ import org.springframework.data.jpa.repository.JpaRepository;
 interface RankingRepository extends JpaRepository<Ranking, Long> {
 
     Optional<Ranking> findByTaskIdAndLabelerId(long taskId, long labelerId);
-
-    long countByTaskId(long taskId);
 }
