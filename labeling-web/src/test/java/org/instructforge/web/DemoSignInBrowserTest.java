@@ -5,30 +5,12 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** A real browser signs in as each demo account and lands on that role's home page. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DemoSignInBrowserTest {
-
-    static BrowserSupport chromium;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = new BrowserSupport();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
+class DemoSignInBrowserTest extends org.instructforge.web.BrowserTest {
 
     @Test
     void labelerSignsInAndSeesTheirTaskQueue() {
@@ -96,9 +78,5 @@ class DemoSignInBrowserTest {
     private Page signIn(BrowserContext context, String username, String password) {
         Page page = BrowserSupport.signIn(context, url("/"), username, password);
         return page;
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
     }
 }

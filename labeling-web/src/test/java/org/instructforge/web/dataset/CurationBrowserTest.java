@@ -10,30 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** What an admin does in a real browser: create a dataset, import a file, review its PII, export. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CurationBrowserTest {
-
-    static BrowserSupport chromium;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = new BrowserSupport();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
+class CurationBrowserTest extends org.instructforge.web.BrowserTest {
 
     @Test
     void anAdminImportsAFileReviewsItsPiiAndSeesThePromptsScrubbed() {
@@ -109,9 +91,5 @@ class CurationBrowserTest {
             assertThat(page).hasURL(Pattern.compile(".*/admin/imports/\\d+$"));
             BrowserSupport.screenshot(page, "import-rejected");
         }
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
     }
 }

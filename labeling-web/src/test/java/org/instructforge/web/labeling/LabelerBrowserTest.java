@@ -16,26 +16,18 @@ import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.ranking.CandidateImport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** What a labeler does in a real browser: write a demonstration, rank with the keyboard and the mouse. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "instructforge.labeling.claims-per-minute=1000")
-class LabelerBrowserTest {
+class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
 
     private static final String PASSWORD = "labeler-password";
-
-    static BrowserSupport chromium;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     TaskQueue queue;
@@ -54,16 +46,6 @@ class LabelerBrowserTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = new BrowserSupport();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
 
     @Test
     void aDraftSurvivesAReloadAndTheDemonstrationIsSubmitted() throws Exception {
@@ -239,9 +221,5 @@ class LabelerBrowserTest {
 
     private Lease claim(String labeler, TaskKind kind, long itemId) {
         return org.instructforge.web.labeling.QueueFixtures.claim(queue, labeler, kind, itemId);
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
     }
 }
