@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.experiment.Experiment;
+import org.instructforge.training.experiment.ExperimentSettings;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -22,6 +24,7 @@ import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
 import org.instructforge.training.pretrain.PretrainSettings;
 import org.instructforge.training.pretrain.Pretrainer;
+import org.instructforge.training.rlhf.PpoTrainer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,6 +50,13 @@ public final class ForgeCli {
                   Sampling defaults: temperature 0.8, top-p 0.95, seed 0, 64 new tokens.
               logits --model DIR --text TEXT
                   print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
+              experiment [--quick] [--out DIR] [--model DIR] [--threads N] [--ppo-iterations N]
+                         [--ptx-coef G] [--ema-decay D] [--resume | --fresh] [--oracle-reward]
+                  the InstructGPT loop with simulated labelers: SFT -> reward model -> PPO -> win rate of
+                  PPO against SFT on held-out prompts. Writes report.md, PNG charts and summary.json to
+                  DIR (default data/experiments/full, or .../quick). --quick is the few-minute CI variant.
+                  An existing DIR needs --resume (continue a killed run) or --fresh (start over).
+                  --oracle-reward (diagnostic): PPO optimises the noiseless judge instead of the reward model.
             """;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -87,6 +97,7 @@ public final class ForgeCli {
                 case "pretrain" -> pretrain(rest);
                 case "generate" -> generate(rest);
                 case "logits" -> logits(rest);
+                case "experiment" -> experiment(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             }
             return 0;
@@ -190,6 +201,83 @@ public final class ForgeCli {
                 entry.put("logit", last[id]);
             }
             out.println(JSON.writeValueAsString(json));
+        }
+    }
+
+    private void experiment(List<String> args) throws IOException {
+        Map<String, String> o = parse(
+                args,
+                Set.of("quick", "resume", "fresh", "oracle-reward"),
+                Set.of("out", "model", "threads", "ppo-iterations", "ptx-coef", "ema-decay"));
+        boolean quick = o.containsKey("quick");
+        if (o.containsKey("resume") && o.containsKey("fresh")) {
+            throw new UsageException("--resume and --fresh exclude each other");
+        }
+        ExperimentSettings settings = quick ? ExperimentSettings.quick() : ExperimentSettings.full();
+        PpoTrainer.Settings p = settings.ppo();
+        settings = settings.withPpo(new PpoTrainer.Settings(
+                p.seed(),
+                intOption(o, "ppo-iterations", p.iterations()),
+                p.rolloutBatch(),
+                p.miniBatch(),
+                p.ppoEpochs(),
+                p.learningRate(),
+                p.valueLearningRate(),
+                p.warmupIterations(),
+                p.clipRange(),
+                p.valueClipRange(),
+                p.gamma(),
+                p.lambda(),
+                p.klCoef(),
+                p.targetKl(),
+                p.klHorizon(),
+                floatOption(o, "ptx-coef", p.ptxCoef()),
+                p.ptxBatch(),
+                floatOption(o, "ema-decay", p.emaDecay()),
+                p.maxPromptTokens(),
+                p.maxNewTokens(),
+                p.missingEosScore(),
+                p.weightDecay(),
+                p.gradClip(),
+                p.checkpointEvery()));
+        Path model = o.containsKey("model") ? modelDir(o) : Path.of("models/base");
+        Path outDir = Path.of(o.getOrDefault("out", "data/experiments/" + (quick ? "quick" : "full")));
+        if (Files.isDirectory(outDir) && hasFiles(outDir)) {
+            if (o.containsKey("fresh")) {
+                deleteRecursively(outDir);
+            } else if (!o.containsKey("resume")) {
+                throw new UsageException(
+                        outDir + " already holds a run: pass --resume to continue it or --fresh to " + "start over");
+            }
+        }
+        int threads = intOption(o, "threads", 0);
+        if (threads > 0) {
+            ComputeDevice.useThreads(threads); // before the engine loads
+        }
+        try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
+            Experiment.Summary summary =
+                    new Experiment(settings, out, o.containsKey("oracle-reward")).run(model, outDir, manager);
+            out.printf("report: %s%n", outDir.resolve("report.md"));
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "win rate %.3f, reward model accuracy %.3f, KL %.2f nats%n",
+                    summary.winRate(),
+                    summary.rewardValidationAccuracy(),
+                    summary.meanKl());
+        }
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -293,7 +293,7 @@ public final class Gpt extends AbstractBlock {
      * {@code div(Number)} free their scalar right after the op, but autograd keeps it for the backward pass,
      * which would then read freed memory (wrong or NaN gradients after a garbage collection).
      */
-    static NDArray scalar(NDArray x, float value) {
+    public static NDArray scalar(NDArray x, float value) {
         return x.getManager().create(value);
     }
 

@@ -60,6 +60,19 @@ public final class HfCheckpoint {
         return fromTensors(GptConfig.read(dir.resolve("config.json")), tensors, manager, withScalarHead);
     }
 
+    /**
+     * Loads {@code dir/model.safetensors} with another dropout rate than its config.json: SFT trains with residual
+     * dropout 0.2 (InstructGPT), while the RLHF stages use 0 so sampling and training passes score tokens alike.
+     */
+    public static Gpt load(Path dir, NDManager manager, boolean withScalarHead, float dropout) throws IOException {
+        Path weights = dir.resolve(WEIGHTS_FILE);
+        if (!Files.exists(weights)) {
+            throw new IOException("No " + WEIGHTS_FILE + " in " + dir);
+        }
+        GptConfig config = GptConfig.read(dir.resolve("config.json")).withDropout(dropout);
+        return fromTensors(config, Safetensors.read(weights), manager, withScalarHead);
+    }
+
     /** Loads a named safetensors file of {@code dir} with {@code dir/config.json}. */
     public static Gpt load(Path dir, String weightsFile, NDManager manager, boolean withScalarHead) throws IOException {
         Path weights = dir.resolve(weightsFile);

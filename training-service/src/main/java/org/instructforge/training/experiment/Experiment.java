@@ -1,0 +1,505 @@
+package org.instructforge.training.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.instructforge.shared.ranking.ComparisonPairs;
+import org.instructforge.shared.ranking.PreferencePair;
+import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.corpus.InstructionCorpus;
+import org.instructforge.training.corpus.Task;
+import org.instructforge.training.corpus.TaskFamily;
+import org.instructforge.training.evaluation.TaskEvaluation;
+import org.instructforge.training.model.Generation;
+import org.instructforge.training.model.Generator;
+import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.GptTokenizer;
+import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.rlhf.JsonlMetrics;
+import org.instructforge.training.rlhf.PpoTrainer;
+import org.instructforge.training.rlhf.RewardFunction;
+import org.instructforge.training.rlhf.RewardScorer;
+import org.instructforge.training.rlhf.RewardTrainer;
+import org.instructforge.training.rlhf.RlMath;
+import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.rlhf.Sequences;
+import org.instructforge.training.rlhf.SftTrainer;
+import org.instructforge.training.simulation.SimulatedLabeler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole InstructGPT loop on the base model with simulated labelers, end to end: base -> SFT on demonstrations ->
+ * reward model on K-way rankings of SFT samples -> PPO -> blind pairwise comparison of PPO against SFT on held-out
+ * prompts, judged by a simulated labeler who labelled nothing in training (the paper's held-out labelers).
+ * Everything is seeded: the same settings give the same report.
+ */
+public final class Experiment {
+
+    /** The headline figures (also in {@code summary.json}). */
+    public record Summary(
+            double labelerAgreement,
+            double labelerNoise,
+            double rewardValidationAccuracy,
+            double rewardHeldOutLabelerAccuracy,
+            double winRate,
+            double winRateLow,
+            double winRateHigh,
+            int comparisons,
+            double meanKl,
+            double ppoDistinctShare,
+            double sftDistinctShare,
+            Map<String, Object> details) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final ExperimentSettings s;
+    private final PrintStream log;
+
+    private final boolean oracleReward;
+
+    public Experiment(ExperimentSettings settings, PrintStream log) {
+        this(settings, log, false);
+    }
+
+    /**
+     * @param oracleReward a diagnostic: PPO optimises the noiseless judge's score instead of the reward model's,
+     *     which shows how much of the gap to the targets is the reward model's
+     */
+    public Experiment(ExperimentSettings settings, PrintStream log, boolean oracleReward) {
+        this.s = settings;
+        this.log = log;
+        this.oracleReward = oracleReward;
+    }
+
+    public Summary run(Path baseModel, Path out, NDManager manager) throws IOException {
+        Files.createDirectories(out);
+        JsonlMetrics metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        long started = System.nanoTime();
+
+        // Prompt sets, pairwise disjoint: what labelers demonstrate, rank, PPO trains on, and the final evaluation.
+        Set<String> used = new HashSet<>();
+        Random taskRng = new Random(s.seed());
+        List<Task> evaluationTasks = tasks(s.evaluationPrompts(), taskRng, used);
+        List<Task> sftTasks = tasks(s.sftPrompts(), taskRng, used);
+        List<Task> rankingTasks = tasks(s.rankingPrompts(), taskRng, used);
+        List<Task> ppoTasks = tasks(s.ppoPrompts(), taskRng, used);
+
+        try (GptTokenizer tokenizer = GptTokenizer.load(baseModel)) {
+            // 1. demonstrations -> SFT
+            long t = System.nanoTime();
+            List<SimulatedLabeler> writers = labelers(0);
+            List<SftTrainer.Example> demonstrations = new ArrayList<>();
+            for (int i = 0; i < sftTasks.size(); i++) {
+                Task task = sftTasks.get(i);
+                demonstrations.add(new SftTrainer.Example(
+                        task.prompt(), writers.get(i % writers.size()).demonstrate(task)));
+            }
+            int sftValidation = Math.max(1, demonstrations.size() / 10);
+            SftTrainer.Result sft = new SftTrainer(s.sft(), metrics, log)
+                    .train(
+                            baseModel,
+                            demonstrations.subList(sftValidation, demonstrations.size()),
+                            demonstrations.subList(0, sftValidation),
+                            null,
+                            out.resolve("sft"),
+                            manager,
+                            RunControl.NEVER);
+            Path sftModel = sft.best();
+            seconds.put("sft", elapsed(t));
+            details.put("sft_best_step", sft.bestStep());
+            details.put("sft_best_validation_loss", sft.bestValidationLoss());
+
+            // 2. K samples of the SFT policy per prompt, ranked by simulated labelers calibrated to the agreement
+            t = System.nanoTime();
+            Gpt sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
+            Random kRng = new Random(s.seed() + 2);
+            List<Task> repeated = new ArrayList<>();
+            List<Integer> ks = new ArrayList<>();
+            for (Task task : rankingTasks) {
+                int k = s.minK() + kRng.nextInt(s.maxK() - s.minK() + 1);
+                ks.add(k);
+                for (int j = 0; j < k; j++) {
+                    repeated.add(task);
+                }
+            }
+            // InstructGPT ranks outputs of several models; half of each prompt's K come from the base model here,
+            // which still rambles and errs as its corpus did, so rankings hold more pairs of different quality.
+            // Kept in the run folder: a resumed experiment does not sample again.
+            Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
+            Path samplesFile = out.resolve("ranking-samples.json");
+            List<String> flat;
+            if (Files.isRegularFile(samplesFile)) {
+                flat = List.of(JSON.readValue(samplesFile.toFile(), String[].class));
+            } else {
+                List<String> fromSft = sample(sftPolicy, tokenizer, repeated, s.seed() + 3, manager)
+                        .answers();
+                List<String> fromBase = sample(basePolicy, tokenizer, repeated, s.seed() + 33, manager)
+                        .answers();
+                flat = new ArrayList<>();
+                for (int i = 0; i < repeated.size(); i++) {
+                    flat.add(i % 2 == 0 ? fromSft.get(i) : fromBase.get(i));
+                }
+                JSON.writeValue(samplesFile.toFile(), flat);
+            }
+            List<List<String>> answers = new ArrayList<>();
+            int at = 0;
+            for (int k : ks) {
+                answers.add(new ArrayList<>(flat.subList(at, at + k)));
+                at += k;
+            }
+            double noise = SimulatedLabeler.calibrate(s.targetAgreement(), rankingTasks, answers, s.seed() + 4);
+            double agreement = SimulatedLabeler.agreement(noise, rankingTasks, answers, s.seed() + 5);
+            log.printf(
+                    Locale.ROOT,
+                    "labelers: noise %.3f gives %.1f %% agreement on the pairs they order%n",
+                    noise,
+                    100 * agreement);
+            List<SimulatedLabeler> rankers = labelers(noise);
+            List<RewardTrainer.RankedExample> rankings = new ArrayList<>();
+            for (int i = 0; i < rankingTasks.size(); i++) {
+                Task task = rankingTasks.get(i);
+                rankings.add(new RewardTrainer.RankedExample(
+                        task.prompt(),
+                        answers.get(i),
+                        rankers.get(i % rankers.size()).rank(task, answers.get(i))));
+            }
+            seconds.put("ranking_samples", elapsed(t));
+
+            // 3. reward model, initialised from SFT; demonstrations score 0 on average afterwards
+            t = System.nanoTime();
+            int rmValidation = Math.max(1, rankings.size() * 15 / 100);
+            List<RewardTrainer.RankedExample> rmValidationSet = rankings.subList(0, rmValidation);
+            RewardTrainer.Result rm = new RewardTrainer(s.reward(), metrics, log)
+                    .train(
+                            sftModel,
+                            rankings.subList(rmValidation, rankings.size()),
+                            rmValidationSet,
+                            demonstrations.subList(0, Math.min(256, demonstrations.size())),
+                            out.resolve("reward"),
+                            manager,
+                            RunControl.NEVER);
+            Gpt rewardModel = HfCheckpoint.load(rm.model(), manager, true, 0f);
+            RewardScorer scorer = new RewardScorer(rewardModel, 64);
+            SimulatedLabeler heldOut = new SimulatedLabeler("held-out", noise, s.seed() + 1_000);
+            List<Task> validationTasks = rankingTasks.subList(0, rmValidation);
+            double heldOutAccuracy = rewardAccuracy(
+                            scorer, tokenizer, heldOut, validationTasks, rmValidationSet, manager)
+                    .getOrDefault("all", Double.NaN);
+            details.put(
+                    "reward_accuracy_against_noiseless_judge",
+                    rewardAccuracy(
+                            scorer,
+                            tokenizer,
+                            new SimulatedLabeler("truth", 0, 0),
+                            validationTasks,
+                            rmValidationSet,
+                            manager));
+            seconds.put("reward", elapsed(t));
+            details.put("reward_validation_log_loss", rm.validation().logLoss());
+            details.put("reward_validation_pairs", rm.validation().pairs());
+            details.put("reward_demonstration_mean_before_shift", rm.demonstrationMean());
+
+            // 4. PPO against the reward model, KL to the SFT policy, value function from the reward model
+            t = System.nanoTime();
+            List<String> ptx = s.ppo().ptxCoef() > 0
+                    ? InstructionCorpus.defaults(s.seed() + 6).next(4_000).stream()
+                            .map(InstructionCorpus.Example::transcript)
+                            .toList()
+                    : List.of();
+            RewardFunction reward = oracleReward ? oracle(ppoTasks, tokenizer) : scorer;
+            details.put("ppo_reward", oracleReward ? "noiseless judge (diagnostic)" : "reward model");
+            PpoTrainer.Result ppo = new PpoTrainer(s.ppo(), metrics, log)
+                    .train(
+                            sftModel,
+                            rm.model(),
+                            reward,
+                            ppoTasks.stream().map(Task::prompt).toList(),
+                            ptx,
+                            out.resolve("ppo"),
+                            manager,
+                            RunControl.NEVER);
+            seconds.put("ppo", elapsed(t));
+
+            // 5. evaluation on held-out prompts: one sample from each policy per prompt, judged blind
+            t = System.nanoTime();
+            Gpt ppoPolicy = HfCheckpoint.load(ppo.policy(), manager, false, 0f);
+            Samples sftSamples = sample(sftPolicy, tokenizer, evaluationTasks, s.seed() + 7, manager);
+            Samples ppoSamples = sample(ppoPolicy, tokenizer, evaluationTasks, s.seed() + 8, manager);
+            Random sides = new Random(s.seed() + 9);
+            double wins = 0;
+            List<Map<String, Object>> examples = new ArrayList<>();
+            for (int i = 0; i < evaluationTasks.size(); i++) {
+                Task task = evaluationTasks.get(i);
+                String a = ppoSamples.answers().get(i);
+                String b = sftSamples.answers().get(i);
+                boolean ppoLeft = sides.nextBoolean();
+                int verdict = ppoLeft ? heldOut.prefer(task, a, b) : -heldOut.prefer(task, b, a);
+                wins += verdict > 0 ? 1 : verdict == 0 ? 0.5 : 0;
+                if (examples.size() < 12) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("prompt", task.prompt());
+                    e.put("reference", task.reference());
+                    e.put("sft", b);
+                    e.put("ppo", a);
+                    e.put("judged", verdict > 0 ? "ppo" : verdict < 0 ? "sft" : "tie");
+                    examples.add(e);
+                }
+            }
+            int n = evaluationTasks.size();
+            double winRate = wins / n;
+            double half = 1.96 * Math.sqrt(winRate * (1 - winRate) / n);
+            double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
+            float[] sftScores = scorer.score(manager, sftSamples.prompts(), sftSamples.responses());
+            float[] ppoScores = scorer.score(manager, ppoSamples.prompts(), ppoSamples.responses());
+            details.put("reward_model_score_sft_samples", RlMath.mean(sftScores));
+            details.put("reward_model_score_ppo_samples", RlMath.mean(ppoScores));
+            details.put(
+                    "sampled_task_scores",
+                    Map.of(
+                            "sft", byFamily(evaluationTasks, sftSamples.answers()),
+                            "ppo", byFamily(evaluationTasks, ppoSamples.answers())));
+            details.put("mean_response_tokens", Map.of("sft", meanLength(sftSamples), "ppo", meanLength(ppoSamples)));
+            Map<String, Object> greedy = new LinkedHashMap<>();
+            greedy.put(
+                    "base", TaskEvaluation.run(basePolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            greedy.put("sft", TaskEvaluation.run(sftPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            greedy.put("ppo", TaskEvaluation.run(ppoPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            details.put("greedy_accuracy", greedyTable(greedy));
+            details.put("examples", examples);
+            seconds.put("evaluation", elapsed(t));
+            seconds.put("total", elapsed(started));
+            details.put("seconds", seconds);
+            details.put(
+                    "prompts",
+                    Map.of(
+                            "sft", sftTasks.size(),
+                            "ranking", rankingTasks.size(),
+                            "ppo", ppoTasks.size(),
+                            "evaluation", evaluationTasks.size()));
+
+            Summary summary = new Summary(
+                    agreement,
+                    noise,
+                    rm.validation().accuracy(),
+                    heldOutAccuracy,
+                    winRate,
+                    Math.max(0, winRate - half),
+                    Math.min(1, winRate + half),
+                    n,
+                    meanKl,
+                    distinctShare(ppoSamples.answers()),
+                    distinctShare(sftSamples.answers()),
+                    details);
+            log.printf(
+                    Locale.ROOT,
+                    "experiment: PPO wins %.1f %% [%.1f, %.1f] of %d comparisons against SFT; reward model validation "
+                            + "accuracy %.1f %%; KL %.2f nats; %.0f %% distinct PPO answers; %.0f s%n",
+                    100 * winRate,
+                    100 * summary.winRateLow(),
+                    100 * summary.winRateHigh(),
+                    n,
+                    100 * summary.rewardValidationAccuracy(),
+                    meanKl,
+                    100 * summary.ppoDistinctShare(),
+                    seconds.get("total"));
+            ExperimentReport.write(out, s, summary, metrics);
+            return summary;
+        }
+    }
+
+    /** The noiseless simulated judge as a reward: what PPO would reach with a perfect reward model. */
+    private static RewardFunction oracle(List<Task> tasks, GptTokenizer tokenizer) {
+        Map<String, Task> byPrompt = new HashMap<>();
+        for (Task t : tasks) {
+            byPrompt.put(java.util.Arrays.toString(tokenizer.encode(ChatTemplate.prompt(t.prompt()))), t);
+        }
+        return (manager, prompts, responses) -> {
+            float[] out = new float[prompts.size()];
+            for (int i = 0; i < out.length; i++) {
+                Task task = byPrompt.get(java.util.Arrays.toString(prompts.get(i)));
+                String answer = ChatTemplate.answerOf(tokenizer.decode(responses.get(i)));
+                out[i] = (float) SimulatedLabeler.quality(task, answer);
+            }
+            return out;
+        };
+    }
+
+    /** Token ids and decoded answers of one sample per task. */
+    record Samples(List<long[]> prompts, List<long[]> responses, List<float[]> logProbs, List<String> answers) {}
+
+    /** One temperature-1 sample per task, in batches. */
+    private Samples sample(Gpt policy, GptTokenizer tokenizer, List<Task> tasks, long seed, NDManager manager) {
+        Generator generator = new Generator(policy);
+        Random rng = new Random(seed);
+        List<long[]> prompts = new ArrayList<>();
+        List<long[]> responses = new ArrayList<>();
+        List<float[]> logProbs = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        int maxPrompt = s.ppo().maxPromptTokens();
+        for (int from = 0; from < tasks.size(); from += 64) {
+            List<long[]> batch = new ArrayList<>();
+            for (Task task : tasks.subList(from, Math.min(tasks.size(), from + 64))) {
+                batch.add(
+                        Sequences.fit(tokenizer.encode(ChatTemplate.prompt(task.prompt())), new long[0], maxPrompt, 0)[
+                                0]);
+            }
+            Generation g = generator.generate(manager, batch, SamplingSettings.sampling(s.maxNewTokens()), rng);
+            for (int i = 0; i < batch.size(); i++) {
+                prompts.add(batch.get(i));
+                responses.add(g.response(i));
+                logProbs.add(java.util.Arrays.copyOf(g.logProbs()[i], g.responseLengths()[i]));
+                answers.add(ChatTemplate.answerOf(tokenizer.decode(g.response(i))));
+            }
+        }
+        return new Samples(prompts, responses, logProbs, answers);
+    }
+
+    /** Mean over held-out samples of sum_t log pi_PPO(y_t) - log pi_SFT(y_t): the KL the penalty keeps in check. */
+    private static double heldOutKl(Samples ppo, Gpt sft, NDManager manager) {
+        double total = 0;
+        for (int i = 0; i < ppo.prompts().size(); i++) {
+            long[] p = ppo.prompts().get(i);
+            long[] r = ppo.responses().get(i);
+            if (r.length == 0) {
+                continue;
+            }
+            Sequences.Batch b =
+                    Sequences.of(List.of(p), List.of(r), sft.config().eosTokenId());
+            try (NDManager m = manager.newSubManager()) {
+                NDArray[] a = Sequences.arrays(m, b);
+                float[] sftLogProbs = Sequences.nextTokenLogProbs(sft, new ParameterStore(m, false), a[0], a[1], false)
+                        .get(":, " + (p.length - 1) + ":")
+                        .toFloatArray();
+                float[] ppoLogProbs = ppo.logProbs().get(i);
+                for (int t = 0; t < r.length; t++) {
+                    total += ppoLogProbs[t] - sftLogProbs[t];
+                }
+            }
+        }
+        return total / ppo.prompts().size();
+    }
+
+    /**
+     * How often the reward model orders a pair of validation answers as {@code judge} does, per task family and
+     * overall ("all"): with a held-out labeler this is the paper's held-out accuracy; with a noiseless judge it says
+     * which kinds of task the reward model understands.
+     */
+    private static Map<String, Double> rewardAccuracy(
+            RewardScorer scorer,
+            GptTokenizer tokenizer,
+            SimulatedLabeler judge,
+            List<Task> tasks,
+            List<RewardTrainer.RankedExample> rankings,
+            NDManager manager) {
+        Map<String, double[]> counts = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            RewardTrainer.RankedExample e = rankings.get(i);
+            List<PreferencePair> strict = ComparisonPairs.of(judge.rank(tasks.get(i), e.outputs()));
+            if (strict.isEmpty()) {
+                continue;
+            }
+            long[] prompt = tokenizer.encode(ChatTemplate.prompt(e.prompt()));
+            List<long[]> prompts = new ArrayList<>();
+            List<long[]> responses = new ArrayList<>();
+            for (String o : e.outputs()) {
+                prompts.add(prompt);
+                responses.add(tokenizer.encode(ChatTemplate.response(o)));
+            }
+            float[] scores = scorer.score(manager, prompts, responses);
+            for (PreferencePair p : strict) {
+                float margin = scores[(int) p.chosen()] - scores[(int) p.rejected()];
+                double right = margin > 0 ? 1 : margin == 0 ? 0.5 : 0;
+                for (String key : List.of(tasks.get(i).family(), "all")) {
+                    double[] c = counts.computeIfAbsent(key, k -> new double[2]);
+                    c[0] += right;
+                    c[1]++;
+                }
+            }
+        }
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        counts.forEach((family, c) -> accuracy.put(family, c[0] / c[1]));
+        return accuracy;
+    }
+
+    private List<Task> tasks(int count, Random rng, Set<String> used) {
+        List<TaskFamily> families = TaskFamily.defaults();
+        List<Task> out = new ArrayList<>(count);
+        int attempts = 0;
+        while (out.size() < count) {
+            Task t = families.get(out.size() % families.size()).sample(rng);
+            if (used.add(t.prompt()) || ++attempts > 50 * count) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private List<SimulatedLabeler> labelers(double noise) {
+        List<SimulatedLabeler> out = new ArrayList<>();
+        for (int i = 0; i < s.trainingLabelers(); i++) {
+            out.add(new SimulatedLabeler("labeler-" + (i + 1), noise, s.seed() + 100 + i));
+        }
+        return out;
+    }
+
+    private static Map<String, Map<String, Double>> byFamily(List<Task> tasks, List<String> answers) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            double score = tasks.get(i).score(answers.get(i));
+            double[] acc = sums.computeIfAbsent(tasks.get(i).family(), f -> new double[3]);
+            acc[0] += score;
+            acc[1] += score == 1.0 ? 1 : 0;
+            acc[2]++;
+        }
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        double[] all = new double[3];
+        sums.forEach((family, acc) -> {
+            out.put(family, Map.of("mean_score", acc[0] / acc[2], "accuracy", acc[1] / acc[2]));
+            for (int j = 0; j < 3; j++) {
+                all[j] += acc[j];
+            }
+        });
+        out.put("all", Map.of("mean_score", all[0] / all[2], "accuracy", all[1] / all[2]));
+        return out;
+    }
+
+    private static Map<String, Map<String, Double>> greedyTable(Map<String, Object> reports) {
+        Map<String, Map<String, Double>> table = new LinkedHashMap<>();
+        reports.forEach((model, r) -> {
+            TaskEvaluation.Report report = (TaskEvaluation.Report) r;
+            Map<String, Double> row = new LinkedHashMap<>();
+            report.byFamily().forEach((f, summary) -> row.put(f, summary.accuracy()));
+            row.put("all", report.overall().accuracy());
+            table.put(model, row);
+        });
+        return table;
+    }
+
+    private static double meanLength(Samples samples) {
+        return samples.responses().stream().mapToInt(r -> r.length).average().orElse(0);
+    }
+
+    /** Share of distinct answers among all answers: mode collapse drives it toward 1 / count. */
+    static double distinctShare(List<String> answers) {
+        return answers.isEmpty() ? 0 : new HashSet<>(answers).size() / (double) answers.size();
+    }
+
+    private static double elapsed(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,151 @@
+package org.instructforge.training.rlhf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.instructforge.training.model.Safetensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PpoTrainerTest {
+
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+    private static final List<String> PROMPTS = new ArrayList<>();
+    private static final List<String> PTX = List.of(
+            "<|endoftext|>User: What is 2 + 3?\nAssistant: 5<|endoftext|>",
+            "<|endoftext|>User: Name a fruit.\nAssistant: Apple<|endoftext|>");
+
+    static {
+        for (int i = 0; i < 64; i++) {
+            PROMPTS.add("Write something, number " + i + ".");
+        }
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** A toy reward a random policy can climb: the share of response tokens from the lower half of the vocabulary. */
+    private static final RewardFunction LOWER_HALF = (manager, prompts, responses) -> {
+        float[] out = new float[responses.size()];
+        for (int i = 0; i < out.length; i++) {
+            long[] r = responses.get(i);
+            out[i] = (float) Arrays.stream(r).filter(id -> id < 1024).count() / Math.max(1, r.length);
+        }
+        return out;
+    };
+
+    private static PpoTrainer.Settings settings(
+            int iterations, float klCoef, float ptxCoef, float emaDecay, int checkpointEvery) {
+        return new PpoTrainer.Settings(
+                3,
+                iterations,
+                32,
+                8,
+                2,
+                1e-2f,
+                1e-2f,
+                1,
+                0.2f,
+                0.2f,
+                1f,
+                0.95f,
+                klCoef,
+                0f,
+                10_000,
+                ptxCoef,
+                2,
+                emaDecay,
+                32,
+                6,
+                Float.NaN,
+                0f,
+                1f,
+                checkpointEvery);
+    }
+
+    private static double meanOf(double[] x, int from, int to) {
+        return Arrays.stream(x, from, to).average().orElseThrow();
+    }
+
+    @Test
+    void raisesAToyRewardWhileTheKlPenaltyHoldsThePolicyNearTheReference() throws IOException {
+        Path policy = TinyModels.random(tmp.resolve("policy"), 1, false);
+        Path value = TinyModels.random(tmp.resolve("value"), 2, true);
+        JsonlMetrics free = new JsonlMetrics(tmp.resolve("free.jsonl"));
+        JsonlMetrics penalised = new JsonlMetrics(tmp.resolve("penalised.jsonl"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            new PpoTrainer(settings(16, 0f, 0f, 0f, 100), free, QUIET)
+                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("a"), m, RunControl.NEVER);
+            new PpoTrainer(settings(16, 2f, 0f, 0f, 100), penalised, QUIET)
+                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("b"), m, RunControl.NEVER);
+        }
+        double[] reward = free.series("ppo", "reward_mean")[1];
+        assertThat(meanOf(reward, 12, 16)).isGreaterThan(meanOf(reward, 0, 4) + 0.15);
+        double[] freeKl = free.series("ppo", "kl")[1];
+        double[] penalisedKl = penalised.series("ppo", "kl")[1];
+        assertThat(meanOf(penalisedKl, 12, 16)).isLessThan(meanOf(freeKl, 12, 16) / 2);
+        for (String metric : List.of("entropy", "clip_fraction", "approx_kl", "value_loss", "response_length")) {
+            assertThat(Arrays.stream(free.series("ppo", metric)[1]).boxed().toList())
+                    .hasSize(16)
+                    .allMatch(Double::isFinite);
+        }
+    }
+
+    @Test
+    void resumesExactlyAfterAKillWithEmaAndPtxOn() throws IOException {
+        Path policy = TinyModels.random(tmp.resolve("policy"), 3, false);
+        Path value = TinyModels.random(tmp.resolve("value"), 4, true);
+        PpoTrainer.Settings s = settings(4, 0.05f, 0.5f, 0.9f, 2);
+        JsonlMetrics whole = new JsonlMetrics(tmp.resolve("whole.jsonl"));
+        JsonlMetrics killed = new JsonlMetrics(tmp.resolve("killed.jsonl"));
+        PpoTrainer.Result result;
+        try (NDManager m = NDManager.newBaseManager()) {
+            result = new PpoTrainer(s, whole, QUIET)
+                    .train(policy, value, LOWER_HALF, PROMPTS, PTX, tmp.resolve("a"), m, RunControl.NEVER);
+            assertThat(new PpoTrainer(s, killed, QUIET)
+                            .train(
+                                    policy,
+                                    value,
+                                    LOWER_HALF,
+                                    PROMPTS,
+                                    PTX,
+                                    tmp.resolve("b"),
+                                    m,
+                                    RunControl.stopBefore(3))
+                            .stopped())
+                    .isTrue();
+            new PpoTrainer(s, killed, QUIET)
+                    .train(policy, value, LOWER_HALF, PROMPTS, PTX, tmp.resolve("b"), m, RunControl.NEVER);
+        }
+        for (String metric : List.of("reward_mean", "kl", "kl_coef", "policy_loss", "value_loss", "ptx_loss")) {
+            assertThat(killed.series("ppo", metric)).as(metric).isDeepEqualTo(whole.series("ppo", metric));
+        }
+        float[] before = Safetensors.read(policy.resolve("model.safetensors"))
+                .get("transformer.wte.weight")
+                .data();
+        float[] after = Safetensors.read(result.policy().resolve("model.safetensors"))
+                .get("transformer.wte.weight")
+                .data();
+        assertThat(after).isNotEqualTo(before);
+        Checkpoints.verify(result.policy());
+    }
+
+    @Test
+    void adaptiveKlControllerMovesBetaTowardTheTargetByAtMostTwentyPercentPerHorizon() {
+        PpoTrainer.KlController c = new PpoTrainer.KlController(0.1, 6, 100);
+        c.update(60, 100); // far above target: +20 %
+        assertThat(c.beta()).isCloseTo(0.12, within(1e-12));
+        c.update(3, 50); // half the target: -20 % over half a horizon
+        assertThat(c.beta()).isCloseTo(0.12 * 0.9, within(1e-12));
+        PpoTrainer.KlController fixed = new PpoTrainer.KlController(0.02, 0, 100);
+        fixed.update(100, 100);
+        assertThat(fixed.beta()).isEqualTo(0.02);
+    }
+}
