@@ -138,6 +138,53 @@ class PpoTrainerTest {
     }
 
     @Test
+    void withoutUpdatesTheRecomputedLogProbsEqualTheSamplingOnes() throws IOException {
+        // learning rate 0: every minibatch's ratio must be exp(0) = 1, so the rollout's tokens, masks and positions
+        // line up with what the update pass scores (left-padded prompts, responses padded after their EOS)
+        Path policy = TinyModels.random(tmp.resolve("policy"), 5, false);
+        Path value = TinyModels.random(tmp.resolve("value"), 6, true);
+        PpoTrainer.Settings d = settings(2, 0.1f, 0f, 0f, 100);
+        PpoTrainer.Settings frozen = new PpoTrainer.Settings(
+                d.seed(),
+                2,
+                d.rolloutBatch(),
+                d.miniBatch(),
+                d.ppoEpochs(),
+                0f,
+                0f,
+                d.warmupIterations(),
+                d.clipRange(),
+                d.valueClipRange(),
+                d.gamma(),
+                d.lambda(),
+                d.klCoef(),
+                d.targetKl(),
+                d.klHorizon(),
+                d.ptxCoef(),
+                d.ptxBatch(),
+                d.emaDecay(),
+                d.maxPromptTokens(),
+                d.maxNewTokens(),
+                d.missingEosScore(),
+                d.weightDecay(),
+                d.gradClip(),
+                d.checkpointEvery());
+        JsonlMetrics metrics = new JsonlMetrics(tmp.resolve("m.jsonl"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            new PpoTrainer(frozen, metrics, QUIET)
+                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("o"), m, RunControl.NEVER);
+        }
+        assertThat(Arrays.stream(metrics.series("ppo", "approx_kl")[1]).max().orElseThrow())
+                .isLessThan(1e-8);
+        assertThat(metrics.series("ppo", "clip_fraction")[1]).containsOnly(0.0);
+        assertThat(Arrays.stream(metrics.series("ppo", "kl")[1])
+                        .map(Math::abs)
+                        .max()
+                        .orElseThrow())
+                .isLessThan(1e-3);
+    }
+
+    @Test
     void adaptiveKlControllerMovesBetaTowardTheTargetByAtMostTwentyPercentPerHorizon() {
         PpoTrainer.KlController c = new PpoTrainer.KlController(0.1, 6, 100);
         c.update(60, 100); // far above target: +20 %
