@@ -24,6 +24,7 @@ import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
 import org.instructforge.training.pretrain.PretrainSettings;
 import org.instructforge.training.pretrain.Pretrainer;
+import org.instructforge.training.rlhf.Checkpoints;
 import org.instructforge.training.rlhf.PpoTrainer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -244,7 +245,7 @@ public final class ForgeCli {
         Path outDir = Path.of(o.getOrDefault("out", "data/experiments/" + (quick ? "quick" : "full")));
         if (Files.isDirectory(outDir) && hasFiles(outDir)) {
             if (o.containsKey("fresh")) {
-                deleteRecursively(outDir);
+                Checkpoints.deleteRecursively(outDir);
             } else if (!o.containsKey("resume")) {
                 throw new UsageException(
                         outDir + " already holds a run: pass --resume to continue it or --fresh to " + "start over");
@@ -270,14 +271,6 @@ public final class ForgeCli {
     private static boolean hasFiles(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.findAny().isPresent();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

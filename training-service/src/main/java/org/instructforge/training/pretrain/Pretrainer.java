@@ -31,6 +31,7 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.LogProbs;
+import org.instructforge.training.rlhf.AdamW;
 import org.instructforge.training.tokenizer.BpeTrainer;
 import org.instructforge.training.tokenizer.BpeVocabulary;
 import tools.jackson.databind.SerializationFeature;
@@ -180,7 +181,7 @@ public final class Pretrainer {
                         grads.add(g);
                     }
                     // 4. global-norm clipping (DJL's clipGrad clips each element, from above only)
-                    gradNorm = clipGlobalNorm(grads, s.gradClip());
+                    gradNorm = AdamW.clipGlobalNorm(grads, s.gradClip());
                     // 5. AdamW step
                     for (int i = 0; i < params.size(); i++) {
                         Parameter p = params.get(i);
@@ -279,22 +280,6 @@ public final class Pretrainer {
             }
         }
         return (float) (sum / evalSet.size());
-    }
-
-    /** Scales every gradient by min(1, maxNorm / ||g||) where ||g|| is the L2 norm of all of them together. */
-    static float clipGlobalNorm(List<NDArray> grads, float maxNorm) {
-        double sumSquares = 0;
-        for (NDArray g : grads) {
-            sumSquares += g.square().sum().getFloat();
-        }
-        float norm = (float) Math.sqrt(sumSquares);
-        if (norm > maxNorm) {
-            float scale = maxNorm / (norm + 1e-6f);
-            for (NDArray g : grads) {
-                g.muli(scale);
-            }
-        }
-        return norm;
     }
 
     /** All transcripts' token ids back to back, as GPT-2 packs documents (each already ends in end-of-text). */

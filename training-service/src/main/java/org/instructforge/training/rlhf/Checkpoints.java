@@ -177,7 +177,11 @@ public final class Checkpoints {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    /** Removes a folder and everything in it (a no-op when it does not exist). */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
