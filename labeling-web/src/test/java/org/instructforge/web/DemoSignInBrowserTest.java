@@ -51,7 +51,8 @@ class DemoSignInBrowserTest extends org.instructforge.web.BrowserTest {
             assertThat(page).hasURL(Pattern.compile(".*/engineer$"));
             assertThat(page.locator("h1")).hasText("Training");
             assertThat(page.locator("#training-service")).containsText("UNREACHABLE");
-            assertThat(page.locator("#empty-runs")).isVisible();
+            // Other tests in this JVM share the database and queue runs: whether the list is empty depends on order.
+            assertThat(page.locator("#new-run")).isVisible();
             BrowserSupport.screenshot(page, "engineer-home");
         }
     }

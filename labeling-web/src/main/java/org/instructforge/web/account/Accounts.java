@@ -12,6 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Accounts {
 
+    /** The account AI-feedback (RLAIF) rankings are written under; it cannot sign in (V023). */
+    public static final String AI_LABELER = "ai-labeler";
+
     private final AppUserRepository users;
     private final PasswordEncoder passwordEncoder;
     private final AuditTrail audit;
@@ -67,7 +70,11 @@ public class Accounts {
     }
 
     @Transactional(readOnly = true)
+    /** Everyone who signs in; the AI labeler (the author of AI-feedback rankings, see V023) is not a person. */
     public List<Person> people() {
-        return users.findAllByOrderByUsernameAsc().stream().map(Person::of).toList();
+        return users.findAllByOrderByUsernameAsc().stream()
+                .filter(user -> !AI_LABELER.equals(user.getUsername()))
+                .map(Person::of)
+                .toList();
     }
 }

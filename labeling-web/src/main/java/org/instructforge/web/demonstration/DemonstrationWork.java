@@ -1,8 +1,10 @@
 package org.instructforge.web.demonstration;
 
 import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.labeling.ApiTask;
 import org.instructforge.web.labeling.LabelingProperties;
 import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskContent;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
 import org.springframework.http.HttpStatus;
@@ -12,7 +14,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** Writing a demonstration: the task, its autosaved draft, and the submission. */
 @Service
-public class DemonstrationWork {
+public class DemonstrationWork implements TaskContent {
 
     private final TaskQueue queue;
     private final Datasets datasets;
@@ -29,11 +31,12 @@ public class DemonstrationWork {
 
     @Transactional(readOnly = true)
     public DemonstrationTask task(long leaseId, String username) {
-        Lease lease = demonstrationLease(queue.leaseOf(leaseId, username));
+        Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.DEMONSTRATION);
         Datasets.PromptForLabeling prompt = datasets.promptForLabeling(lease.itemId());
         var existing = demonstrations.findByPromptIdAndLabelerId(lease.itemId(), lease.labelerId());
         return new DemonstrationTask(
                 leaseId,
+                lease.itemId(),
                 prompt.text(),
                 prompt.datasetName(),
                 prompt.guidelines(),
@@ -44,10 +47,29 @@ public class DemonstrationWork {
                 lease.expiresAt());
     }
 
+    @Override
+    public TaskKind kind() {
+        return TaskKind.DEMONSTRATION;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public ApiTask describe(long leaseId, String username) {
+        DemonstrationTask task = task(leaseId, username);
+        return new ApiTask(
+                leaseId,
+                kind(),
+                task.leaseExpiresAt(),
+                new ApiTask.Prompt(task.promptId(), task.prompt()),
+                task.guidelines(),
+                null,
+                null);
+    }
+
     /** Saves the typed text so a reload, a closed tab or an expired session loses nothing. */
     @Transactional
     public void saveDraft(long leaseId, String username, String text) {
-        Lease lease = demonstrationLease(queue.leaseOf(leaseId, username));
+        Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.DEMONSTRATION);
         checkLength(text == null ? "" : text);
         Demonstration demonstration = demonstrations
                 .findByPromptIdAndLabelerId(lease.itemId(), lease.labelerId())
@@ -64,7 +86,7 @@ public class DemonstrationWork {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Write an answer before submitting.");
         }
         checkLength(text);
-        Lease lease = demonstrationLease(queue.lockForSubmit(leaseId, username));
+        Lease lease = queue.lockForSubmit(leaseId, username).requireKind(TaskKind.DEMONSTRATION);
         if (lease.submitted()) {
             return;
         }
@@ -85,12 +107,5 @@ public class DemonstrationWork {
                     HttpStatus.PAYLOAD_TOO_LARGE,
                     "A demonstration can be at most " + maxChars + " characters; this one has " + text.length() + ".");
         }
-    }
-
-    private static Lease demonstrationLease(Lease lease) {
-        if (lease.kind() != TaskKind.DEMONSTRATION) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Task " + lease.id() + " is not a demonstration");
-        }
-        return lease;
     }
 }

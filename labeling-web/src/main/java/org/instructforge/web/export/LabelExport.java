@@ -27,20 +27,50 @@ import tools.jackson.databind.json.JsonMapper;
  * The labels in the formats training tools read, streamed from database cursors: SFT
  * {@code {"prompt", "completion"}}, preference pairs {@code {"prompt", "chosen", "rejected"}} (all C(K,2)
  * pairs of each ranking, ties dropped, not-rankable and excluded labelers left out), and every raw
- * ranking with its labeler (pseudonymised on request). Only prompts whose PII review is done are exported.
+ * ranking with its labeler (pseudonymised on request). Only prompts whose PII review is done are exported. Every
+ * line carries {@code "feedback_source": "HUMAN"|"AI"}: rankings the AI labeler wrote (RLAIF) stay marked as AI
+ * feedback, and a selection may keep only one kind.
  */
 @Service
 public class LabelExport {
 
     private static final int FETCH = 1000;
 
-    /** Which labels: one dataset or all, one split or all. */
-    public record Selection(Long datasetId, Split split) {}
+    /** Whose labels: people's, the AI labeler's (RLAIF), or both; every line says which it is. */
+    public enum Feedback {
+        HUMAN,
+        AI,
+        ALL;
 
-    private static final String PROMPT_FILTER = " " + """
-            p.pii_status IN ('CLEAN', 'SCRUBBED')
-              AND (CAST(? AS BIGINT) IS NULL OR p.dataset_id = ?)
-              AND (CAST(? AS TEXT) IS NULL OR p.split = ?)""";
+        /** {@code human}, {@code ai} or {@code all} (any case); blank means all. */
+        public static Feedback parse(String value) {
+            if (value == null || value.isBlank()) {
+                return ALL;
+            }
+            try {
+                return valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("feedback is human, ai or all, not " + value);
+            }
+        }
+    }
+
+    /** Which labels: one dataset or all, one split or all, human or AI feedback or both. */
+    public record Selection(Long datasetId, Split split, Feedback feedback) {
+
+        public Selection(Long datasetId, Split split) {
+            this(datasetId, split, Feedback.ALL);
+        }
+    }
+
+    /** The selection's filter; {@code source} is the SQL for the label's feedback_source. */
+    private static String filter(String source) {
+        return " " + """
+                p.pii_status IN ('CLEAN', 'SCRUBBED')
+                  AND (CAST(? AS BIGINT) IS NULL OR p.dataset_id = ?)
+                  AND (CAST(? AS TEXT) IS NULL OR p.split = ?)
+                  AND (CAST(? AS TEXT) IS NULL OR %s = ?)""".formatted(source);
+    }
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
@@ -59,7 +89,10 @@ public class LabelExport {
                 """
                         SELECT p.id, p.text, x.text, p.split FROM demonstration x
                         JOIN prompt p ON p.id = x.prompt_id JOIN app_user u ON u.id = x.labeler_id
-                        WHERE x.status = 'SUBMITTED' AND NOT u.labels_excluded AND """ + PROMPT_FILTER + " ORDER BY x.id",
+                        WHERE x.status = 'SUBMITTED' AND NOT u.labels_excluded AND """
+                        // People write every demonstration.
+                        + filter("'HUMAN'")
+                        + " ORDER BY x.id",
                 selection,
                 (rs, lines) -> lines.write(line(
                         "prompt",
@@ -69,7 +102,9 @@ public class LabelExport {
                         "prompt_id",
                         rs.getLong(1),
                         "split",
-                        lower(rs.getString(4)))));
+                        lower(rs.getString(4)),
+                        "feedback_source",
+                        "HUMAN")));
     }
 
     @Transactional(readOnly = true)
@@ -98,8 +133,8 @@ public class LabelExport {
                                 ranking.taskId,
                                 "ranking_id",
                                 ranking.id,
-                                "feedback",
-                                lower(ranking.feedback)));
+                                "feedback_source",
+                                ranking.feedback));
                     }
                 }),
                 rankings::flush);
@@ -126,8 +161,8 @@ public class LabelExport {
                                 labeler.apply(ranking.labelerId),
                                 "labels_excluded",
                                 ranking.excluded,
-                                "feedback",
-                                lower(ranking.feedback),
+                                "feedback_source",
+                                ranking.feedback,
                                 "not_rankable",
                                 ranking.notRankable,
                                 "not_rankable_reason",
@@ -149,7 +184,7 @@ public class LabelExport {
             FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
             JOIN app_user u ON u.id = r.labeler_id
             JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
-            WHERE """ + PROMPT_FILTER;
+            WHERE """ + filter("r.feedback_source");
 
     /** Collects the rows of one ranking (one per candidate) and hands the whole ranking on. */
     private static final class RankingAccumulator {
@@ -268,6 +303,11 @@ public class LabelExport {
                     statement.setObject(2, selection.datasetId());
                     statement.setString(3, split);
                     statement.setString(4, split);
+                    String feedback = selection.feedback() == Feedback.ALL
+                            ? null
+                            : selection.feedback().name();
+                    statement.setString(5, feedback);
+                    statement.setString(6, feedback);
                     return statement;
                 },
                 (ResultSet rs) -> rows.write(rs, lines));

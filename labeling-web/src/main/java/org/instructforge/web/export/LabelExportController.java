@@ -16,7 +16,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /**
  * Label exports for admins and ML engineers: {@code /exports/sft.jsonl}, {@code /exports/preferences.jsonl},
  * {@code /exports/rankings.jsonl} (and the same under {@code /api}), filtered by {@code dataset} and
- * {@code split}; rankings take {@code pseudonymise=true}.
+ * {@code split}; rankings take {@code pseudonymise=true}. {@code feedback=human|ai|all} (default all: every line
+ * says its {@code feedback_source}, so nothing is hidden unasked) keeps people's labels, the AI labeler's, or both.
  */
 @RestController
 class LabelExportController {
@@ -35,8 +36,15 @@ class LabelExportController {
             @RequestParam(required = false) Long dataset,
             @RequestParam(required = false) Split split,
             @RequestParam(defaultValue = "false") boolean pseudonymise,
+            @RequestParam(required = false) String feedback,
             Authentication user) {
-        var selection = new LabelExport.Selection(dataset, split);
+        LabelExport.Feedback whose;
+        try {
+            whose = LabelExport.Feedback.parse(feedback);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        var selection = new LabelExport.Selection(dataset, split, whose);
         StreamingResponseBody body = switch (kind) {
             case "sft" -> out -> export.sft(selection, out);
             case "preferences" -> out -> export.preferences(selection, out);
@@ -55,7 +63,9 @@ class LabelExportController {
                 "split",
                 String.valueOf(split),
                 "pseudonymised",
-                pseudonymise);
+                pseudonymise,
+                "feedback",
+                whose.name());
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/x-ndjson"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + kind + ".jsonl\"")

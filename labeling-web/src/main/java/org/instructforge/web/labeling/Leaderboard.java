@@ -5,7 +5,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Labelers' own counts and the week's leaderboard, shown on their home page. */
+/**
+ * Labelers' own counts and the week's leaderboard, shown on their home page. Both count tasks submitted through the
+ * queue, so AI feedback (written by the training service, never leased) is never among them.
+ */
 @Service
 public class Leaderboard {
 

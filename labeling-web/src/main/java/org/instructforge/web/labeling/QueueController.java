@@ -44,6 +44,7 @@ class QueueController {
         return switch (lease.kind()) {
             case DEMONSTRATION -> "redirect:/labeler/demonstrations/" + lease.id();
             case RANKING -> "redirect:/labeler/rankings/" + lease.id();
+            case COMPARISON -> "redirect:/labeler/comparisons/" + lease.id();
         };
     }
 }

@@ -5,5 +5,7 @@ public enum TaskKind {
     /** Write the ideal answer to a prompt (SFT data). */
     DEMONSTRATION,
     /** Rank K = 4..9 outputs of one prompt (reward-model data). */
-    RANKING
+    RANKING,
+    /** Judge two checkpoints' outputs for one held-out prompt, blind (evaluation). */
+    COMPARISON
 }

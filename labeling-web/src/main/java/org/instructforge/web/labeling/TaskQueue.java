@@ -12,11 +12,12 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The labelers' task queue. A labeler takes the next task as a lease with an expiry; the item's row is
- * locked with {@code FOR UPDATE SKIP LOCKED} while the lease is written, so concurrent labelers never
- * take the same slot, and an item never has more labels plus live leases than it wants (overlap: see
- * {@code labels_wanted} in the schema). A labeler never gets an item twice (a unique index), never ranks
- * outputs they wrote, and never takes more than N tasks a minute.
+ * The labelers' task queue: demonstrations (prompts), rankings and comparisons. A labeler takes the next task
+ * as a lease with an expiry; the item's row is locked with {@code FOR UPDATE SKIP LOCKED} while the lease is
+ * written, so concurrent labelers never take the same slot, and an item never has more labels plus live
+ * leases than it wants (overlap: see {@code labels_wanted} in the schema; the counters on the item row: V022,
+ * V023). A labeler never gets an item twice (a unique index), never ranks outputs they wrote, and never takes
+ * more than N tasks a minute. Tasks of a label round are served only while the round is OPEN.
  */
 @Service
 public class TaskQueue {
@@ -45,13 +46,55 @@ public class TaskQueue {
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.prompt_id = p.id AND a.labeler_id = :me)
             """;
 
+    /**
+     * A task of a label round waits only while the round is OPEN (not while its run still writes the tasks, nor
+     * once it is CLOSED or FAILED), and only for people when the round is not left to the AI labeler (RLAIF).
+     */
+    private static final String IN_OPEN_HUMAN_ROUND = """
+              AND (t.round_id IS NULL OR EXISTS (SELECT 1 FROM label_round r WHERE r.id = t.round_id
+                                                 AND r.status = 'OPEN' AND r.feedback_source = 'HUMAN'))
+            """;
+
     /** Ranking tasks that want rankings and hold nothing this labeler wrote. */
     private static final String OPEN_RANKINGS = """
             FROM ranking_task t
             WHERE t.status = 'OPEN' AND t.rankings_done + t.rankings_leased < t.labels_wanted
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.labeler_id = :me)
               AND NOT EXISTS (SELECT 1 FROM ranking_candidate c WHERE c.task_id = t.id AND c.author_user_id = :me)
+            """ + IN_OPEN_HUMAN_ROUND;
+
+    /** Pairwise comparisons (evaluation) that want judgements. */
+    private static final String OPEN_COMPARISONS = """
+            FROM comparison_task t
+            WHERE t.status = 'OPEN' AND t.judgements_done + t.judgements_leased < t.labels_wanted
+              AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.comparison_task_id = t.id AND a.labeler_id = :me)
+            """ + IN_OPEN_HUMAN_ROUND;
+
+    /** Prompts an engineer asked for in an OPEN demonstration round (V025); the queue offers them first. */
+    private static final String IN_DEMONSTRATION_ROUND = """
+              AND p.id IN (SELECT rp.prompt_id FROM label_round_prompt rp JOIN label_round r ON r.id = rp.round_id
+                           WHERE r.kind = 'DEMONSTRATION' AND r.status = 'OPEN')
             """;
+
+    private static final String DEMONSTRATION_ORDER =
+            " ORDER BY p.demonstrations_done, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
+
+    /**
+     * Where a kind's items live, and the counters of finished labels and live leases on each item row (V022 for
+     * prompts and rankings, V023 for comparisons). Claims lock the item row and test "done + leased < wanted" on
+     * it alone, so PostgreSQL re-checks the condition on the newest row version and two concurrent claims never
+     * both take the last slot; every claim, submit, skip and expiry moves the counters in the same transaction.
+     */
+    private record Items(String table, String done, String leased, String assignmentColumn) {
+        static Items of(TaskKind kind) {
+            return switch (kind) {
+                case DEMONSTRATION -> new Items("prompt", "demonstrations_done", "demonstrations_leased", "prompt_id");
+                case RANKING -> new Items("ranking_task", "rankings_done", "rankings_leased", "ranking_task_id");
+                case COMPARISON ->
+                    new Items("comparison_task", "judgements_done", "judgements_leased", "comparison_task_id");
+            };
+        }
+    }
 
     private final JdbcClient jdbc;
     private final LabelingProperties properties;
@@ -70,22 +113,24 @@ public class TaskQueue {
         rateLimiter.acquire(username);
         Optional<Long> item = switch (kind) {
             case DEMONSTRATION ->
-                jdbc.sql("SELECT p.id " + OPEN_PROMPTS
-                                + " ORDER BY p.demonstrations_done, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED")
-                        .param("me", me)
-                        .query(Long.class)
-                        .optional();
+                (demonstrationRoundOpen()
+                                ? firstItem(
+                                        "SELECT p.id " + OPEN_PROMPTS + IN_DEMONSTRATION_ROUND + DEMONSTRATION_ORDER,
+                                        me)
+                                : Optional.<Long>empty())
+                        .or(() -> firstItem("SELECT p.id " + OPEN_PROMPTS + DEMONSTRATION_ORDER, me));
             case RANKING ->
-                jdbc.sql("SELECT t.id " + OPEN_RANKINGS
-                                + " ORDER BY t.priority DESC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED")
-                        .param("me", me)
-                        .query(Long.class)
-                        .optional();
+                firstItem(
+                        "SELECT t.id " + OPEN_RANKINGS
+                                + " ORDER BY t.priority DESC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED",
+                        me);
+            case COMPARISON ->
+                firstItem("SELECT t.id " + OPEN_COMPARISONS + " ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED", me);
         };
         return item.map(id -> {
             countLease(kind, id, +1);
-            String column = kind == TaskKind.DEMONSTRATION ? "prompt_id" : "ranking_task_id";
-            long leaseId = jdbc.sql("INSERT INTO task_assignment (task_kind, " + column
+            long leaseId = jdbc.sql("INSERT INTO task_assignment (task_kind, "
+                            + Items.of(kind).assignmentColumn()
                             + ", labeler_id, lease_expires_at) VALUES (:kind, :item, :me, :expires) RETURNING id")
                     .param("kind", kind.name())
                     .param("item", id)
@@ -95,6 +140,20 @@ public class TaskQueue {
                     .single();
             return lease(leaseId);
         });
+    }
+
+    private Optional<Long> firstItem(String sql, long me) {
+        return jdbc.sql(sql).param("me", me).query(Long.class).optional();
+    }
+
+    /**
+     * Asked first so that, with no demonstration round open (the usual case), a claim never plans a join with
+     * the round's prompts over every open prompt.
+     */
+    private boolean demonstrationRoundOpen() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM label_round WHERE kind = 'DEMONSTRATION' AND status = 'OPEN')")
+                .query(Boolean.class)
+                .single();
     }
 
     /** The labeler's own lease; anyone else's is "not found", so ids reveal nothing. */
@@ -125,7 +184,28 @@ public class TaskQueue {
         if (lease.status().equals("SKIPPED") || lease.status().equals("RELEASED")) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "You skipped this task; take a new one.");
         }
+        if (lease.status().equals("EXPIRED") && !stillLeased(leaseId) && !slotFree(lease.kind(), lease.itemId())) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "Your time on this task ran out and others have labelled it since; take a new task.");
+        }
         return lease;
+    }
+
+    /**
+     * Whether the item still wants a label beyond those done and leased. Locks the item row, so no claim takes
+     * the slot between this check and the submission (claims skip locked rows).
+     */
+    private boolean slotFree(TaskKind kind, long itemId) {
+        Items items = Items.of(kind);
+        String sql = kind == TaskKind.DEMONSTRATION
+                ? """
+                        SELECT p.demonstrations_done + p.demonstrations_leased
+                               < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
+                        FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id WHERE p.id = :item FOR UPDATE OF p"""
+                : "SELECT " + items.done() + " + " + items.leased() + " < labels_wanted FROM " + items.table()
+                        + " WHERE id = :item FOR UPDATE";
+        return jdbc.sql(sql).param("item", itemId).query(Boolean.class).single();
     }
 
     /**
@@ -138,9 +218,14 @@ public class TaskQueue {
         jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
                 .param("id", lease.id())
                 .update();
-        String table = lease.kind() == TaskKind.DEMONSTRATION ? "prompt" : "ranking_task";
-        String done = lease.kind() == TaskKind.DEMONSTRATION ? "demonstrations_done" : "rankings_done";
-        jdbc.sql("UPDATE " + table + " SET " + done + " = " + done + " + 1 WHERE id = :item")
+        Items items = Items.of(lease.kind());
+        // A ranking or comparison task with all the labels it wants is COMPLETE: the queue no longer looks at it.
+        String complete = lease.kind() == TaskKind.DEMONSTRATION
+                ? ""
+                : ", status = CASE WHEN status = 'OPEN' AND " + items.done()
+                        + " + 1 >= labels_wanted THEN 'COMPLETE' ELSE status END";
+        jdbc.sql("UPDATE " + items.table() + " SET " + items.done() + " = " + items.done() + " + 1" + complete
+                        + " WHERE id = :item")
                 .param("item", lease.itemId())
                 .update();
         if (wasLeased) {
@@ -158,10 +243,12 @@ public class TaskQueue {
     }
 
     private void countLease(TaskKind kind, long itemId, int delta) {
-        String sql = kind == TaskKind.DEMONSTRATION
-                ? "UPDATE prompt SET demonstrations_leased = greatest(demonstrations_leased + :d, 0) WHERE id = :item"
-                : "UPDATE ranking_task SET rankings_leased = greatest(rankings_leased + :d, 0) WHERE id = :item";
-        jdbc.sql(sql).param("d", delta).param("item", itemId).update();
+        Items items = Items.of(kind);
+        jdbc.sql("UPDATE " + items.table() + " SET " + items.leased() + " = greatest(" + items.leased()
+                        + " + :d, 0) WHERE id = :item")
+                .param("d", delta)
+                .param("item", itemId)
+                .update();
     }
 
     /** Gives a task back with a reason; the labeler will not be offered it again. */
@@ -190,20 +277,14 @@ public class TaskQueue {
     @Scheduled(fixedDelayString = "PT30S")
     @Transactional
     public int expireLeases() {
-        record Expired(Long prompt, Long rankingTask) {}
+        record Expired(TaskKind kind, long item) {}
         List<Expired> expired = jdbc.sql("""
                         UPDATE task_assignment SET status = 'EXPIRED'
                         WHERE status = 'LEASED' AND lease_expires_at <= now()
-                        RETURNING prompt_id, ranking_task_id""")
-                .query((rs, n) -> new Expired((Long) rs.getObject(1, Long.class), (Long) rs.getObject(2, Long.class)))
+                        RETURNING task_kind, COALESCE(prompt_id, ranking_task_id, comparison_task_id)""")
+                .query((rs, n) -> new Expired(TaskKind.valueOf(rs.getString(1)), rs.getLong(2)))
                 .list();
-        for (Expired lease : expired) {
-            if (lease.prompt() != null) {
-                countLease(TaskKind.DEMONSTRATION, lease.prompt(), -1);
-            } else if (lease.rankingTask() != null) {
-                countLease(TaskKind.RANKING, lease.rankingTask(), -1);
-            }
-        }
+        expired.forEach(lease -> countLease(lease.kind(), lease.item(), -1));
         return expired.size();
     }
 
@@ -211,10 +292,8 @@ public class TaskQueue {
     public Summary summaryFor(String username) {
         long me = labelerIdOrZero(username);
         return jdbc.sql("SELECT (SELECT count(*) " + OPEN_PROMPTS + "), (SELECT count(*) " + OPEN_RANKINGS + "), "
+                        + "(SELECT count(*) " + OPEN_COMPARISONS + "), "
                         + """
-                          (SELECT count(*) FROM comparison_task t WHERE t.status = 'OPEN'
-                              AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.comparison_task_id = t.id
-                                                AND a.labeler_id = :me)),
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = :me AND x.status = 'SUBMITTED'),
                           (SELECT count(*) FROM ranking r WHERE r.labeler_id = :me),
                           (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me)

@@ -49,14 +49,17 @@ public class LabelQuality {
         List<LabelerStats> labelers = jdbc.sql("""
                         SELECT u.id, u.username, u.display_name, u.enabled, u.labels_excluded,
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = u.id AND x.status = 'SUBMITTED'),
-                          (SELECT count(*) FROM ranking r WHERE r.labeler_id = u.id),
+                          (SELECT count(*) FROM ranking r WHERE r.labeler_id = u.id AND r.feedback_source = 'HUMAN'),
+                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = u.id
+                             AND j.feedback_source = 'HUMAN'),
                           (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SUBMITTED'
                              AND a.completed_at >= date_trunc('day', now())),
                           (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SUBMITTED'
                              AND a.completed_at >= now() - interval '7 days'),
                           (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SKIPPED'),
                           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_ms) / 1000.0
-                             FROM ranking r WHERE r.labeler_id = u.id AND r.duration_ms IS NOT NULL)
+                             FROM ranking r WHERE r.labeler_id = u.id AND r.duration_ms IS NOT NULL
+                               AND r.feedback_source = 'HUMAN')
                         FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
                                                       AND ur.role = 'LABELER')
                         ORDER BY u.username""")
@@ -71,7 +74,8 @@ public class LabelQuality {
                         rs.getLong(8),
                         rs.getLong(9),
                         rs.getLong(10),
-                        (Double) rs.getObject(11, Double.class),
+                        rs.getLong(11),
+                        (Double) rs.getObject(12, Double.class),
                         agreementByLabeler.get(rs.getLong(1)),
                         goldByLabeler.get(rs.getLong(1))))
                 .list();
@@ -80,7 +84,17 @@ public class LabelQuality {
                 value(PairwiseAgreement.average(overlapping)),
                 value(KendallTau.average(overlapping)),
                 value(KrippendorffAlpha.ordinalOverCandidates(overlapping)),
-                labelers);
+                labelers,
+                aiFeedback());
+    }
+
+    /** The AI labeler's labels (RLAIF): counted apart, never in the figures above. */
+    private QualityReport.AiFeedback aiFeedback() {
+        return jdbc.sql("""
+                        SELECT (SELECT count(*) FROM ranking WHERE feedback_source = 'AI'),
+                               (SELECT count(*) FROM comparison_judgement WHERE feedback_source = 'AI')""")
+                .query((rs, n) -> new QualityReport.AiFeedback(rs.getLong(1), rs.getLong(2)))
+                .single();
     }
 
     /** Every human ranking, per ranking task, keyed by labeler (AI feedback is not a labeler's agreement). */

@@ -1,7 +1,8 @@
 package org.instructforge.web.quality;
 
 /**
- * One labeler's work and quality, for the admin.
+ * One labeler's work and quality, for the admin; people's own labels only (AI feedback is counted apart, in
+ * {@link QualityReport.AiFeedback}).
  *
  * @param agreement share of candidate pairs on which they agree with the other labelers of the same items
  *     (null until they share an item with someone)
@@ -16,6 +17,7 @@ public record LabelerStats(
         boolean labelsExcluded,
         long demonstrations,
         long rankings,
+        long comparisons,
         long tasksToday,
         long tasksThisWeek,
         long skipped,

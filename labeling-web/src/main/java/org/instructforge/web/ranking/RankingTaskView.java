@@ -9,6 +9,7 @@ import java.util.List;
  */
 public record RankingTaskView(
         long leaseId,
+        long promptId,
         String prompt,
         String datasetName,
         String guidelines,

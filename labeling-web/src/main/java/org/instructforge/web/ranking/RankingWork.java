@@ -4,19 +4,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.labeling.ApiTask;
 import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.TaskContent;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.web.server.ResponseStatusException;
 
 /** Ranking K outputs of one prompt: the task as shown, and the submission. */
 @Service
-public class RankingWork {
+public class RankingWork implements TaskContent {
 
     /** Outputs longer than this start collapsed, so K long answers fit on one screen. */
     private static final int LONG_OUTPUT_CHARS = 600;
@@ -35,7 +36,7 @@ public class RankingWork {
 
     @Transactional(readOnly = true)
     public RankingTaskView task(long leaseId, String username) {
-        Lease lease = rankingLease(queue.leaseOf(leaseId, username));
+        Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.RANKING);
         long promptId = jdbc.sql("SELECT prompt_id FROM ranking_task WHERE id = :t")
                 .param("t", lease.itemId())
                 .query(Long.class)
@@ -52,6 +53,7 @@ public class RankingWork {
                 .isPresent();
         return new RankingTaskView(
                 leaseId,
+                promptId,
                 prompt.text(),
                 prompt.datasetName(),
                 prompt.guidelines(),
@@ -63,7 +65,7 @@ public class RankingWork {
     /** Stores the ranking; submitting the same task twice stores it once. */
     @Transactional
     public void submit(long leaseId, String username, RankingSubmission submission) {
-        Lease lease = rankingLease(queue.lockForSubmit(leaseId, username));
+        Lease lease = queue.lockForSubmit(leaseId, username).requireKind(TaskKind.RANKING);
         if (lease.submitted()
                 || rankings.findByTaskIdAndLabelerId(lease.itemId(), lease.labelerId())
                         .isPresent()) {
@@ -78,29 +80,47 @@ public class RankingWork {
                 shown.stream().map(Candidate::id).toList(),
                 submission));
         rankings.flush();
+        // Also marks the task COMPLETE once it has all the rankings it wants.
         queue.markSubmitted(lease);
-        jdbc.sql("UPDATE ranking_task SET status = 'COMPLETE' WHERE id = :t AND rankings_done >= labels_wanted")
-                .param("t", lease.itemId())
-                .update();
+    }
+
+    @Override
+    public TaskKind kind() {
+        return TaskKind.RANKING;
+    }
+
+    /** The candidates in this labeler's shuffled display order, as the page shows them; never their models. */
+    @Override
+    @Transactional(readOnly = true)
+    public ApiTask describe(long leaseId, String username) {
+        RankingTaskView task = task(leaseId, username);
+        return new ApiTask(
+                leaseId,
+                kind(),
+                task.leaseExpiresAt(),
+                new ApiTask.Prompt(task.promptId(), task.prompt()),
+                task.guidelines(),
+                task.outputs().stream()
+                        .map(o -> new ApiTask.Candidate(o.candidateId(), o.text()))
+                        .toList(),
+                null);
     }
 
     private record Candidate(long id, String text) {}
 
-    /** Shuffled per labeler and task, reproducibly: the same labeler sees the same order on every reload. */
+    /**
+     * Shuffled per labeler and task, reproducibly: the same labeler sees the same order on every reload. The seed
+     * is mixed by SplittableRandom first: java.util.Random barely changes its first draws between neighbouring
+     * seeds, which put the same output last for every labeler of a task.
+     */
     private List<Candidate> displayOrder(Lease lease) {
         List<Candidate> candidates =
                 new ArrayList<>(jdbc.sql("SELECT id, text FROM ranking_candidate WHERE task_id = :t ORDER BY position")
                         .param("t", lease.itemId())
                         .query((rs, n) -> new Candidate(rs.getLong(1), rs.getString(2)))
                         .list());
-        Collections.shuffle(candidates, new Random(31L * lease.itemId() + lease.labelerId()));
+        Collections.shuffle(
+                candidates, new Random(new SplittableRandom(31L * lease.itemId() + lease.labelerId()).nextLong()));
         return candidates;
-    }
-
-    private static Lease rankingLease(Lease lease) {
-        if (lease.kind() != TaskKind.RANKING) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Task " + lease.id() + " is not a ranking");
-        }
-        return lease;
     }
 }

@@ -8,6 +8,7 @@ import org.instructforge.shared.RunType;
 public record RunView(
         long id,
         RunType type,
+        String name,
         RunStatus status,
         double progress,
         int currentStep,

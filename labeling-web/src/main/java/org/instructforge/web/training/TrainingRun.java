@@ -27,6 +27,9 @@ class TrainingRun {
     @Column(name = "run_type", nullable = false, length = 16)
     private RunType runType;
 
+    @Column(length = 200)
+    private String name;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 20)
     private RunStatus status = RunStatus.QUEUED;
@@ -60,6 +63,16 @@ class TrainingRun {
 
     RunView toView() {
         return new RunView(
-                id, runType, status, progress, currentStep, totalSteps, errorMessage, createdAt, startedAt, finishedAt);
+                id,
+                runType,
+                name,
+                status,
+                progress,
+                currentStep,
+                totalSteps,
+                errorMessage,
+                createdAt,
+                startedAt,
+                finishedAt);
     }
 }

@@ -2,6 +2,7 @@ package org.instructforge.web.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -21,6 +22,7 @@ import org.instructforge.web.demonstration.DemonstrationWork;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
+import org.instructforge.web.ranking.AiFeedbackFixtures;
 import org.instructforge.web.ranking.CandidateImport;
 import org.instructforge.web.ranking.RankingSubmission;
 import org.instructforge.web.ranking.RankingTaskView;
@@ -172,7 +174,78 @@ class LabelExportTest {
         assertThat(lines).singleElement().satisfies(line -> {
             assertThat(line.path("prompt").asString()).isEqualTo("Say hi in French.");
             assertThat(line.path("completion").asString()).isEqualTo("Bonjour !");
+            assertThat(line.path("feedback_source").asString()).isEqualTo("HUMAN");
         });
+        assertThat(lines(out -> export.sft(new LabelExport.Selection(dataset, null, LabelExport.Feedback.AI), out)))
+                .isEmpty();
+    }
+
+    @Test
+    void everyLineSaysWhetherAPersonOrTheAiLabelerRankedAndTheFeedbackFilterKeepsOne() throws Exception {
+        long dataset = datasetWithTask("Best river?");
+        rank(
+                labeler(),
+                dataset,
+                ids -> new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                        Map.of(),
+                        Map.of(),
+                        false,
+                        null,
+                        null));
+        AiFeedbackFixtures.reversedAiRanking(jdbc, taskOf(dataset));
+
+        List<JsonNode> all = lines(out -> export.preferences(new LabelExport.Selection(dataset, null), out));
+        List<JsonNode> human = lines(
+                out -> export.preferences(new LabelExport.Selection(dataset, null, LabelExport.Feedback.HUMAN), out));
+        List<JsonNode> ai = lines(
+                out -> export.preferences(new LabelExport.Selection(dataset, null, LabelExport.Feedback.AI), out));
+
+        assertThat(all).hasSize(12);
+        assertThat(all.stream().filter(l -> l.path("feedback_source").asString().equals("AI")))
+                .hasSize(6);
+        assertThat(human)
+                .hasSize(6)
+                .allSatisfy(
+                        l -> assertThat(l.path("feedback_source").asString()).isEqualTo("HUMAN"));
+        assertThat(ai)
+                .hasSize(6)
+                .allSatisfy(
+                        l -> assertThat(l.path("feedback_source").asString()).isEqualTo("AI"));
+        // The AI labeler ranked the other way round: its pairs are the people's, reversed.
+        JsonNode aiPair = ai.get(0);
+        assertThat(human).anySatisfy(l -> {
+            assertThat(l.path("chosen").asString())
+                    .isEqualTo(aiPair.path("rejected").asString());
+            assertThat(l.path("rejected").asString())
+                    .isEqualTo(aiPair.path("chosen").asString());
+        });
+
+        List<JsonNode> rankings = lines(out -> export.rankings(new LabelExport.Selection(dataset, null), false, out));
+        assertThat(rankings)
+                .extracting(l -> l.path("feedback_source").asString())
+                .containsExactlyInAnyOrder("HUMAN", "AI");
+        assertThat(lines(out ->
+                        export.rankings(new LabelExport.Selection(dataset, null, LabelExport.Feedback.AI), false, out)))
+                .singleElement()
+                .satisfies(l -> assertThat(l.path("labeler").asString()).isEqualTo(String.valueOf(aiLabelerId())));
+    }
+
+    @Test
+    void theFeedbackParameterFiltersTheDownloadAndRejectsUnknownValues() throws Exception {
+        long dataset = datasetWithTask("Best lake?");
+        AiFeedbackFixtures.reversedAiRanking(jdbc, taskOf(dataset));
+
+        String onlyHuman = download("/exports/rankings.jsonl?dataset=" + dataset + "&feedback=human");
+        String onlyAi = download("/api/exports/preferences.jsonl?dataset=" + dataset + "&feedback=AI");
+        String everything = download("/exports/rankings.jsonl?dataset=" + dataset);
+
+        assertThat(onlyHuman).isEmpty();
+        assertThat(onlyAi.lines()).hasSize(6).allSatisfy(l -> assertThat(l).contains("\"feedback_source\":\"AI\""));
+        assertThat(everything.lines()).hasSize(1);
+        mvc.perform(get("/exports/rankings.jsonl?feedback=robots")
+                        .with(user("e").roles("ML_ENGINEER")))
+                .andExpect(status().isBadRequest());
     }
 
     @Test
@@ -184,6 +257,30 @@ class LabelExportTest {
                 .andExpect(status().isOk());
         mvc.perform(get("/exports/secrets.jsonl").with(user("a").roles("ADMIN")))
                 .andExpect(status().isNotFound());
+    }
+
+    private String download(String path) throws Exception {
+        var started =
+                mvc.perform(get(path).with(user("e").roles("ML_ENGINEER"))).andReturn();
+        return mvc.perform(asyncDispatch(started))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    private long taskOf(long dataset) {
+        return jdbc.sql("SELECT t.id FROM ranking_task t JOIN prompt p ON p.id = t.prompt_id WHERE p.dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+    }
+
+    private long aiLabelerId() {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", Accounts.AI_LABELER)
+                .query(Long.class)
+                .single();
     }
 
     private interface Writer {

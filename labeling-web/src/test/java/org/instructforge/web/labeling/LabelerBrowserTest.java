@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.instructforge.shared.Role;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.account.Accounts;
+import org.instructforge.web.comparison.ComparisonFixtures;
 import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
@@ -167,6 +168,59 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
                                 .query(String.class)
                                 .single())
                 .isEqualTo("Every output answers a different question");
+    }
+
+    @Test
+    void aComparisonIsJudgedFromTheKeyboardWithoutSeeingTheModels() throws Exception {
+        String labeler = labeler();
+        ComparisonFixtures.Evaluation evaluation = ComparisonFixtures.evaluation(
+                datasets,
+                importer,
+                jdbc,
+                "OPEN",
+                1,
+                1,
+                "Greet a customer.",
+                "Hello there, welcome! <script>window.hacked=1</script>",
+                "What do you want?");
+        long task = evaluation.taskIds().get(0);
+        Lease lease = claim(labeler, TaskKind.COMPARISON, task);
+        String right;
+        try (BrowserContext context = chromium.browser.newContext()) {
+            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            page.navigate(url("/labeler/comparisons/" + lease.id()));
+
+            assertThat(page.locator("#left-output")).isVisible();
+            assertThat(page.locator("#right-output")).isVisible();
+            assertThat(page.locator("main")).containsText("<script>window.hacked=1</script>");
+            org.assertj.core.api.Assertions.assertThat(page.evaluate("() => window.hacked === undefined"))
+                    .isEqualTo(true);
+            org.assertj.core.api.Assertions.assertThat(page.content())
+                    .doesNotContain(evaluation.modelA())
+                    .doesNotContain(evaluation.modelB());
+            right = page.locator("#right-output .output-text").textContent();
+
+            page.getByLabel("Quality of the right output").selectOption("2");
+            page.locator("#prompt").click();
+            page.keyboard().press("1");
+            assertThat(page.getByLabel("Left is better")).isChecked();
+            // Changing one's mind: 2 picks the right side instead.
+            page.keyboard().press("2");
+            assertThat(page.getByLabel("Right is better")).isChecked();
+            assertThat(page.getByLabel("Left is better")).not().isChecked();
+            BrowserSupport.screenshot(page, "comparison-keyboard");
+            page.keyboard().press("Enter");
+            page.waitForURL(u -> !u.contains("/labeler/comparisons/" + lease.id()));
+        }
+        // Output A holds the welcome; the right side's text tells which output the labeler preferred.
+        String preferredOutput = right.startsWith("Hello") ? "A" : "B";
+        org.assertj.core.api.Assertions.assertThat(jdbc.sql("""
+                        SELECT preferred, CASE preferred WHEN 'A' THEN likert_a ELSE likert_b END
+                        FROM comparison_judgement WHERE task_id = :t""")
+                        .param("t", task)
+                        .query((rs, n) -> rs.getString(1) + " " + rs.getInt(2))
+                        .single())
+                .isEqualTo(preferredOutput + " 2");
     }
 
     private static void press(Page page, String output, String key) {

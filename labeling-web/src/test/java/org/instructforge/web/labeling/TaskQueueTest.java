@@ -14,10 +14,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.instructforge.shared.Role;
 import org.instructforge.web.account.Accounts;
+import org.instructforge.web.comparison.ComparisonFixtures;
+import org.instructforge.web.comparison.ComparisonSubmission;
+import org.instructforge.web.comparison.ComparisonWork;
+import org.instructforge.web.comparison.Preference;
 import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.demonstration.DemonstrationWork;
+import org.instructforge.web.ranking.CandidateImport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +37,12 @@ class TaskQueueTest {
 
     @Autowired
     DemonstrationWork demonstrations;
+
+    @Autowired
+    ComparisonWork comparisons;
+
+    @Autowired
+    CandidateImport candidates;
 
     @Autowired
     Accounts accounts;
@@ -150,11 +161,255 @@ class TaskQueueTest {
                 .hasMessageContaining("No task");
     }
 
+    @Test
+    void neverLeasesOneComparisonSlotToTwoLabelersAtOnce() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 6, 1).taskIds();
+        List<String> labelers = labelers(12);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<Optional<Lease>>> claims = new ArrayList<>();
+        for (String labeler : labelers) {
+            claims.add(pool.submit((Callable<Optional<Lease>>) () -> claimIn(labeler, TaskKind.COMPARISON, tasks)));
+        }
+        List<Long> leased = new ArrayList<>();
+        for (Future<Optional<Lease>> claim : claims) {
+            claim.get().ifPresent(lease -> leased.add(lease.itemId()));
+        }
+        pool.shutdown();
+
+        assertThat(leased).hasSize(6).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(tasks);
+        assertThat(tasks)
+                .allSatisfy(
+                        task -> assertThat(counter(task, "judgements_leased")).isEqualTo(1));
+    }
+
+    @Test
+    void aComparisonWantingThreeJudgementsGoesToThreeOfManyConcurrentLabelers() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 1, 3).taskIds();
+        List<String> labelers = labelers(10);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<Optional<Lease>>> claims = new ArrayList<>();
+        for (String labeler : labelers) {
+            claims.add(pool.submit((Callable<Optional<Lease>>) () -> claimIn(labeler, TaskKind.COMPARISON, tasks)));
+        }
+        long leased = 0;
+        for (Future<Optional<Lease>> claim : claims) {
+            leased += claim.get().isPresent() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(leased).isEqualTo(3);
+        assertThat(counter(tasks.get(0), "judgements_leased")).isEqualTo(3);
+    }
+
+    @Test
+    void anExpiredComparisonLeaseReturnsItsSlotToTheQueue() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 1, 1).taskIds();
+        List<String> labelers = labelers(2);
+        Lease first = claimIn(labelers.get(0), TaskKind.COMPARISON, tasks).orElseThrow();
+        assertThat(claimIn(labelers.get(1), TaskKind.COMPARISON, tasks)).isEmpty();
+
+        expire(first);
+        assertThat(queue.expireLeases()).isGreaterThanOrEqualTo(1);
+        assertThat(counter(tasks.get(0), "judgements_leased")).isZero();
+
+        Lease second = claimIn(labelers.get(1), TaskKind.COMPARISON, tasks).orElseThrow();
+        assertThat(second.itemId()).isEqualTo(first.itemId());
+        assertThat(counter(tasks.get(0), "judgements_leased")).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiredLeaseCanBeSubmittedUntilSomeoneElseTakesItsSlot() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 2, 1).taskIds();
+        List<String> labelers = labelers(2);
+        Lease slow = claimIn(labelers.get(0), TaskKind.COMPARISON, tasks).orElseThrow();
+        Lease late = claimIn(labelers.get(0), TaskKind.COMPARISON, tasks).orElseThrow();
+        expire(slow);
+        expire(late);
+        queue.expireLeases();
+
+        // Nobody took the first task's slot: the late answer still counts, and only once.
+        comparisons.submit(slow.id(), labelers.get(0), new ComparisonSubmission(Preference.TIE, null, null));
+        assertThat(counter(slow.itemId(), "judgements_done")).isEqualTo(1);
+        assertThat(counter(slow.itemId(), "judgements_leased")).isZero();
+
+        // The second task went to someone else meanwhile: the late answer is refused, clearly.
+        Lease other = claimIn(labelers.get(1), TaskKind.COMPARISON, List.of(late.itemId()))
+                .orElseThrow();
+        assertThatThrownBy(() -> comparisons.submit(
+                        late.id(), labelers.get(0), new ComparisonSubmission(Preference.LEFT, null, null)))
+                .hasMessageContaining("ran out")
+                .hasMessageContaining("take a new task");
+        assertThatThrownBy(() -> comparisons.submit(
+                        other.id(), labelers.get(0), new ComparisonSubmission(Preference.LEFT, null, null)))
+                .hasMessageContaining("No task");
+        comparisons.submit(other.id(), labelers.get(1), new ComparisonSubmission(Preference.RIGHT, null, null));
+        assertThat(counter(late.itemId(), "judgements_done")).isEqualTo(1);
+    }
+
+    @Test
+    void submittingAComparisonTwiceStoresOneJudgementInTheTasksTermsAndCompletesIt() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 1, 1).taskIds();
+        String labeler = labelers(1).get(0);
+        Lease lease = claimIn(labeler, TaskKind.COMPARISON, tasks).orElseThrow();
+        boolean aLeft = comparisons.task(lease.id(), labeler).left().text().equals("output of A");
+
+        comparisons.submit(lease.id(), labeler, new ComparisonSubmission(Preference.LEFT, 6, 2));
+        comparisons.submit(lease.id(), labeler, new ComparisonSubmission(Preference.RIGHT, 1, 1));
+
+        record Stored(boolean aShownFirst, String preferred, int likertA, int likertB) {}
+        assertThat(jdbc.sql("""
+                        SELECT a_shown_first, preferred, likert_a, likert_b FROM comparison_judgement
+                        WHERE task_id = :t""")
+                        .param("t", lease.itemId())
+                        .query((rs, n) -> new Stored(rs.getBoolean(1), rs.getString(2), rs.getInt(3), rs.getInt(4)))
+                        .list())
+                .containsExactly(aLeft ? new Stored(true, "A", 6, 2) : new Stored(false, "B", 2, 6));
+        assertThat(counter(lease.itemId(), "judgements_done")).isEqualTo(1);
+        assertThat(counter(lease.itemId(), "judgements_leased")).isZero();
+        assertThat(jdbc.sql("SELECT status FROM comparison_task WHERE id = :t")
+                        .param("t", lease.itemId())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("COMPLETE");
+        assertThat(queue.summaryFor(labeler).comparisonsDone()).isEqualTo(1);
+    }
+
+    @Test
+    void sidesAreRandomisedPerLabelerAndStableOnReload() throws Exception {
+        List<Long> tasks = evaluation("OPEN", 1, 10).taskIds();
+        List<String> labelers = labelers(10);
+        List<String> lefts = new ArrayList<>();
+        for (String labeler : labelers) {
+            Lease lease = claimIn(labeler, TaskKind.COMPARISON, tasks).orElseThrow();
+            String left = comparisons.task(lease.id(), labeler).left().text();
+            assertThat(comparisons.task(lease.id(), labeler).left().text()).isEqualTo(left);
+            lefts.add(left);
+            queue.skip(lease.id(), labeler, "only looking");
+        }
+        // Ten fair coins all landing the same way: one chance in 512.
+        assertThat(lefts).contains("output of A", "output of B");
+    }
+
+    @Test
+    void tasksOfARoundThatIsNotOpenAreNeverServed() throws Exception {
+        String labeler = labelers(1).get(0);
+        ComparisonFixtures.Evaluation evaluation = evaluation("GENERATING", 2, 1);
+        long rankingTask = rankingTaskInRound("GENERATING");
+
+        // Skips every other test's task on the way, so what waits afterwards is this test's alone.
+        assertThat(claimIn(labeler, TaskKind.COMPARISON, evaluation.taskIds())).isEmpty();
+        assertThat(claimIn(labeler, TaskKind.RANKING, List.of(rankingTask))).isEmpty();
+        assertThat(queue.summaryFor(labeler).comparisonsWaiting()).isZero();
+        assertThat(queue.summaryFor(labeler).rankingsWaiting()).isZero();
+
+        setRound(evaluation.roundId(), "OPEN");
+        setRound(roundOf(rankingTask), "OPEN");
+        assertThat(queue.summaryFor(labeler).comparisonsWaiting()).isEqualTo(2);
+        assertThat(queue.summaryFor(labeler).rankingsWaiting()).isEqualTo(1);
+        assertThat(claimIn(labeler, TaskKind.COMPARISON, evaluation.taskIds())).isPresent();
+        assertThat(claimIn(labeler, TaskKind.RANKING, List.of(rankingTask))).isPresent();
+
+        setRound(evaluation.roundId(), "CLOSED");
+        assertThat(queue.summaryFor(labeler).comparisonsWaiting()).isZero();
+        assertThat(claimIn(labeler, TaskKind.COMPARISON, evaluation.taskIds())).isEmpty();
+    }
+
+    @Test
+    void promptsOfAnOpenDemonstrationRoundComeFirst() {
+        List<Long> prompts = dataset(1, "0", 3);
+        long round = jdbc.sql("""
+                        INSERT INTO label_round (dataset_id, kind, name, status)
+                        SELECT dataset_id, 'DEMONSTRATION', 'fresh prompts', 'OPEN' FROM prompt WHERE id = :p
+                        RETURNING id""").param("p", prompts.get(2)).query(Long.class).single();
+        try {
+            jdbc.sql("INSERT INTO label_round_prompt (round_id, prompt_id) VALUES (:r, :p)")
+                    .param("r", round)
+                    .param("p", prompts.get(2))
+                    .update();
+            // The round's prompt has the highest id of the three, yet comes first.
+            assertThat(claimIn(labelers(1).get(0), prompts)).map(Lease::itemId).contains(prompts.get(2));
+        } finally {
+            setRound(round, "CLOSED");
+        }
+    }
+
+    private ComparisonFixtures.Evaluation evaluation(String roundStatus, int tasks, int labelsWanted) throws Exception {
+        return ComparisonFixtures.evaluation(
+                datasets,
+                importer,
+                jdbc,
+                roundStatus,
+                tasks,
+                labelsWanted,
+                "Which is better? " + UUID.randomUUID(),
+                "output of A",
+                "output of B");
+    }
+
+    /** A ranking task (imported candidates) placed in a RANKING round of the given status. */
+    private long rankingTaskInRound(String status) {
+        long prompt = dataset(1, "0", 1).get(0);
+        long dataset = jdbc.sql("SELECT dataset_id FROM prompt WHERE id = :p")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+        String line = "{\"prompt_id\": " + prompt + ", \"outputs\": [{\"text\": \"a\"}, {\"text\": \"b\"}, "
+                + "{\"text\": \"c\"}, {\"text\": \"d\"}]}\n";
+        assertThat(candidates
+                        .importFile(dataset, new java.io.ByteArrayInputStream(line.getBytes()), "admin")
+                        .errors())
+                .isEmpty();
+        long round = jdbc.sql("""
+                        INSERT INTO label_round (dataset_id, kind, name, status, outputs_per_prompt)
+                        VALUES (:d, 'RANKING', 'next round', :s, 4) RETURNING id""")
+                .param("d", dataset)
+                .param("s", status)
+                .query(Long.class)
+                .single();
+        return jdbc.sql("UPDATE ranking_task SET round_id = :r WHERE prompt_id = :p RETURNING id")
+                .param("r", round)
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+    }
+
+    private long roundOf(long rankingTask) {
+        return jdbc.sql("SELECT round_id FROM ranking_task WHERE id = :t")
+                .param("t", rankingTask)
+                .query(Long.class)
+                .single();
+    }
+
+    private void setRound(long round, String status) {
+        jdbc.sql("UPDATE label_round SET status = :s WHERE id = :r")
+                .param("s", status)
+                .param("r", round)
+                .update();
+    }
+
+    private void expire(Lease lease) {
+        jdbc.sql("UPDATE task_assignment SET lease_expires_at = now() - interval '1 minute' WHERE id = :id")
+                .param("id", lease.id())
+                .update();
+    }
+
+    private int counter(long comparisonTask, String column) {
+        return jdbc.sql("SELECT " + column + " FROM comparison_task WHERE id = :t")
+                .param("t", comparisonTask)
+                .query(Integer.class)
+                .single();
+    }
+
     /** Claims until a task of this test's dataset comes up (other tests' prompts share the database). */
     private Optional<Lease> claimIn(String labeler, List<Long> prompts) {
+        return claimIn(labeler, TaskKind.DEMONSTRATION, prompts);
+    }
+
+    /** Claims until one of these items comes up, skipping other tests' tasks; empty when the queue runs dry. */
+    private Optional<Lease> claimIn(String labeler, TaskKind kind, List<Long> items) {
         for (int i = 0; i < 200; i++) {
-            Optional<Lease> lease = queue.claimNext(labeler, TaskKind.DEMONSTRATION);
-            if (lease.isEmpty() || prompts.contains(lease.get().itemId())) {
+            Optional<Lease> lease = queue.claimNext(labeler, kind);
+            if (lease.isEmpty() || items.contains(lease.get().itemId())) {
                 return lease;
             }
             queue.skip(lease.get().id(), labeler, "belongs to another test");

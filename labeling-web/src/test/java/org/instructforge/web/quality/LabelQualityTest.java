@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.io.ByteArrayInputStream;
@@ -20,6 +21,7 @@ import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
+import org.instructforge.web.ranking.AiFeedbackFixtures;
 import org.instructforge.web.ranking.CandidateImport;
 import org.instructforge.web.ranking.RankingSubmission;
 import org.instructforge.web.ranking.RankingWork;
@@ -112,6 +114,34 @@ class LabelQualityTest {
         assertThat(stats.enabled()).isFalse();
         mvc.perform(get("/admin/quality").with(user("admin").roles("ADMIN"))).andExpect(status().isOk());
         mvc.perform(get("/admin/quality").with(user(labeler).roles("LABELER"))).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void aiFeedbackIsCountedApartAndNeverInAgreementOrALabelersFigures() throws Exception {
+        long task = goldTask();
+        List<Long> gold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
+                .param("t", task)
+                .query(Long.class)
+                .list();
+        String person = labeler();
+        rank(person, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 3, gold.get(3), 4));
+        QualityReport before = quality.report();
+
+        AiFeedbackFixtures.reversedAiRanking(jdbc, task);
+        QualityReport after = quality.report();
+
+        assertThat(after.aiFeedback().rankings()).isEqualTo(before.aiFeedback().rankings() + 1);
+        // One person and the AI labeler on an item is no overlap between labelers.
+        assertThat(after.itemsWithOverlap()).isEqualTo(before.itemsWithOverlap());
+        assertThat(after.pairwiseAgreement()).isEqualTo(before.pairwiseAgreement());
+        assertThat(stats(after, person).agreement()).isNull();
+        assertThat(stats(after, person).rankings()).isEqualTo(1);
+        assertThat(after.labelers()).noneMatch(l -> l.username().equals(Accounts.AI_LABELER));
+        mvc.perform(get("/admin/quality").with(user("admin").roles("ADMIN")))
+                .andExpect(content()
+                        .string(org.hamcrest.Matchers.containsString(
+                                "AI feedback (RLAIF), not counted in any figure on this page: "
+                                        + after.aiFeedback().rankings() + " rankings")));
     }
 
     private LabelerStats stats(QualityReport report, String username) {

@@ -2,6 +2,7 @@ package org.instructforge.training.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Where the model runs: the first GPU when the PyTorch engine reports one, otherwise the CPU.
@@ -35,6 +36,17 @@ public final class ComputeDevice {
             case "auto" -> gpuCount > 0 ? Device.gpu() : Device.cpu();
             default -> throw new IllegalArgumentException("Device must be auto, cpu or gpu, was " + wanted);
         };
+    }
+
+    /**
+     * Prepares the calling thread for training: PyTorch's grad mode is per thread and on in every new thread, and
+     * DJL turns it off only in the thread that loaded the engine. With it on, the optimizer's in-place weight
+     * updates (outside any {@code GradientCollector}) fail with "a leaf Variable that requires grad is being used in
+     * an in-place operation". Call it first in any thread other than the one that loaded the engine.
+     */
+    public static void prepareThread() {
+        Engine.getInstance(); // loads the engine if this is the first touch
+        JniUtils.setGradMode(false);
     }
 
     /** Must run before the engine loads; one inter-op thread suits a single model doing one thing at a time. */

@@ -155,7 +155,7 @@ public final class Checkpoints {
         Files.write(dir.resolve(CHECKSUMS), lines, StandardCharsets.UTF_8);
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];

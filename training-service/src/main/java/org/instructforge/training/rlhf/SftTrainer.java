@@ -256,7 +256,7 @@ public final class SftTrainer {
     }
 
     static final String STAGE = "sft";
-    static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
 
     /** Writes a resumable checkpoint: HF weights + tokenizer, optimizer moments, trainer state. */
     static void saveCheckpoint(Gpt model, AdamW optimizer, Path tokenizerSource, Path dir, Map<String, Object> state)

@@ -1,0 +1,7 @@
+package org.instructforge.web.checkpoint;
+
+/** Who labels a round: people, or an AI labeler (RLAIF) whose labels stay marked as AI feedback. */
+public enum FeedbackSource {
+    HUMAN,
+    AI
+}

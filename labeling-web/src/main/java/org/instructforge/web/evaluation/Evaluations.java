@@ -1,0 +1,295 @@
+package org.instructforge.web.evaluation;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.RunType;
+import org.instructforge.shared.Split;
+import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointRef;
+import org.instructforge.web.checkpoint.CheckpointRegistry;
+import org.instructforge.web.checkpoint.CreatedRound;
+import org.instructforge.web.checkpoint.InvalidRoundException;
+import org.instructforge.web.checkpoint.LabelRounds;
+import org.instructforge.web.ranking.MetadataFlag;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Evaluation rounds (blind pairwise comparisons of two checkpoints on held-out prompts) and what their judgements
+ * say: win rates with intervals, Bradley–Terry ratings of every compared checkpoint, and the metadata labels each
+ * model's outputs received. Labels of labelers whose labels an admin excluded never count; AI-feedback judgements
+ * are counted apart from people's.
+ */
+@Service
+public class Evaluations {
+
+    /** One counted judgement: the task's two models, which output was preferred, and who judged. */
+    private record Judgement(Long roundId, long modelA, long modelB, String preferred, boolean ai) {
+
+        BradleyTerry.Game game() {
+            double scoreA = switch (preferred) {
+                case "A" -> 1;
+                case "B" -> 0;
+                default -> 0.5; // TIE and BOTH_BAD: neither output preferred
+            };
+            return new BradleyTerry.Game(modelA, modelB, scoreA);
+        }
+
+        /** The judgement seen from the round's candidate: "A" when the candidate's output won. */
+        String forCandidate(long candidate) {
+            return switch (preferred) {
+                case "A" -> modelA == candidate ? "A" : "B";
+                case "B" -> modelB == candidate ? "A" : "B";
+                default -> preferred;
+            };
+        }
+    }
+
+    private static final String ROUNDS = """
+            SELECT r.id, r.name, r.status, a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
+                   r.split, r.prompt_count, r.labels_wanted, r.feedback_source, j.id, j.name, j.kind, j.status,
+                   r.training_run_id, r.created_at
+            FROM label_round r JOIN prompt_dataset d ON d.id = r.dataset_id
+            JOIN model_checkpoint a ON a.id = r.policy_checkpoint_id
+            JOIN model_checkpoint b ON b.id = r.baseline_checkpoint_id
+            LEFT JOIN model_checkpoint j ON j.id = r.judge_checkpoint_id
+            WHERE r.kind = 'EVALUATION'
+            """;
+
+    private final JdbcClient jdbc;
+    private final CheckpointRegistry registry;
+    private final LabelRounds rounds;
+
+    Evaluations(JdbcClient jdbc, CheckpointRegistry registry, LabelRounds rounds) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        this.rounds = rounds;
+    }
+
+    /** Starts an evaluation round (GENERATING) with the QUEUED EVALUATION run that writes both models' outputs. */
+    @Transactional
+    public CreatedRound create(EvaluationForm form, String actor) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Optional<Checkpoint> candidate = policy("candidateId", "candidate", form.candidateId(), errors);
+        Optional<Checkpoint> baseline = policy("baselineId", "baseline", form.baselineId(), errors);
+        if (form.candidateId() != null && form.candidateId().equals(form.baselineId())) {
+            errors.put("baselineId", "The candidate and the baseline must be two different checkpoints");
+        }
+        String what = "evaluation " + candidate.map(Checkpoint::name).orElse("?") + " vs "
+                + baseline.map(Checkpoint::name).orElse("?");
+        Optional<LabelRounds.Sampled> round = rounds.check(form, RunType.EVALUATION, Split.TEST, what, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRoundException(errors);
+        }
+        return rounds.start(
+                "EVALUATION",
+                round.orElseThrow(),
+                candidate.orElseThrow().id(),
+                baseline.orElseThrow().id(),
+                null,
+                actor);
+    }
+
+    private Optional<Checkpoint> policy(String field, String role, Long id, Map<String, String> errors) {
+        if (id == null) {
+            errors.put(field, "Choose the " + role + " checkpoint");
+            return Optional.empty();
+        }
+        Optional<Checkpoint> checkpoint = registry.find(id);
+        if (checkpoint.isEmpty()) {
+            errors.put(field, "No ready checkpoint with id " + id);
+        } else if (!checkpoint.get().policy()) {
+            errors.put(
+                    field,
+                    "'" + checkpoint.get().name() + "' is a " + checkpoint.get().kind()
+                            + " checkpoint, not a policy: compare BASE, SFT or PPO checkpoints");
+            return Optional.empty();
+        }
+        return checkpoint;
+    }
+
+    @Transactional(readOnly = true)
+    public EvaluationOverview overview() {
+        List<EvaluationRound> all = jdbc.sql(ROUNDS + " ORDER BY r.id DESC")
+                .query((rs, n) -> round(rs))
+                .list();
+        List<Judgement> judgements = judgements(null);
+        Map<Long, String> names = checkpointNames();
+        // The baseline of the first evaluation round anchors the scale, so ratings read as "Elo above the SFT
+        // baseline" round after round.
+        Long anchor = all.isEmpty() ? null : all.get(all.size() - 1).baseline().id();
+        return new EvaluationOverview(
+                all.stream().map(r -> result(r, judgements)).toList(),
+                Ratings.of(games(judgements, false), anchor, names),
+                Ratings.of(games(judgements, true), anchor, names),
+                labels(names));
+    }
+
+    @Transactional(readOnly = true)
+    public RoundResult round(long id) {
+        EvaluationRound round = jdbc.sql(ROUNDS + " AND r.id = :id")
+                .param("id", id)
+                .query((rs, n) -> round(rs))
+                .optional()
+                .orElseThrow(
+                        () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No evaluation round with id " + id));
+        return result(round, judgements(id));
+    }
+
+    private static RoundResult result(EvaluationRound round, List<Judgement> judgements) {
+        WinRate human = WinRate.NONE;
+        WinRate ai = WinRate.NONE;
+        long candidate = round.candidate().id();
+        for (Judgement j : judgements) {
+            if (j.roundId() != null && j.roundId() == round.id()) {
+                if (j.ai()) {
+                    ai = ai.plus(j.forCandidate(candidate));
+                } else {
+                    human = human.plus(j.forCandidate(candidate));
+                }
+            }
+        }
+        return new RoundResult(round, Result.of(human), Result.of(ai));
+    }
+
+    private static List<BradleyTerry.Game> games(List<Judgement> judgements, boolean ai) {
+        return judgements.stream()
+                .filter(j -> j.ai() == ai)
+                .map(Judgement::game)
+                .toList();
+    }
+
+    /** Every counted judgement, of one round or of all comparisons. */
+    private List<Judgement> judgements(Long roundId) {
+        return jdbc.sql("""
+                        SELECT t.round_id, t.model_a_id, t.model_b_id, j.preferred, j.feedback_source
+                        FROM comparison_judgement j JOIN comparison_task t ON t.id = j.task_id
+                        JOIN app_user u ON u.id = j.labeler_id
+                        WHERE NOT u.labels_excluded AND (CAST(:round AS BIGINT) IS NULL OR t.round_id = :round)
+                        ORDER BY j.id""")
+                .param("round", roundId, Types.BIGINT)
+                .query((rs, n) -> new Judgement(
+                        rs.getObject(1, Long.class),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        "AI".equals(rs.getString(5))))
+                .list();
+    }
+
+    /**
+     * Per model: the share of its ranked outputs labelers flagged with each metadata label (a column of
+     * ranking_entry named like the flag), the mean Likert score in rankings, and the mean Likert score its outputs
+     * got in pairwise evaluations. Only people's labels: the AI labeler sets no flags.
+     */
+    private List<ModelLabels> labels(Map<Long, String> names) {
+        StringBuilder flagColumns = new StringBuilder();
+        for (MetadataFlag flag : MetadataFlag.values()) {
+            flagColumns.append(", avg(e.").append(column(flag)).append("::int)::float8");
+        }
+        record Ranked(long model, long outputs, Double likert, Map<String, Double> rates) {}
+        List<Ranked> ranked = jdbc.sql(
+                        "SELECT c.model_checkpoint_id, count(*), avg(e.likert)::float8" + flagColumns + """
+                         FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id
+                        JOIN app_user u ON u.id = r.labeler_id
+                        JOIN ranking_candidate c ON c.id = e.candidate_id
+                        WHERE c.model_checkpoint_id IS NOT NULL AND r.feedback_source = 'HUMAN' AND NOT u.labels_excluded
+                        GROUP BY c.model_checkpoint_id""")
+                .query((rs, n) -> {
+                    Map<String, Double> rates = new LinkedHashMap<>();
+                    MetadataFlag[] flags = MetadataFlag.values();
+                    for (int i = 0; i < flags.length; i++) {
+                        rates.put(flags[i].name(), rs.getDouble(4 + i));
+                    }
+                    return new Ranked(rs.getLong(1), rs.getLong(2), rs.getObject(3, Double.class), rates);
+                })
+                .list();
+        record Compared(long model, long outputs, Double likert) {}
+        List<Compared> compared = jdbc.sql("""
+                        SELECT model, count(*), avg(likert)::float8 FROM (
+                          SELECT t.model_a_id AS model, j.likert_a AS likert FROM comparison_judgement j
+                            JOIN comparison_task t ON t.id = j.task_id JOIN app_user u ON u.id = j.labeler_id
+                            WHERE j.feedback_source = 'HUMAN' AND NOT u.labels_excluded
+                          UNION ALL
+                          SELECT t.model_b_id, j.likert_b FROM comparison_judgement j
+                            JOIN comparison_task t ON t.id = j.task_id JOIN app_user u ON u.id = j.labeler_id
+                            WHERE j.feedback_source = 'HUMAN' AND NOT u.labels_excluded) sides
+                        GROUP BY model""")
+                .query((rs, n) -> new Compared(rs.getLong(1), rs.getLong(2), rs.getObject(3, Double.class)))
+                .list();
+        Map<Long, Ranked> byModel = new HashMap<>();
+        ranked.forEach(r -> byModel.put(r.model(), r));
+        Map<Long, Compared> comparedByModel = new HashMap<>();
+        compared.forEach(c -> comparedByModel.put(c.model(), c));
+        TreeSet<Long> models = new TreeSet<>(byModel.keySet());
+        models.addAll(comparedByModel.keySet());
+        return models.stream()
+                .map(model -> {
+                    Ranked r = byModel.get(model);
+                    Compared c = comparedByModel.get(model);
+                    return new ModelLabels(
+                            model,
+                            names.getOrDefault(model, "#" + model),
+                            r == null ? 0 : r.outputs(),
+                            r == null ? Map.of() : r.rates(),
+                            r == null ? null : r.likert(),
+                            c == null ? 0 : c.outputs(),
+                            c == null ? null : c.likert());
+                })
+                .toList();
+    }
+
+    /** Names of all checkpoints, whatever their status: a judged checkpoint may since have been deleted. */
+    private Map<Long, String> checkpointNames() {
+        return jdbc
+                .sql("SELECT id, name FROM model_checkpoint")
+                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2)))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** ranking_entry has one boolean column per flag, named like it (see {@link MetadataFlag}). */
+    private static String column(MetadataFlag flag) {
+        return flag.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static EvaluationRound round(ResultSet rs) throws SQLException {
+        return new EvaluationRound(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                ref(rs, 4),
+                ref(rs, 8),
+                rs.getString(12),
+                rs.getString(13),
+                rs.getObject(14, Integer.class),
+                rs.getInt(15),
+                rs.getString(16),
+                rs.getObject(17) == null ? null : ref(rs, 17),
+                rs.getObject(21, Long.class),
+                rs.getObject(22, OffsetDateTime.class).toInstant());
+    }
+
+    private static CheckpointRef ref(ResultSet rs, int column) throws SQLException {
+        return new CheckpointRef(
+                rs.getLong(column),
+                rs.getString(column + 1),
+                CheckpointKind.valueOf(rs.getString(column + 2)),
+                "READY".equals(rs.getString(column + 3)));
+    }
+}

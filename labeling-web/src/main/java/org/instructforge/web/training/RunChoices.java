@@ -1,0 +1,149 @@
+package org.instructforge.web.training;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.run.DataSelection;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a run can be made of: datasets, label rounds and READY checkpoints, for the form's choices and the
+ * request's validation; and whether the chosen data holds anything to train on.
+ */
+@Component
+class RunChoices {
+
+    record DatasetChoice(long id, String name, boolean active) {}
+
+    record RoundChoice(long id, long datasetId, String name, String kind, String feedbackSource) {}
+
+    record CheckpointChoice(long id, String name, CheckpointKind kind, boolean ready) {}
+
+    private final JdbcClient jdbc;
+
+    RunChoices(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<DatasetChoice> activeDatasets() {
+        return jdbc.sql("SELECT id, name, status = 'ACTIVE' FROM prompt_dataset WHERE status = 'ACTIVE' ORDER BY name")
+                .query((rs, n) -> new DatasetChoice(rs.getLong(1), rs.getString(2), rs.getBoolean(3)))
+                .list();
+    }
+
+    /** Ranking rounds of active datasets: the only labels a run can be narrowed to by round. */
+    List<RoundChoice> rankingRounds() {
+        return jdbc.sql("""
+                        SELECT r.id, r.dataset_id, r.name, r.kind, r.feedback_source FROM label_round r
+                        JOIN prompt_dataset d ON d.id = r.dataset_id
+                        WHERE d.status = 'ACTIVE' AND r.kind = 'RANKING' ORDER BY r.id DESC""").query(RunChoices::round).list();
+    }
+
+    /** READY checkpoints of these kinds, newest first: half-written ones are never offered. */
+    List<CheckpointChoice> readyCheckpoints(Collection<CheckpointKind> kinds) {
+        if (kinds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT id, name, kind, status = 'READY' FROM model_checkpoint
+                        WHERE status = 'READY' AND kind IN (:kinds) ORDER BY id DESC""")
+                .param("kinds", kinds.stream().map(Enum::name).toList())
+                .query(RunChoices::checkpoint)
+                .list();
+    }
+
+    Map<Long, DatasetChoice> datasets(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc
+                .sql("SELECT id, name, status = 'ACTIVE' FROM prompt_dataset WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query((rs, n) -> new DatasetChoice(rs.getLong(1), rs.getString(2), rs.getBoolean(3)))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(DatasetChoice::id, Function.identity()));
+    }
+
+    Map<Long, RoundChoice> rounds(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc
+                .sql("SELECT id, dataset_id, name, kind, feedback_source FROM label_round WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query(RunChoices::round)
+                .list()
+                .stream()
+                .collect(Collectors.toMap(RoundChoice::id, Function.identity()));
+    }
+
+    Optional<CheckpointChoice> checkpoint(long id) {
+        return jdbc.sql("SELECT id, name, kind, status = 'READY' FROM model_checkpoint WHERE id = :id")
+                .param("id", id)
+                .query(RunChoices::checkpoint)
+                .optional();
+    }
+
+    // The three checks below ask for what the training service's worker reads (its LabelData), so a run that
+    // passes them has at least one training example.
+
+    /** SFT reads submitted demonstrations of active TRAIN prompts, from labelers whose labels still count. */
+    boolean hasDemonstrations(DataSelection data) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM demonstration d
+                          JOIN prompt p ON p.id = d.prompt_id
+                          JOIN app_user u ON u.id = d.labeler_id
+                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN' AND p.status = 'ACTIVE'
+                            AND d.status = 'SUBMITTED' AND NOT u.labels_excluded)""")
+                .param("datasets", data.datasetIds())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** A reward model reads rankings of TRAIN prompts: of the chosen rounds (all when none), human unless AI counts. */
+    boolean hasRankings(DataSelection data) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM ranking r
+                          JOIN ranking_task t ON t.id = r.task_id
+                          JOIN prompt p ON p.id = t.prompt_id
+                          JOIN app_user u ON u.id = r.labeler_id
+                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN'
+                            AND NOT r.not_rankable AND NOT u.labels_excluded
+                            AND EXISTS (SELECT 1 FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
+                            AND (:anyRound OR t.round_id IN (:rounds))
+                            AND (:ai OR r.feedback_source = 'HUMAN'))""")
+                .param("datasets", data.datasetIds())
+                .param("anyRound", data.roundIds().isEmpty())
+                // IN () is not SQL: an id no round has stands in when every round counts.
+                .param("rounds", data.roundIds().isEmpty() ? List.of(-1L) : data.roundIds())
+                .param("ai", data.includeAiFeedback())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** PPO samples the active TRAIN prompts that are clear of PII (or scrubbed). */
+    boolean hasTrainPrompts(DataSelection data) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM prompt
+                          WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND status = 'ACTIVE'
+                            AND pii_status IN ('CLEAN', 'SCRUBBED'))""")
+                .param("datasets", data.datasetIds())
+                .query(Boolean.class)
+                .single();
+    }
+
+    private static RoundChoice round(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new RoundChoice(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
+    }
+
+    private static CheckpointChoice checkpoint(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new CheckpointChoice(
+                rs.getLong(1), rs.getString(2), CheckpointKind.valueOf(rs.getString(3)), rs.getBoolean(4));
+    }
+}

@@ -1,0 +1,347 @@
+package org.instructforge.web.training;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.RunStatus;
+import org.instructforge.shared.RunType;
+import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.shared.run.RunInputs;
+import org.instructforge.web.audit.AuditTrail;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dashboard's only writes to the run queue: it inserts QUEUED runs after checking every input, and cancels.
+ * Everything after QUEUED belongs to the training service's workers.
+ */
+@Service
+class RunRequests {
+
+    /** Runs an engineer asks for by hand; CANDIDATES and EVALUATION runs come from publishing and evaluating. */
+    static final Set<RunType> REQUESTABLE = EnumSet.of(RunType.SFT, RunType.REWARD, RunType.PPO);
+
+    static final int MAX_NAME = 200;
+    static final int MAX_REQUEST_KEY = 200;
+
+    /**
+     * Becomes a checkpoint name and so, likely, a directory name: no slashes or other surprises. Spaces are fine.
+     */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]*");
+
+    /** The run a request made, and whether this call made it or an earlier one with the same key did. */
+    record Requested(long runId, boolean created) {}
+
+    private record Checked(RunType type, String name, DataSelection data, Long start, Long reward, String values) {}
+
+    private final RunChoices choices;
+    private final AuditTrail audit;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    RunRequests(RunChoices choices, AuditTrail audit, JdbcClient jdbc, JsonMapper json) {
+        this.choices = choices;
+        this.audit = audit;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /**
+     * Queues the run, or answers the run an earlier request with the same key made (a double-clicked submit, a
+     * retried API call): the key is kept with the request in the audit log for a day.
+     *
+     * @param requestKey the form's one-time token or the API's {@code Idempotency-Key}; null: no deduplication
+     * @throws InvalidRunRequestException with a message per wrong field
+     */
+    @Transactional
+    Requested request(RunRequest request, String username, String requestKey) {
+        String key = requestKey == null || requestKey.isBlank() ? null : requestKey.trim();
+        if (key != null) {
+            if (key.length() > MAX_REQUEST_KEY) {
+                throw new InvalidRunRequestException(
+                        Map.of("requestKey", "the request key can be at most " + MAX_REQUEST_KEY + " characters"));
+            }
+            Optional<Long> earlier = earlierRun(username, key);
+            if (earlier.isPresent()) {
+                return new Requested(earlier.get(), false);
+            }
+        }
+        Checked run = check(request);
+        long id = jdbc.sql("""
+                        INSERT INTO training_run (run_type, name, hyperparameters, data_selection,
+                            base_checkpoint_id, reward_checkpoint_id, requested_by)
+                        VALUES (:type, :name, CAST(:values AS jsonb), CAST(:data AS jsonb), :start, :reward,
+                            (SELECT id FROM app_user WHERE username = :user))
+                        RETURNING id""")
+                .param("type", run.type().name())
+                .param("name", run.name())
+                .param("values", run.values())
+                .param("data", json.writeValueAsString(run.data()))
+                .param("start", run.start())
+                .param("reward", run.reward())
+                .param("user", username)
+                .query(Long.class)
+                .single();
+        if (run.name() == null) {
+            // The id is the shortest name no other run has.
+            jdbc.sql("UPDATE training_run SET name = :name WHERE id = :id")
+                    .param("name", run.type().name().toLowerCase(Locale.ROOT) + "-" + id)
+                    .param("id", id)
+                    .update();
+        }
+        audit.record(username, "run.requested", "training_run", id, "type", run.type(), "requestKey", key);
+        return new Requested(id, true);
+    }
+
+    /**
+     * Cancels a QUEUED run at once and asks a RUNNING one to stop (its worker sees CANCEL_REQUESTED, stops and
+     * marks it CANCELLED). Each change is a conditional UPDATE, so a worker claiming the run at the same moment
+     * either gets it first (and the run is asked to stop) or never sees it.
+     *
+     * @return the state the run is in now
+     * @throws RunFinishedException when the run had already finished
+     */
+    @Transactional
+    RunStatus cancel(long runId, String username) {
+        // A run can move between our statements (claimed, or queued again after its worker died): try again then.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int cancelled = jdbc.sql("""
+                            UPDATE training_run SET status = 'CANCELLED', finished_at = now()
+                            WHERE id = :id AND status = 'QUEUED'""").param("id", runId).update();
+            if (cancelled == 1) {
+                // A round this run was to fill gets nothing: it must not wait in GENERATING forever.
+                jdbc.sql(
+                                "UPDATE label_round SET status = 'FAILED' WHERE training_run_id = :id AND status = 'GENERATING'")
+                        .param("id", runId)
+                        .update();
+                audit.record(username, "run.cancelled", "training_run", runId);
+                return RunStatus.CANCELLED;
+            }
+            int asked = jdbc.sql("""
+                            UPDATE training_run SET status = 'CANCEL_REQUESTED'
+                            WHERE id = :id AND status = 'RUNNING'""").param("id", runId).update();
+            if (asked == 1) {
+                audit.record(username, "run.cancel-requested", "training_run", runId);
+                return RunStatus.CANCEL_REQUESTED;
+            }
+            RunStatus now = jdbc.sql("SELECT status FROM training_run WHERE id = :id")
+                    .param("id", runId)
+                    .query(String.class)
+                    .optional()
+                    .map(RunStatus::valueOf)
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No run " + runId));
+            if (now == RunStatus.CANCEL_REQUESTED) {
+                return now; // asked already; its worker is stopping it
+            }
+            if (now.finished()) {
+                throw new RunFinishedException(runId, now);
+            }
+        }
+        throw new ResponseStatusException(HttpStatus.CONFLICT, "Run " + runId + " kept changing state; try again.");
+    }
+
+    private Optional<Long> earlierRun(String username, String key) {
+        // Two requests with one key wait for each other here, so the second sees the first one's run.
+        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:lock, 0))")
+                .param("lock", "run.request\n" + username + "\n" + key)
+                .query(Integer.class)
+                .single();
+        return jdbc.sql("""
+                        SELECT target_id FROM audit_log
+                        WHERE occurred_at > now() - interval '1 day' AND action = 'run.requested'
+                          AND actor_username = :user AND details ->> 'requestKey' = :key
+                        ORDER BY occurred_at DESC LIMIT 1""")
+                .param("user", username)
+                .param("key", key)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** Every check, collecting one message per field rather than stopping at the first. */
+    private Checked check(RunRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        RunType type = type(request.type(), errors);
+        String name = name(request.name(), errors);
+
+        List<Long> datasetIds = new ArrayList<>(new LinkedHashSet<>(request.datasetIds()));
+        datasetIds.removeIf(java.util.Objects::isNull);
+        checkDatasets(datasetIds, errors);
+        List<Long> roundIds = new ArrayList<>(new LinkedHashSet<>(request.roundIds()));
+        roundIds.removeIf(java.util.Objects::isNull);
+        if (type != null) {
+            checkRounds(type, roundIds, datasetIds, errors);
+            CheckpointKind start = readyKind(request.startCheckpointId(), "startCheckpointId", errors);
+            if (!errors.containsKey("startCheckpointId")) {
+                RunInputs.checkStart(type, start).ifPresent(error -> errors.put("startCheckpointId", error));
+            }
+            CheckpointKind reward = readyKind(request.rewardCheckpointId(), "rewardCheckpointId", errors);
+            if (!errors.containsKey("rewardCheckpointId")) {
+                RunInputs.checkReward(type, reward).ifPresent(error -> errors.put("rewardCheckpointId", error));
+            }
+        }
+        Hyperparameters.Validation values = null;
+        if (type != null) {
+            values = Hyperparameters.validate(type, request.hyperparameters());
+            values.errors().forEach((parameter, error) -> errors.put("hyperparameters." + parameter, error));
+        }
+        boolean ai = type == RunType.REWARD && request.includeAiFeedback();
+        DataSelection data = new DataSelection(datasetIds, roundIds, ai);
+        // Only worth asking once the data itself is valid: the question is whether it holds anything to learn from.
+        if (type != null && !errors.containsKey("datasetIds") && !errors.containsKey("roundIds")) {
+            checkData(type, data, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRunRequestException(errors);
+        }
+        return new Checked(
+                type,
+                name,
+                data,
+                request.startCheckpointId(),
+                request.rewardCheckpointId(),
+                json.writeValueAsString(values.values()));
+    }
+
+    private static RunType type(String text, Map<String, String> errors) {
+        String choose = "choose SFT, REWARD or PPO";
+        if (text == null || text.isBlank()) {
+            errors.put("type", choose);
+            return null;
+        }
+        try {
+            RunType type = RunType.valueOf(text.trim().toUpperCase(Locale.ROOT));
+            if (REQUESTABLE.contains(type)) {
+                return type;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        errors.put("type", "'" + text.trim() + "' is not a run type to request: " + choose);
+        return null;
+    }
+
+    private String name(String text, Map<String, String> errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String name = text.strip();
+        if (name.length() > MAX_NAME) {
+            errors.put("name", "the name can be at most " + MAX_NAME + " characters");
+        } else if (!NAME.matcher(name).matches()) {
+            errors.put("name", "use letters, digits, spaces, '.', '_' and '-' only, starting with a letter or digit");
+        } else if (jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM training_run WHERE name = :name)
+                            OR EXISTS (SELECT 1 FROM model_checkpoint WHERE name = :name)""").param("name", name).query(Boolean.class).single()) {
+            errors.put("name", "a run or checkpoint named '" + name + "' exists already: its output would clash");
+        }
+        return name;
+    }
+
+    private void checkDatasets(List<Long> ids, Map<String, String> errors) {
+        if (ids.isEmpty()) {
+            errors.put("datasetIds", "choose at least one dataset");
+            return;
+        }
+        Map<Long, RunChoices.DatasetChoice> found = choices.datasets(ids);
+        List<String> problems = new ArrayList<>();
+        for (long id : ids) {
+            RunChoices.DatasetChoice dataset = found.get(id);
+            if (dataset == null) {
+                problems.add("dataset " + id + " does not exist");
+            } else if (!dataset.active()) {
+                problems.add("dataset '" + dataset.name() + "' is archived");
+            }
+        }
+        if (!problems.isEmpty()) {
+            errors.put("datasetIds", String.join("; ", problems));
+        }
+    }
+
+    private void checkRounds(RunType type, List<Long> ids, List<Long> datasetIds, Map<String, String> errors) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        if (type != RunType.REWARD) {
+            errors.put(
+                    "roundIds",
+                    "only reward-model runs read label rounds (their rankings); "
+                            + "SFT reads the datasets' demonstrations and PPO samples their prompts");
+            return;
+        }
+        Map<Long, RunChoices.RoundChoice> found = choices.rounds(ids);
+        List<String> problems = new ArrayList<>();
+        for (long id : ids) {
+            RunChoices.RoundChoice round = found.get(id);
+            if (round == null) {
+                problems.add("round " + id + " does not exist");
+            } else if (!"RANKING".equals(round.kind())) {
+                problems.add("round '" + round.name() + "' is a " + round.kind() + " round, not a ranking round");
+            } else if (!datasetIds.contains(round.datasetId())) {
+                problems.add("round '" + round.name() + "' belongs to a dataset that is not chosen");
+            }
+        }
+        if (!problems.isEmpty()) {
+            errors.put("roundIds", String.join("; ", problems));
+        }
+    }
+
+    /** The kind of a READY checkpoint, or null: none chosen, or missing or unfinished (then an error of its own). */
+    private CheckpointKind readyKind(Long id, String field, Map<String, String> errors) {
+        if (id == null) {
+            return null;
+        }
+        Optional<RunChoices.CheckpointChoice> found = choices.checkpoint(id);
+        if (found.isEmpty()) {
+            errors.put(field, "checkpoint " + id + " does not exist");
+        } else if (!found.get().ready()) {
+            errors.put(field, "checkpoint '" + found.get().name() + "' is not ready");
+        } else {
+            return found.get().kind();
+        }
+        return null;
+    }
+
+    private void checkData(RunType type, DataSelection data, Map<String, String> errors) {
+        switch (type) {
+            case SFT -> {
+                if (!choices.hasDemonstrations(data)) {
+                    errors.put(
+                            "datasetIds",
+                            "the chosen datasets have no submitted demonstrations on TRAIN prompts: "
+                                    + "an SFT run needs at least one");
+                }
+            }
+            case REWARD -> {
+                if (!choices.hasRankings(data)) {
+                    errors.put(
+                            "datasetIds",
+                            "the chosen datasets" + (data.roundIds().isEmpty() ? "" : " and rounds")
+                                    + " have no rankings of TRAIN prompts"
+                                    + (data.includeAiFeedback() ? "" : " by human labelers")
+                                    + ": a reward-model run needs at least one");
+                }
+            }
+            case PPO -> {
+                if (!choices.hasTrainPrompts(data)) {
+                    errors.put(
+                            "datasetIds",
+                            "the chosen datasets have no active TRAIN prompts cleared of PII: a PPO run needs prompts to sample");
+                }
+            }
+            default -> throw new IllegalStateException("not requestable: " + type);
+        }
+    }
+}

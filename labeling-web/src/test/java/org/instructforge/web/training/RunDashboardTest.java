@@ -1,0 +1,581 @@
+package org.instructforge.web.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.instructforge.shared.RunType;
+import org.instructforge.shared.run.Hyperparameter;
+import org.instructforge.shared.run.Hyperparameters;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Requesting, validating, cancelling and watching training runs through the dashboard's pages and API. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class RunDashboardTest {
+
+    /** The demo ML engineer: requested_by and the audit log name this account. */
+    private static final RequestPostProcessor ENGINEER = user("engineer").roles("ML_ENGINEER");
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    JsonMapper json;
+
+    @Autowired
+    RunRequests requests;
+
+    RunFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new RunFixtures(jdbc);
+    }
+
+    @Test
+    void anSftRunIsQueuedWithEveryHyperparameterAndItsDataSelection() throws Exception {
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        JsonNode run = json.readTree(mvc.perform(post("/api/engineer/runs")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("""
+                                {"type": "SFT", "datasetIds": [%d], "startCheckpointId": %d,
+                                 "hyperparameters": {"epochs": 2, "learningRate": "0.001"}}""".formatted(dataset, base)))
+                .andExpect(status().isCreated())
+                .andExpect(header().string("Location", org.hamcrest.Matchers.startsWith("/api/engineer/runs/")))
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+        long id = run.path("id").asLong();
+        assertThat(run.path("status").asString()).isEqualTo("QUEUED");
+        assertThat(run.path("name").asString()).isEqualTo("sft-" + id);
+
+        Map<String, Object> row = jdbc.sql("""
+                        SELECT status, name, base_checkpoint_id, reward_checkpoint_id, hyperparameters::text AS hp,
+                               data_selection::text AS data, requested_by
+                        FROM training_run WHERE id = :id""").param("id", id).query().singleRow();
+        assertThat(row.get("status")).isEqualTo("QUEUED");
+        assertThat(row.get("base_checkpoint_id")).isEqualTo(base);
+        assertThat(row.get("reward_checkpoint_id")).isNull();
+        assertThat(row.get("requested_by")).isEqualTo(fixtures.user("engineer"));
+        JsonNode values = json.readTree((String) row.get("hp"));
+        assertThat(values.path("epochs").asLong()).isEqualTo(2);
+        assertThat(values.path("learningRate").asDouble()).isEqualTo(0.001);
+        // Every parameter is stored, defaults filled in, so the run says exactly what it trained with.
+        assertThat(values.propertyNames())
+                .containsExactlyInAnyOrderElementsOf(Hyperparameters.of(RunType.SFT).stream()
+                        .map(Hyperparameter::name)
+                        .toList());
+        assertThat(values.path("batchSize").asLong()).isEqualTo(32);
+        // The run's JSON lists them in the form's order (jsonb keeps none).
+        JsonNode shown =
+                json.readTree(mvc.perform(get("/api/engineer/runs/" + id).with(ENGINEER))
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString());
+        assertThat(shown.path("hyperparameters").propertyNames())
+                .containsExactlyElementsOf(Hyperparameters.of(RunType.SFT).stream()
+                        .map(Hyperparameter::name)
+                        .toList());
+        assertThat(shown.path("startCheckpoint").path("id").asLong()).isEqualTo(base);
+        assertThat(shown.path("requestedBy").asString()).isEqualTo("engineer");
+        JsonNode data = json.readTree((String) row.get("data"));
+        assertThat(data.path("datasetIds").get(0).asLong()).isEqualTo(dataset);
+        assertThat(data.path("roundIds").isEmpty()).isTrue();
+        assertThat(data.path("includeAiFeedback").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aRewardRunReadsTheChosenRoundsAndMayIncludeAiFeedback() throws Exception {
+        long dataset = fixtures.dataset();
+        long prompt = fixtures.prompt(dataset, "TRAIN");
+        long round = fixtures.rankingRound(dataset);
+        fixtures.ranking(prompt, round, "AI");
+        long sft = fixtures.checkpoint("SFT");
+        String request = """
+                {"type": "REWARD", "datasetIds": [%d], "roundIds": [%d], "includeAiFeedback": %s,
+                 "startCheckpointId": %d}""";
+
+        // The round holds only AI-feedback rankings: without them there is nothing to learn from.
+        JsonNode humanOnly = errorsOf(request.formatted(dataset, round, false, sft));
+        assertThat(humanOnly.path("datasetIds").asString())
+                .contains("no rankings")
+                .contains("human");
+
+        long id = json.readTree(mvc.perform(post("/api/engineer/runs")
+                                .with(ENGINEER)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content(request.formatted(dataset, round, true, sft)))
+                        .andExpect(status().isCreated())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .path("id")
+                .asLong();
+        assertThat(jdbc.sql("SELECT data_selection::text FROM training_run WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .contains("\"roundIds\": [" + round + "]")
+                .contains("\"includeAiFeedback\": true");
+    }
+
+    @Test
+    void everyWrongFieldIsReportedAndNothingIsQueued() throws Exception {
+        long sftData = fixtures.sftReadyDataset();
+        long empty = fixtures.dataset();
+        long archived = fixtures.sftReadyDataset();
+        fixtures.archive(archived);
+        long base = fixtures.checkpoint("BASE");
+        long sft = fixtures.checkpoint("SFT");
+        long reward = fixtures.checkpoint("REWARD");
+        long writing = fixtures.checkpoint("SFT", "WRITING");
+        long round = fixtures.rankingRound(sftData);
+        long before = fixtures.runCount();
+
+        assertThat(errorsOf("{\"datasetIds\": [%d], \"startCheckpointId\": %d}".formatted(sftData, base))
+                        .path("type")
+                        .asString())
+                .contains("choose SFT, REWARD or PPO");
+        assertThat(errorsOf(sftRequest("\"type\": \"PRETRAIN\"", sftData, base))
+                        .path("type")
+                        .asString())
+                .contains("'PRETRAIN' is not a run type");
+        assertThat(errorsOf("{\"type\": \"SFT\", \"datasetIds\": [], \"startCheckpointId\": %d}".formatted(base))
+                        .path("datasetIds")
+                        .asString())
+                .isEqualTo("choose at least one dataset");
+        assertThat(errorsOf("{\"type\": \"SFT\", \"datasetIds\": [987654321], \"startCheckpointId\": %d}"
+                                .formatted(base))
+                        .path("datasetIds")
+                        .asString())
+                .isEqualTo("dataset 987654321 does not exist");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", archived, base))
+                        .path("datasetIds")
+                        .asString())
+                .endsWith("is archived");
+        // The data must hold something to learn from, per run type.
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", empty, base))
+                        .path("datasetIds")
+                        .asString())
+                .contains("no submitted demonstrations");
+        assertThat(errorsOf("{\"type\": \"REWARD\", \"datasetIds\": [%d], \"startCheckpointId\": %d}"
+                                .formatted(empty, sft))
+                        .path("datasetIds")
+                        .asString())
+                .contains("no rankings");
+        assertThat(errorsOf(("{\"type\": \"PPO\", \"datasetIds\": [%d], \"startCheckpointId\": %d, "
+                                        + "\"rewardCheckpointId\": %d}")
+                                .formatted(empty, sft, reward))
+                        .path("datasetIds")
+                        .asString())
+                .contains("no active TRAIN prompts");
+        // Checkpoints: the lineage rules of RunInputs, and only READY ones.
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", sftData, reward))
+                        .path("startCheckpointId")
+                        .asString())
+                .contains("not from a REWARD checkpoint");
+        assertThat(errorsOf("{\"type\": \"SFT\", \"datasetIds\": [%d]}".formatted(sftData))
+                        .path("startCheckpointId")
+                        .asString())
+                .isEqualTo("choose the checkpoint to start from");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", sftData, writing))
+                        .path("startCheckpointId")
+                        .asString())
+                .endsWith("is not ready");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", sftData, 987654321L))
+                        .path("startCheckpointId")
+                        .asString())
+                .isEqualTo("checkpoint 987654321 does not exist");
+        assertThat(errorsOf("{\"type\": \"PPO\", \"datasetIds\": [%d], \"startCheckpointId\": %d}"
+                                .formatted(sftData, sft))
+                        .path("rewardCheckpointId")
+                        .asString())
+                .contains("needs a reward model");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"rewardCheckpointId\": " + reward, sftData, base))
+                        .path("rewardCheckpointId")
+                        .asString())
+                .contains("only PPO runs take a reward model");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"roundIds\": [" + round + "]", sftData, base))
+                        .path("roundIds")
+                        .asString())
+                .contains("only reward-model runs read label rounds");
+        // Hyperparameters: range, whole numbers, unknown names and the rules between them.
+        JsonNode hp = errorsOf(sftRequest(
+                "\"type\": \"SFT\", \"hyperparameters\": {\"learningRate\": 5, \"epochs\": 1.5, \"warp\": 9}",
+                sftData,
+                base));
+        assertThat(hp.path("hyperparameters.learningRate").asString()).startsWith("must be between");
+        assertThat(hp.path("hyperparameters.epochs").asString()).isEqualTo("must be a whole number");
+        assertThat(hp.path("hyperparameters.warp").asString()).contains("unknown hyperparameter");
+        assertThat(errorsOf(("{\"type\": \"PPO\", \"datasetIds\": [%d], \"startCheckpointId\": %d, "
+                                        + "\"rewardCheckpointId\": %d, \"hyperparameters\": {\"rolloutBatch\": 64, "
+                                        + "\"miniBatch\": 24}}")
+                                .formatted(sftData, sft, reward))
+                        .path("hyperparameters.miniBatch")
+                        .asString())
+                .contains("must divide the rollout batch");
+        // Names: length, characters, and no clash with another run's output.
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"name\": \"" + "n".repeat(201) + "\"", sftData, base))
+                        .path("name")
+                        .asString())
+                .contains("at most 200 characters");
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"name\": \"../escape\"", sftData, base))
+                        .path("name")
+                        .asString())
+                .contains("letters, digits");
+        String taken = jdbc.sql("SELECT name FROM model_checkpoint WHERE id = :id")
+                .param("id", base)
+                .query(String.class)
+                .single();
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"name\": \"" + taken + "\"", sftData, base))
+                        .path("name")
+                        .asString())
+                .contains("exists already");
+
+        // Several wrong fields at once are all reported.
+        JsonNode several = errorsOf("{\"type\": \"SFT\", \"name\": \"a/b\", \"datasetIds\": []}");
+        assertThat(several.propertyNames()).contains("name", "datasetIds", "startCheckpointId");
+        // A body that is no run request at all.
+        mvc.perform(post("/api/engineer/runs")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"type\": \"SFT\", \"datasetIds\": \"lots\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.body").exists());
+
+        assertThat(fixtures.runCount()).isEqualTo(before);
+    }
+
+    @Test
+    void theFormShowsEveryHyperparameterWithItsDefaultAndHelp() throws Exception {
+        String page = mvc.perform(get("/engineer/runs/new").param("type", "PPO").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        for (Hyperparameter p : Hyperparameters.of(RunType.PPO)) {
+            assertThat(page)
+                    .contains("name=\"hyperparameters[" + p.name() + "]\" value=\"" + p.formattedDefault() + "\"")
+                    .contains(p.help().replace("'", "&#39;"));
+        }
+        assertThat(page).contains("name=\"rewardCheckpointId\"").contains("name=\"requestKey\"");
+    }
+
+    @Test
+    void aWrongFormIsShownAgainWithTheUsersValuesAndTheMessages() throws Exception {
+        long dataset = fixtures.dataset(); // no demonstrations
+        long base = fixtures.checkpoint("BASE");
+        long before = fixtures.runCount();
+        String page = mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("requestKey", "form-" + RunFixtures.unique("k"))
+                        .param("name", "my first run")
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(base))
+                        .param("hyperparameters[epochs]", "1000"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .contains("value=\"my first run\"")
+                .contains("name=\"hyperparameters[epochs]\" value=\"1000\"")
+                .contains("must be between 1 and 100")
+                .contains("no submitted demonstrations")
+                .containsPattern("value=\"" + dataset + "\" checked");
+        assertThat(fixtures.runCount()).isEqualTo(before);
+
+        // Letters where an id belongs are a field error too, not a crash.
+        mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", "abc"))
+                .andExpect(status().isOk())
+                .andExpect(
+                        content().string(org.hamcrest.Matchers.containsString("&#39;abc&#39; is not a valid value")));
+    }
+
+    @Test
+    void submittingTheSameFormTwiceQueuesOneRun() throws Exception {
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        String key = RunFixtures.unique("form-token");
+        long before = fixtures.runCount();
+        String first = submitForm(dataset, base, key);
+        String second = submitForm(dataset, base, key);
+        assertThat(second).isEqualTo(first).matches("/engineer/runs/\\d+");
+        assertThat(fixtures.runCount()).isEqualTo(before + 1);
+        // A fresh form (a new token) is a new run.
+        assertThat(submitForm(dataset, base, RunFixtures.unique("form-token"))).isNotEqualTo(first);
+        assertThat(fixtures.runCount()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void anIdempotencyKeyMakesOneRunEvenForConcurrentRequests() throws Exception {
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        String body = sftRequest("\"type\": \"SFT\"", dataset, base);
+        String key = RunFixtures.unique("api-key");
+        long before = fixtures.runCount();
+        long first = json.readTree(mvc.perform(post("/api/engineer/runs")
+                                .with(ENGINEER)
+                                .header("Idempotency-Key", key)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content(body))
+                        .andExpect(status().isCreated())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .path("id")
+                .asLong();
+        mvc.perform(post("/api/engineer/runs")
+                        .with(ENGINEER)
+                        .header("Idempotency-Key", key)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.id").value(first));
+        assertThat(fixtures.runCount()).isEqualTo(before + 1);
+
+        // Eight requests with one new key at the same moment: they wait for each other and share one run.
+        RunRequest request = new RunRequest("SFT", null, List.of(dataset), null, false, base, null, null);
+        String racing = RunFixtures.unique("racing-key");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<RunRequests.Requested>> calls =
+                    java.util.Collections.nCopies(8, () -> requests.request(request, "engineer", racing));
+            List<Long> ids = pool.invokeAll(calls).stream()
+                    .map(RunDashboardTest::resultOf)
+                    .map(RunRequests.Requested::runId)
+                    .distinct()
+                    .toList();
+            assertThat(ids).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fixtures.runCount()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void cancellingAQueuedRunEndsItAtOnce() throws Exception {
+        long run = fixtures.queuedRun();
+        mvc.perform(post("/engineer/runs/" + run + "/cancel").with(ENGINEER).with(csrf()))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/engineer/runs/" + run))
+                .andExpect(flash().attribute("notice", org.hamcrest.Matchers.containsString("cancelled")));
+        assertThat(fixtures.status(run)).isEqualTo("CANCELLED");
+        assertThat(jdbc.sql("SELECT finished_at IS NOT NULL FROM training_run WHERE id = :id")
+                        .param("id", run)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    @Test
+    void cancellingARunningRunAsksItsWorkerToStop() throws Exception {
+        long run = fixtures.queuedRun();
+        fixtures.setStatus(run, "RUNNING");
+        mvc.perform(post("/api/engineer/runs/" + run + "/cancel").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+        assertThat(fixtures.status(run)).isEqualTo("CANCEL_REQUESTED");
+        // Asking again changes nothing and is no error.
+        mvc.perform(post("/api/engineer/runs/" + run + "/cancel").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+    }
+
+    @Test
+    void aFinishedRunCannotBeCancelled() throws Exception {
+        long run = fixtures.queuedRun();
+        fixtures.setStatus(run, "SUCCEEDED");
+        mvc.perform(post("/api/engineer/runs/" + run + "/cancel").with(ENGINEER))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.errors.status").value(org.hamcrest.Matchers.containsString("already finished")));
+        mvc.perform(post("/engineer/runs/" + run + "/cancel").with(ENGINEER).with(csrf()))
+                .andExpect(status().isFound())
+                .andExpect(flash().attribute("problem", org.hamcrest.Matchers.containsString("already finished")));
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        mvc.perform(post("/api/engineer/runs/987654321/cancel").with(ENGINEER)).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void labelersCannotRequestWatchOrCancelRuns() throws Exception {
+        RequestPostProcessor labeler = user("labeler").roles("LABELER");
+        long run = fixtures.queuedRun();
+        mvc.perform(get("/engineer/runs/new").with(labeler)).andExpect(status().isForbidden());
+        mvc.perform(post("/engineer/runs/new").with(labeler).with(csrf()).param("type", "SFT"))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/engineer/runs")
+                        .with(labeler)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"type\": \"SFT\"}"))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/engineer/runs/" + run + "/live").with(labeler)).andExpect(status().isForbidden());
+        mvc.perform(get("/engineer/runs/" + run).with(labeler)).andExpect(status().isForbidden());
+        mvc.perform(post("/api/engineer/runs/" + run + "/cancel").with(labeler)).andExpect(status().isForbidden());
+        assertThat(fixtures.status(run)).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void theLiveEndpointAnswersOnlyWhatIsNewSinceItsCursors() throws Exception {
+        JsonNode fresh = live(fixtures.queuedRun(), null, null);
+        assertThat(fresh.path("status").asString()).isEqualTo("QUEUED");
+        assertThat(fresh.path("metrics")).isEmpty();
+        assertThat(fresh.path("logs")).isEmpty();
+        assertThat(fresh.path("etaSeconds").isNull()).isTrue();
+
+        long run = fixtures.queuedRun();
+        fixtures.setStatus(run, "RUNNING");
+        fixtures.progress(run, 0.25, 25, 100);
+        fixtures.metrics(run, "sft/loss", 1, 3);
+        fixtures.log(run, "INFO", "step 1");
+
+        JsonNode first = live(run, null, null);
+        assertThat(first.path("status").asString()).isEqualTo("RUNNING");
+        assertThat(first.path("finished").asBoolean()).isFalse();
+        assertThat(first.path("metrics")).hasSize(3);
+        assertThat(first.path("logs")).hasSize(1);
+        // 100 s for a quarter: about 300 s to go.
+        assertThat(first.path("etaSeconds").asLong()).isBetween(290L, 330L);
+
+        fixtures.metrics(run, "sft/loss", 4, 4);
+        fixtures.metrics(run, "sft/val_loss", 4, 4);
+        fixtures.log(run, "WARN", "loss spiked");
+        JsonNode second = live(
+                run,
+                first.path("metricCursor").asLong(),
+                first.path("logCursor").asLong());
+        assertThat(second.path("metrics")
+                        .valueStream()
+                        .map(p ->
+                                p.path("name").asString() + "@" + p.path("step").asInt())
+                        .toList())
+                .containsExactlyInAnyOrder("sft/loss@4", "sft/val_loss@4");
+        assertThat(second.path("logs")).hasSize(1);
+        assertThat(second.path("logs").get(0).path("message").asString()).isEqualTo("loss spiked");
+
+        // Nothing new: empty lists, and the cursors stay where they were.
+        JsonNode third = live(
+                run,
+                second.path("metricCursor").asLong(),
+                second.path("logCursor").asLong());
+        assertThat(third.path("metrics")).isEmpty();
+        assertThat(third.path("logs")).isEmpty();
+        assertThat(third.path("metricCursor").asLong())
+                .isEqualTo(second.path("metricCursor").asLong());
+
+        fixtures.setStatus(run, "FAILED");
+        assertThat(live(run, null, null).path("finished").asBoolean()).isTrue();
+        // The run's page and its JSON.
+        mvc.perform(get("/engineer/runs/" + run).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("/engineer/runs/" + run + "/live")));
+        mvc.perform(get("/api/engineer/runs/" + run).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("FAILED"));
+        mvc.perform(get("/api/engineer/runs/987654321").with(ENGINEER)).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void theHomePageLinksEveryRunAndTheCheckpointAndEvaluationPages() throws Exception {
+        long run = fixtures.queuedRun();
+        mvc.perform(get("/engineer").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(
+                        content().string(org.hamcrest.Matchers.containsString("href=\"/engineer/runs/" + run + "\"")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("href=\"/engineer/runs/new\"")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("href=\"/engineer/checkpoints\"")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("href=\"/engineer/evaluations\"")));
+    }
+
+    private JsonNode live(long run, Long afterMetric, Long afterLog) throws Exception {
+        var request = get("/api/engineer/runs/" + run + "/live").with(ENGINEER);
+        if (afterMetric != null) {
+            request = request.param("afterMetric", afterMetric.toString());
+        }
+        if (afterLog != null) {
+            request = request.param("afterLog", afterLog.toString());
+        }
+        return json.readTree(mvc.perform(request)
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+    }
+
+    private String submitForm(long dataset, long base, String key) throws Exception {
+        return mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("requestKey", key)
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(base))
+                        .param("hyperparameters[epochs]", "2"))
+                .andExpect(status().isFound())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
+    }
+
+    private static String sftRequest(String head, long dataset, long start) {
+        return "{" + head + ", \"datasetIds\": [" + dataset + "], \"startCheckpointId\": " + start + "}";
+    }
+
+    /** Posts the request, expects 400 and answers its per-field errors. */
+    private JsonNode errorsOf(String body) throws Exception {
+        String answer = mvc.perform(post("/api/engineer/runs")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isBadRequest())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        return json.readTree(answer).path("errors");
+    }
+
+    private static <T> T resultOf(Future<T> future) {
+        try {
+            return future.get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

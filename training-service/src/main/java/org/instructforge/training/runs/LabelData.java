@@ -1,0 +1,132 @@
+package org.instructforge.training.runs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.shared.run.DataSelection;
+import org.instructforge.training.rlhf.RewardTrainer;
+import org.instructforge.training.rlhf.SftTrainer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The labels a run trains on, read from the labeling tables: submitted demonstrations, rankings and prompts of the
+ * selected datasets. Labels of labelers an admin excluded are never read; AI-feedback rankings only when asked for.
+ * Training data comes from TRAIN prompts and validation data from VALID ones (splits are made by prompt author, so
+ * no author is in both); without VALID labels a tenth of the TRAIN ones is held out.
+ */
+@Component
+class LabelData {
+
+    /** Training and validation examples of one kind. */
+    record Split<T>(List<T> train, List<T> validation) {}
+
+    private final JdbcClient jdbc;
+
+    LabelData(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Split<SftTrainer.Example> demonstrations(DataSelection data) {
+        List<SftTrainer.Example> train = new ArrayList<>();
+        List<SftTrainer.Example> validation = new ArrayList<>();
+        jdbc.sql("""
+                        SELECT p.text, d.text, p.split FROM demonstration d
+                        JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
+                        WHERE d.status = 'SUBMITTED' AND NOT u.labels_excluded AND p.status = 'ACTIVE'
+                          AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
+                        ORDER BY d.id
+                        """)
+                .param("datasets", datasets(data))
+                .query((rs, row) -> {
+                    var example = new SftTrainer.Example(rs.getString(1), rs.getString(2));
+                    ("VALID".equals(rs.getString(3)) ? validation : train).add(example);
+                    return null;
+                })
+                .list();
+        return heldOut(train, validation);
+    }
+
+    /**
+     * Every kept ranking, one example each: a prompt with K = 4..9 outputs ranked. Not-rankable rankings are left
+     * out; ties stay in the ranking (the trainer drops tied pairs).
+     */
+    public Split<RewardTrainer.RankedExample> rankings(DataSelection data) {
+        record Entry(long ranking, String prompt, String split, String output, int rank) {}
+        List<Entry> entries = jdbc.sql("""
+                        SELECT r.id, p.text, p.split, c.text, e.rank FROM ranking r
+                        JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
+                        JOIN app_user u ON u.id = r.labeler_id
+                        JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
+                        WHERE NOT r.not_rankable AND NOT u.labels_excluded AND e.rank IS NOT NULL
+                          AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
+                          AND (r.feedback_source = 'HUMAN' OR :ai)
+                          AND (:anyRound OR t.round_id IN (:rounds))
+                        ORDER BY r.id, c.position
+                        """)
+                .param("datasets", datasets(data))
+                .param("ai", data.includeAiFeedback())
+                .param("anyRound", data.roundIds().isEmpty())
+                .param("rounds", data.roundIds().isEmpty() ? List.of(-1L) : data.roundIds())
+                .query((rs, row) ->
+                        new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
+                .list();
+        Map<Long, List<Entry>> byRanking = new LinkedHashMap<>();
+        entries.forEach(e ->
+                byRanking.computeIfAbsent(e.ranking(), k -> new ArrayList<>()).add(e));
+        List<RewardTrainer.RankedExample> train = new ArrayList<>();
+        List<RewardTrainer.RankedExample> validation = new ArrayList<>();
+        for (List<Entry> ranking : byRanking.values()) {
+            if (ranking.size() < RankedCandidates.MIN_CANDIDATES || ranking.size() > RankedCandidates.MAX_CANDIDATES) {
+                continue; // only possible for hand-edited rows: the web app accepts 4..9
+            }
+            List<Long> ids = new ArrayList<>();
+            List<Integer> ranks = new ArrayList<>();
+            for (int i = 0; i < ranking.size(); i++) {
+                ids.add((long) i);
+                ranks.add(ranking.get(i).rank());
+            }
+            var example = new RewardTrainer.RankedExample(
+                    ranking.get(0).prompt(),
+                    ranking.stream().map(Entry::output).toList(),
+                    RankedCandidates.of(ids, ranks));
+            ("VALID".equals(ranking.get(0).split()) ? validation : train).add(example);
+        }
+        return heldOut(train, validation);
+    }
+
+    /** The TRAIN prompts PPO samples from, in id order (the trainer shuffles them with its seed). */
+    public List<String> trainPrompts(DataSelection data) {
+        return jdbc.sql("""
+                        SELECT text FROM prompt
+                        WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND status = 'ACTIVE'
+                          AND pii_status IN ('CLEAN', 'SCRUBBED')
+                        ORDER BY id
+                        """)
+                .param("datasets", datasets(data))
+                .query(String.class)
+                .list();
+    }
+
+    private static List<Long> datasets(DataSelection data) {
+        if (data.datasetIds().isEmpty()) {
+            throw new RunFailure("The run selects no dataset");
+        }
+        return data.datasetIds();
+    }
+
+    /** Without VALID labels, every tenth TRAIN example (at least one) validates; with fewer than two, nothing can. */
+    private static <T> Split<T> heldOut(List<T> train, List<T> validation) {
+        if (!validation.isEmpty() || train.size() < 2) {
+            return new Split<>(train, validation);
+        }
+        List<T> kept = new ArrayList<>();
+        List<T> held = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            (i % 10 == 9 || (held.isEmpty() && i == train.size() - 1) ? held : kept).add(train.get(i));
+        }
+        return new Split<>(kept, held);
+    }
+}

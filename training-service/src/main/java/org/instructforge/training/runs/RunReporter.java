@@ -1,0 +1,140 @@
+package org.instructforge.training.runs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.instructforge.training.rlhf.MetricSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What a running run tells the dashboard: its metrics ({@code training_metric}, named {@code stage/metric}), its step
+ * and progress, and its log lines ({@code training_run_log}, also sent to this service's log). The trainers write to
+ * it as to any {@link MetricSink} and {@link PrintStream}.
+ */
+final class RunReporter implements MetricSink {
+
+    private static final Logger log = LoggerFactory.getLogger(RunReporter.class);
+
+    private final JdbcClient jdbc;
+    private final RunQueue queue;
+    private final ClaimedRun run;
+    private final String worker;
+    private final Map<String, Double> last = new TreeMap<>();
+    private final PrintStream logStream;
+    private int stepOffset;
+
+    RunReporter(JdbcClient jdbc, RunQueue queue, ClaimedRun run, String worker) {
+        this.jdbc = jdbc;
+        this.queue = queue;
+        this.run = run;
+        this.worker = worker;
+        this.logStream = new PrintStream(new LineSink(), true, StandardCharsets.UTF_8);
+    }
+
+    /** The trainers' log: each line becomes a log row. */
+    PrintStream log() {
+        return logStream;
+    }
+
+    void info(String message) {
+        write("INFO", message);
+    }
+
+    void warn(String message) {
+        write("WARN", message);
+    }
+
+    void error(String message) {
+        write("ERROR", message);
+    }
+
+    /** Progress counts from here: the step numbers a trainer reports are offset by the steps of earlier stages. */
+    void stage(int offset, int totalSteps) {
+        this.stepOffset = offset;
+        queue.totalSteps(run.id(), worker, totalSteps);
+    }
+
+    void step(int step) {
+        queue.progress(run.id(), worker, stepOffset + step);
+    }
+
+    /** The latest value of each metric, for the checkpoint's registry entry. */
+    Map<String, Double> lastValues() {
+        return Map.copyOf(last);
+    }
+
+    @Override
+    public void record(String stage, int step, Map<String, Double> values) {
+        for (Map.Entry<String, Double> v : values.entrySet()) {
+            if (v.getValue() == null || !Double.isFinite(v.getValue())) {
+                continue; // NaN (e.g. no validation yet) is no point on a chart
+            }
+            String name = stage + "/" + v.getKey();
+            last.put(name, v.getValue());
+            // A resumed run recomputes the steps after its checkpoint: the same step replaces its old value.
+            jdbc.sql("""
+                            INSERT INTO training_metric (run_id, name, step, value) VALUES (:run, :name, :step, :value)
+                            ON CONFLICT (run_id, name, step) DO UPDATE SET value = EXCLUDED.value, recorded_at = now()
+                            """)
+                    .param("run", run.id())
+                    .param("name", name)
+                    .param("step", step)
+                    .param("value", v.getValue())
+                    .update();
+        }
+        step(step);
+    }
+
+    @Override
+    public void resumedAt(String stage, int step) {
+        int removed = jdbc.sql("DELETE FROM training_metric WHERE run_id = :run AND name LIKE :stage AND step > :step")
+                .param("run", run.id())
+                .param("stage", stage + "/%")
+                .param("step", step)
+                .update();
+        info("Resumed " + stage + " from its checkpoint at step " + step + " (attempt " + run.attempt() + "); "
+                + removed + " later metric points of the interrupted attempt were dropped");
+    }
+
+    private void write(String level, String message) {
+        String text = message.length() > 4_000 ? message.substring(0, 4_000) + "…" : message;
+        log.info("run {}: {}", run.id(), text);
+        jdbc.sql("INSERT INTO training_run_log (run_id, level, message) VALUES (:run, :level, :message)")
+                .param("run", run.id())
+                .param("level", level)
+                .param("message", text)
+                .update();
+    }
+
+    /** Collects bytes into lines; each finished line is one INFO row. */
+    private final class LineSink extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                flushLine();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            // PrintStream flushes after println; a partial line waits for its newline.
+        }
+
+        private void flushLine() {
+            String text = line.toString(StandardCharsets.UTF_8).stripTrailing();
+            line.reset();
+            if (!text.isEmpty()) {
+                info(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.instructforge.training.runs;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.run.RunInputs;
+import org.instructforge.training.corpus.InstructionCorpus;
+import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.rlhf.Checkpoints;
+import org.instructforge.training.rlhf.PpoTrainer;
+import org.instructforge.training.rlhf.RewardScorer;
+import org.instructforge.training.rlhf.RewardTrainer;
+import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.rlhf.SftTrainer;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * SFT, reward-model and PPO runs: read the labels, call the trainer (which keeps resumable checkpoints under
+ * {@code runs/run-N-TIME} and resumes from them when a dead worker's run is claimed again), then register the result as a
+ * checkpoint with its lineage under {@code models/}.
+ */
+@Component
+class TrainingJobs {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Trainer state that resumes a run but is no part of a published model. */
+    private static final List<String> NOT_PUBLISHED =
+            List.of(SftTrainer.OPTIMIZER, Checkpoints.STATE, Checkpoints.CHECKSUMS);
+
+    private final LabelData labels;
+    private final CheckpointRegistry registry;
+    private final RunsProperties properties;
+
+    TrainingJobs(LabelData labels, CheckpointRegistry registry, RunsProperties properties) {
+        this.labels = labels;
+        this.registry = registry;
+        this.properties = properties;
+    }
+
+    /** Trains and registers the output checkpoint; answers its id, or null when the run was stopped first. */
+    Long run(ClaimedRun run, RunReporter reporter, RunControl control, NDManager manager) throws IOException {
+        CheckpointRegistry.Entry start = startOf(run);
+        Path work = properties.checkpointDir().resolve("runs").resolve(run.folderName());
+        return switch (run.type()) {
+            case SFT -> sft(run, start, work, reporter, control, manager);
+            case REWARD -> reward(run, start, work, reporter, control, manager);
+            case PPO -> ppo(run, start, work, reporter, control, manager);
+            default -> throw new IllegalArgumentException(run.type() + " is not a training run");
+        };
+    }
+
+    private Long sft(
+            ClaimedRun run,
+            CheckpointRegistry.Entry start,
+            Path work,
+            RunReporter reporter,
+            RunControl control,
+            NDManager manager)
+            throws IOException {
+        SftTrainer.Settings s = settings(SftTrainer.Settings.defaults(), run.hyperparameters());
+        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run.data());
+        if (data.train().isEmpty() || data.validation().isEmpty()) {
+            throw new RunFailure("SFT needs at least two submitted demonstrations (one to validate on); the selected "
+                    + "datasets have "
+                    + (data.train().size() + data.validation().size()));
+        }
+        reporter.info("SFT on " + data.train().size() + " demonstrations, validating on "
+                + data.validation().size() + ", from " + start.name());
+        reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));
+        SftTrainer.Result result = new SftTrainer(s, reporter, reporter.log())
+                .train(start.dir(), data.train(), data.validation(), null, work, manager, control);
+        if (result.stopped()) {
+            return null;
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("best_step", result.bestStep());
+        metrics.put("best_validation_loss", result.bestValidationLoss());
+        metrics.put("demonstrations", data.train().size());
+        return publish(run, CheckpointKind.SFT, start.id(), null, null, result.best(), metrics, reporter);
+    }
+
+    private Long reward(
+            ClaimedRun run,
+            CheckpointRegistry.Entry start,
+            Path work,
+            RunReporter reporter,
+            RunControl control,
+            NDManager manager)
+            throws IOException {
+        RewardTrainer.Settings s = settings(RewardTrainer.Settings.defaults(), run.hyperparameters());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.data());
+        if (data.train().isEmpty() || data.validation().isEmpty()) {
+            throw new RunFailure("The reward model needs at least two rankings (one to validate on); the selection has "
+                    + (data.train().size() + data.validation().size()));
+        }
+        List<SftTrainer.Example> demonstrations =
+                labels.demonstrations(run.data()).train();
+        reporter.info("Reward model on " + data.train().size() + " rankings, validating on "
+                + data.validation().size() + ", initialised from " + start.name());
+        reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));
+        RewardTrainer.Result result = new RewardTrainer(s, reporter, reporter.log())
+                .train(
+                        start.dir(),
+                        data.train(),
+                        data.validation(),
+                        demonstrations.subList(0, Math.min(256, demonstrations.size())),
+                        work,
+                        manager,
+                        control);
+        if (result.stopped()) {
+            return null;
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("validation_accuracy", result.validation().accuracy());
+        metrics.put("validation_log_loss", result.validation().logLoss());
+        metrics.put("validation_pairs", result.validation().pairs());
+        metrics.put("rankings", data.train().size());
+        return publish(run, CheckpointKind.REWARD, start.id(), null, null, result.model(), metrics, reporter);
+    }
+
+    private Long ppo(
+            ClaimedRun run,
+            CheckpointRegistry.Entry start,
+            Path work,
+            RunReporter reporter,
+            RunControl control,
+            NDManager manager)
+            throws IOException {
+        PpoTrainer.Settings s = settings(PpoTrainer.Settings.defaults(), run.hyperparameters());
+        if (run.rewardCheckpointId() == null) {
+            throw new RunFailure("A PPO run needs a reward model");
+        }
+        CheckpointRegistry.Entry reward = registry.usable(run.rewardCheckpointId());
+        RunInputs.checkReward(run.type(), reward.kind()).ifPresent(problem -> {
+            throw new RunFailure(problem);
+        });
+        List<String> prompts = labels.trainPrompts(run.data());
+        if (prompts.isEmpty()) {
+            throw new RunFailure("PPO needs TRAIN prompts; the selected datasets have none");
+        }
+        List<String> ptx = s.ptxCoef() > 0
+                ? InstructionCorpus.defaults(s.seed()).next(4_000).stream()
+                        .map(InstructionCorpus.Example::transcript)
+                        .toList()
+                : List.of();
+        reporter.info("PPO of " + start.name() + " against reward model " + reward.name() + " on " + prompts.size()
+                + " prompts" + (ptx.isEmpty() ? "" : ", PPO-ptx on the generated instruction corpus"));
+        reporter.stage(0, s.iterations());
+        var rewardModel = HfCheckpoint.load(reward.dir(), manager, true, 0f);
+        PpoTrainer.Result result = new PpoTrainer(s, reporter, reporter.log())
+                .train(
+                        start.dir(),
+                        reward.dir(),
+                        new RewardScorer(rewardModel, 64),
+                        prompts,
+                        ptx,
+                        work,
+                        manager,
+                        control);
+        if (result.stopped()) {
+            return null;
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>(reporter.lastValues());
+        metrics.put("iterations", result.iterations());
+        return publish(
+                run, CheckpointKind.PPO, start.id(), start.id(), reward.id(), result.policy(), metrics, reporter);
+    }
+
+    private CheckpointRegistry.Entry startOf(ClaimedRun run) {
+        if (run.startCheckpointId() == null) {
+            throw new RunFailure("The run names no checkpoint to start from");
+        }
+        CheckpointRegistry.Entry start = registry.usable(run.startCheckpointId());
+        RunInputs.checkStart(run.type(), start.kind()).ifPresent(problem -> {
+            throw new RunFailure(problem);
+        });
+        return start;
+    }
+
+    /** Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then READY). */
+    private long publish(
+            ClaimedRun run,
+            CheckpointKind kind,
+            Long parent,
+            Long reference,
+            Long reward,
+            Path trained,
+            Map<String, Object> metrics,
+            RunReporter reporter)
+            throws IOException {
+        Path target = properties
+                .checkpointDir()
+                .resolve("models")
+                .resolve(kind.name().toLowerCase() + "-" + run.folderName());
+        long id = registry.startWriting(run.outputName(), kind, parent, reference, reward, run.id(), target);
+        Checkpoints.writeAtomically(target, tmp -> copyModel(trained, tmp));
+        registry.markReady(id, target, metrics);
+        reporter.info("Registered checkpoint " + run.outputName() + " (" + kind + ") at " + target);
+        return id;
+    }
+
+    private static void copyModel(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (!NOT_PUBLISHED.contains(f.getFileName().toString())) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
+    }
+
+    private static int steps(int examples, int batchSize) {
+        return (examples + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * A trainer's settings: its defaults with the run's stored values on top, bound by component name (the names of
+     * {@code Hyperparameters} in shared-model; a test checks they agree).
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends Record> T settings(T defaults, JsonNode stored) {
+        ObjectNode node = JSON.valueToTree(defaults);
+        if (stored != null && stored.isObject()) {
+            for (var field : stored.properties()) {
+                if (node.has(field.getKey())) {
+                    node.set(field.getKey(), field.getValue());
+                }
+            }
+        }
+        try {
+            return (T) JSON.treeToValue(node, defaults.getClass());
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new RunFailure("Invalid hyperparameters: " + cause.getMessage());
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.instructforge.training.runs;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The labeling-web service as its users meet it: its packaged jar started as a separate process on the training
+ * service's database, spoken to over HTTP with each role's demo account. The reactor packages labeling-web before
+ * training-service's tests run ({@code ./forge test} is {@code mvn verify}).
+ */
+final class LabelingWebProcess implements AutoCloseable {
+
+    /** One answer: the status code and the body (JSON when there is one). */
+    record Answer(int status, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Process process;
+    private final Path log;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private LabelingWebProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.base = "http://localhost:" + port;
+    }
+
+    /** Starts the jar in demo mode (its three demo accounts) on the given database and waits until it is healthy. */
+    static LabelingWebProcess start(String jdbcUrl, String user, String password) throws Exception {
+        Path jar = jar();
+        int port = freePort();
+        Path log = Path.of("target", "closed-loop-labeling-web.log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-Dai.djl.offline=true",
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--instructforge.demo.enabled=true",
+                "--instructforge.labeling.claims-per-minute=100000"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("DB_URL", jdbcUrl);
+        builder.environment().put("DB_USER", user);
+        builder.environment().put("DB_PASSWORD", password == null ? "" : password);
+        LabelingWebProcess web = new LabelingWebProcess(builder.start(), log, port);
+        web.awaitHealthy(Duration.ofSeconds(180));
+        return web;
+    }
+
+    private static Path jar() throws IOException {
+        Path target = Path.of("..", "labeling-web", "target").toAbsolutePath().normalize();
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("labeling-web-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "No labeling-web jar in " + target + ": run the whole build (./forge test"
+                            + " or mvn verify), which packages labeling-web before these tests",
+                    e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitHealthy(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("labeling-web exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                if (get(null, "/actuator/health").status() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail());
+    }
+
+    /** The end of the service's console, for failure messages. */
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
+    Answer get(String account, String path) throws IOException, InterruptedException {
+        return send(account, HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Answer post(String account, String path, Object body) throws IOException, InterruptedException {
+        String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(
+                account,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Answer postRaw(String account, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        return send(
+                account,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Answer send(String account, HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (account != null) {
+            String credentials = account + ":" + account + "-demo";
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        request.header("Accept", "application/json").timeout(Duration.ofSeconds(60));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

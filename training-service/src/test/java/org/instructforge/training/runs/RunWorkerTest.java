@@ -1,0 +1,379 @@
+package org.instructforge.training.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.instructforge.training.rlhf.RunControl;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The training service's worker on the real schema: claims, trains and registers, reports live, cancels, survives a
+ * dead worker, and writes the next labeling round and evaluation tasks. Runs on the shipped base model with a few
+ * steps each.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"instructforge.runs.heartbeat-interval=200ms", "instructforge.runs.stale-after=30s"})
+class RunWorkerTest {
+
+    /** SFT small enough for a test: 7 training demonstrations, batches of 4, a checkpoint every 2 steps. */
+    static final String SMALL_SFT =
+            "{\"epochs\":2,\"batchSize\":4,\"evalEvery\":2,\"checkpointEvery\":2,\"maxResponseTokens\":16}";
+
+    @Autowired
+    RunWorker worker;
+
+    @Autowired
+    RunQueue queue;
+
+    @Autowired
+    TrainingJobs trainingJobs;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RunsProperties properties;
+
+    LoopFixtures fixtures;
+
+    @BeforeEach
+    void onlyThisTestsRunsAreQueued() {
+        fixtures = new LoopFixtures(jdbc);
+        jdbc.sql("UPDATE training_run SET status = 'CANCELLED', finished_at = now()"
+                        + " WHERE status IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')")
+                .update();
+    }
+
+    @Test
+    void workersSharingTheQueueNeverClaimOneRunTwice() throws Exception {
+        long dataset = fixtures.dataset();
+        List<Long> runs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            runs.add(fixtures.run("SFT", "{}", dataset, null, null, null));
+        }
+        var claims = new ConcurrentHashMap<Long, String>();
+        var duplicates = new ConcurrentHashMap<Long, String>();
+        var pool = Executors.newFixedThreadPool(6);
+        var go = new CountDownLatch(1);
+        for (int w = 0; w < 6; w++) {
+            String name = "worker-" + w;
+            pool.submit(() -> {
+                go.await();
+                for (Optional<ClaimedRun> c = queue.claim(name); c.isPresent(); c = queue.claim(name)) {
+                    if (claims.putIfAbsent(c.get().id(), name) != null) {
+                        duplicates.put(c.get().id(), name);
+                    }
+                }
+                return null;
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(duplicates).isEmpty();
+        assertThat(claims.keySet()).containsExactlyInAnyOrderElementsOf(runs);
+        assertThat(jdbc.sql("SELECT count(*) FROM training_run WHERE id IN (:ids) AND status = 'RUNNING'"
+                                + " AND attempts = 1 AND worker_id LIKE 'worker-%'")
+                        .param("ids", runs)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(12L);
+    }
+
+    @Test
+    void sftRunTrainsOnSubmittedDemonstrationsAndRegistersItsCheckpointWithLineage() {
+        long base = fixtures.baseCheckpoint();
+        long run = fixtures.run("SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), base, null, null);
+
+        assertThat(worker.runOnce()).contains(run);
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        var row = jdbc.sql("SELECT progress, current_step, total_steps, output_checkpoint_id, attempts"
+                        + " FROM training_run WHERE id = :id")
+                .param("id", run)
+                .query()
+                .singleRow();
+        assertThat(row.get("progress")).isEqualTo(1.0);
+        assertThat(row.get("total_steps")).isEqualTo(4); // 2 epochs x ceil(7 / 4)
+        assertThat(row.get("current_step")).isEqualTo(4);
+        long output = ((Number) row.get("output_checkpoint_id")).longValue();
+        var checkpoint = jdbc.sql("SELECT kind, status, parent_id, storage_path, sha256, size_bytes, metrics::text"
+                        + " FROM model_checkpoint WHERE id = :id")
+                .param("id", output)
+                .query()
+                .singleRow();
+        assertThat(checkpoint.get("kind")).isEqualTo("SFT");
+        assertThat(checkpoint.get("status")).isEqualTo("READY");
+        assertThat(((Number) checkpoint.get("parent_id")).longValue()).isEqualTo(base);
+        assertThat((String) checkpoint.get("metrics")).contains("best_validation_loss");
+        Path dir = Path.of((String) checkpoint.get("storage_path"));
+        assertThat(dir).startsWith(properties.checkpointDir());
+        assertThat(dir.resolve("model.safetensors")).isRegularFile();
+        assertThat(dir.resolve("tokenizer.json")).isRegularFile();
+        assertThat(dir.resolve("SHA256SUMS")).isRegularFile();
+        assertThat(dir.resolve("optimizer.safetensors")).doesNotExist(); // resume state stays with the run
+        assertThat((String) checkpoint.get("sha256")).hasSize(64);
+        assertThat(metricSteps(run, "sft/loss")).containsExactly(1, 2, 3, 4);
+        assertThat(metricSteps(run, "sft/validation_loss")).isNotEmpty();
+        assertThat(fixtures.log(run))
+                .anyMatch(l -> l.startsWith("INFO Started by worker"))
+                .anyMatch(l -> l.contains("SFT on 7 demonstrations, validating on 1"))
+                .anyMatch(l -> l.startsWith("INFO Registered checkpoint"))
+                .anyMatch(l -> l.equals("INFO Succeeded"));
+    }
+
+    @Test
+    void aRunWhoseWorkerDiedResumesFromItsLastCheckpointOnAnotherWorker() throws Exception {
+        long run = fixtures.run(
+                "SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), fixtures.baseCheckpoint(), null, null);
+        // A worker claims the run, checkpoints step 2 and dies before step 3 (no finish, no release).
+        ClaimedRun claimed = queue.claim("dead-worker").orElseThrow();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker");
+            assertThat(trainingJobs.run(claimed, reporter, RunControl.stopBefore(3), manager))
+                    .isNull();
+        }
+        jdbc.sql("UPDATE training_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = :id")
+                .param("id", run)
+                .update();
+
+        assertThat(worker.runOnce()).contains(run);
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        assertThat(jdbc.sql("SELECT attempts FROM training_run WHERE id = :id")
+                        .param("id", run)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(2);
+        assertThat(fixtures.log(run))
+                .anyMatch(l -> l.startsWith("WARN Worker dead-worker stopped while running this run; it is queued"))
+                .anyMatch(l -> l.contains("Resumed sft from its checkpoint at step 2 (attempt 2)"))
+                .anyMatch(l -> l.equals("INFO Succeeded"));
+        assertThat(metricSteps(run, "sft/loss")).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aRunThatKeepsLosingItsWorkerFailsAndItsHalfWrittenCheckpointIsNeverListed(@TempDir Path dir) {
+        long run = fixtures.run("SFT", SMALL_SFT, fixtures.dataset(), fixtures.baseCheckpoint(), null, null);
+        jdbc.sql("""
+                        UPDATE training_run SET status = 'RUNNING', worker_id = 'dead-worker', attempts = 3,
+                               heartbeat_at = now() - interval '10 minutes' WHERE id = :id""").param("id", run).update();
+        long halfWritten = jdbc.sql("""
+                        INSERT INTO model_checkpoint (name, kind, status, storage_path, training_run_id)
+                        VALUES (:n, 'SFT', 'WRITING', :p, :run) RETURNING id""")
+                .param("n", "half-" + fixtures.tag)
+                .param("p", dir.toString())
+                .param("run", run)
+                .query(Long.class)
+                .single();
+
+        assertThat(worker.runOnce()).isEmpty();
+
+        assertThat(fixtures.status(run)).isEqualTo("FAILED");
+        assertThat(jdbc.sql("SELECT error_message FROM training_run WHERE id = :id")
+                        .param("id", run)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("Worker dead-worker stopped while running it, 3 time(s); gave up");
+        assertThat(jdbc.sql("SELECT status FROM model_checkpoint WHERE id = :id")
+                        .param("id", halfWritten)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED");
+    }
+
+    @Test
+    void aRestartedWorkerRequeuesTheRunItHeldAtOnce() {
+        long run = fixtures.run("SFT", SMALL_SFT, fixtures.dataset(), fixtures.baseCheckpoint(), null, null);
+        jdbc.sql("UPDATE training_run SET status = 'RUNNING', worker_id = :me, attempts = 1, heartbeat_at = now()"
+                        + " WHERE id = :id")
+                .param("me", properties.workerId())
+                .param("id", run)
+                .update();
+
+        worker.recoverAfterRestart();
+
+        assertThat(fixtures.status(run)).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void cancelFromTheDashboardStopsTheRunAtAStepBoundary() throws Exception {
+        long run = fixtures.run(
+                "SFT",
+                "{\"epochs\":200,\"batchSize\":4,\"evalEvery\":1000,\"checkpointEvery\":1000}",
+                fixtures.datasetWithDemonstrations(),
+                fixtures.baseCheckpoint(),
+                null,
+                null);
+        var running = CompletableFuture.supplyAsync(worker::runOnce);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (currentStep(run) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        jdbc.sql("UPDATE training_run SET status = 'CANCEL_REQUESTED' WHERE id = :id")
+                .param("id", run)
+                .update();
+
+        assertThat(running.get(120, TimeUnit.SECONDS)).contains(run);
+        assertThat(fixtures.status(run)).isEqualTo("CANCELLED");
+        assertThat(currentStep(run)).isBetween(2, 399);
+        assertThat(fixtures.log(run)).anyMatch(l -> l.startsWith("INFO Cancelled by an engineer"));
+        assertThat(jdbc.sql("SELECT count(*) FROM model_checkpoint WHERE training_run_id = :id")
+                        .param("id", run)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void aRunWithoutTheDataItNeedsFailsWithAClearMessage() {
+        long run = fixtures.run("SFT", SMALL_SFT, fixtures.dataset(), fixtures.baseCheckpoint(), null, null);
+
+        worker.runOnce();
+
+        assertThat(fixtures.status(run)).isEqualTo("FAILED");
+        assertThat(fixtures.log(run))
+                .contains("ERROR SFT needs at least two submitted demonstrations (one to validate on); the selected "
+                        + "datasets have 0");
+    }
+
+    @Test
+    void publishedPolicyWritesTheNextRankingRoundAndAnAiJudgeCanRankIt(@TempDir Path dir) throws Exception {
+        long dataset = fixtures.dataset();
+        for (String[] task : LoopFixtures.TASKS) {
+            fixtures.prompt(dataset, task[0], "TRAIN");
+        }
+        long policy = fixtures.baseCheckpoint();
+        long judge = fixtures.checkpoint("judge", "REWARD", LoopFixtures.tinyModel(dir.resolve("rm"), 5, true));
+        long human = round(dataset, "RANKING", policy, null, null, "HUMAN", 3);
+        long ai = round(dataset, "RANKING", policy, null, judge, "AI", 2);
+        String sampling = "{\"seed\":3,\"temperature\":1,\"topP\":0.9,\"topK\":0,\"maxNewTokens\":8}";
+        long humanRun = fixtures.run("CANDIDATES", sampling, dataset, policy, null, human);
+        long aiRun = fixtures.run("CANDIDATES", sampling, dataset, policy, null, ai);
+
+        worker.runOnce();
+        worker.runOnce();
+
+        assertThat(fixtures.status(humanRun)).isEqualTo("SUCCEEDED");
+        assertThat(fixtures.status(aiRun)).isEqualTo("SUCCEEDED");
+        assertThat(roundStatus(human)).isEqualTo("OPEN");
+        assertThat(count("SELECT count(*) FROM ranking_task WHERE round_id = " + human + " AND status = 'OPEN'"))
+                .isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM ranking_candidate c JOIN ranking_task t ON t.id = c.task_id"
+                        + " WHERE t.round_id = " + human + " AND c.model_checkpoint_id = " + policy
+                        + " AND c.sampling->>'topP' = '0.9' AND c.sampling->>'seed' IS NOT NULL"))
+                .isEqualTo(12); // K = 4 per prompt, each with its sampling settings
+        assertThat(count("SELECT count(*) FROM ranking r JOIN ranking_task t ON t.id = r.task_id"
+                        + " WHERE t.round_id = " + human))
+                .isZero();
+        // The AI round: every task ranked once by the AI labeler, marked as AI feedback, and complete.
+        assertThat(count("SELECT count(*) FROM ranking r JOIN ranking_task t ON t.id = r.task_id"
+                        + " JOIN app_user u ON u.id = r.labeler_id WHERE t.round_id = " + ai
+                        + " AND r.feedback_source = 'AI' AND u.username = 'ai-labeler' AND t.status = 'COMPLETE'"))
+                .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id"
+                        + " JOIN ranking_task t ON t.id = r.task_id WHERE t.round_id = " + ai
+                        + " AND e.rank BETWEEN 1 AND 4"))
+                .isEqualTo(8);
+    }
+
+    @Test
+    void evaluationRunAnswersHeldOutPromptsWithBothCheckpoints(@TempDir Path dir) throws Exception {
+        long dataset = fixtures.dataset();
+        for (String[] task : LoopFixtures.TASKS.subList(0, 3)) {
+            fixtures.prompt(dataset, task[0], "TEST");
+        }
+        fixtures.prompt(dataset, "A training prompt, never evaluated on", "TRAIN");
+        long a = fixtures.baseCheckpoint();
+        long b = fixtures.checkpoint("tiny-sft", "SFT", LoopFixtures.tinyModel(dir.resolve("sft"), 7, false));
+        long round = round(dataset, "EVALUATION", a, b, null, "HUMAN", 10);
+        long run = fixtures.run(
+                "EVALUATION", "{\"seed\":1,\"temperature\":0,\"maxNewTokens\":8}", dataset, a, null, round);
+
+        worker.runOnce();
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        assertThat(roundStatus(round)).isEqualTo("OPEN");
+        assertThat(count("SELECT count(*) FROM comparison_task c JOIN prompt p ON p.id = c.prompt_id"
+                        + " WHERE c.round_id = " + round + " AND p.split = 'TEST' AND c.model_a_id = " + a
+                        + " AND c.model_b_id = " + b + " AND c.status = 'OPEN'"))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aFailedGenerationRunLeavesItsRoundFailedNotHalfOpen() {
+        long dataset = fixtures.dataset(); // no prompts at all
+        long policy = fixtures.baseCheckpoint();
+        long round = round(dataset, "RANKING", policy, null, null, "HUMAN", 5);
+        long run = fixtures.run("CANDIDATES", "{}", dataset, policy, null, round);
+
+        worker.runOnce();
+
+        assertThat(fixtures.status(run)).isEqualTo("FAILED");
+        assertThat(roundStatus(round)).isEqualTo("FAILED");
+        assertThat(fixtures.log(run)).contains("ERROR Dataset " + dataset + " has no usable TRAIN prompts");
+    }
+
+    private long round(long dataset, String kind, long policy, Long baseline, Long judge, String source, int n) {
+        return jdbc.sql("""
+                        INSERT INTO label_round (dataset_id, kind, name, policy_checkpoint_id, baseline_checkpoint_id,
+                                                 judge_checkpoint_id, feedback_source, status, split, prompt_count,
+                                                 outputs_per_prompt)
+                        VALUES (:d, :kind, :name, :policy, :baseline, :judge, :source, 'GENERATING', :split, :n,
+                                :k) RETURNING id""")
+                .param("d", dataset)
+                .param("kind", kind)
+                .param("name", kind + "-" + fixtures.tag)
+                .param("policy", policy)
+                .param("baseline", baseline)
+                .param("judge", judge)
+                .param("source", source)
+                .param("split", kind.equals("EVALUATION") ? "TEST" : "TRAIN")
+                .param("n", n)
+                .param("k", kind.equals("EVALUATION") ? null : 4)
+                .query(Long.class)
+                .single();
+    }
+
+    private String roundStatus(long round) {
+        return jdbc.sql("SELECT status FROM label_round WHERE id = :id")
+                .param("id", round)
+                .query(String.class)
+                .single();
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private int currentStep(long run) {
+        return jdbc.sql("SELECT current_step FROM training_run WHERE id = :id")
+                .param("id", run)
+                .query(Integer.class)
+                .single();
+    }
+
+    private List<Integer> metricSteps(long run, String name) {
+        return jdbc.sql("SELECT step FROM training_metric WHERE run_id = :id AND name = :name ORDER BY step")
+                .param("id", run)
+                .param("name", name)
+                .query(Integer.class)
+                .list();
+    }
+}

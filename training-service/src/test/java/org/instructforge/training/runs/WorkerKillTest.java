@@ -1,0 +1,145 @@
+package org.instructforge.training.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.instructforge.training.BaseModel;
+import org.instructforge.training.TrainingServiceApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A worker process killed with SIGKILL mid-run (no shutdown hook, no last write): its run stays RUNNING until the
+ * worker starts again, which puts it back in the queue at once and resumes it from its last checkpoint to the end.
+ * The worker is a real training-service process on this test's database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class WorkerKillTest {
+
+    @Autowired
+    HikariDataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aKilledWorkersRunResumesFromItsLastCheckpointWhenTheWorkerRestarts() throws Exception {
+        jdbc.sql("UPDATE training_run SET status = 'CANCELLED' WHERE status IN ('QUEUED', 'RUNNING')")
+                .update();
+        LoopFixtures fixtures = new LoopFixtures(jdbc);
+        long run = fixtures.run(
+                "SFT",
+                "{\"epochs\":40,\"batchSize\":4,\"evalEvery\":1000,\"checkpointEvery\":3}",
+                fixtures.datasetWithDemonstrations(),
+                fixtures.baseCheckpoint(),
+                null,
+                null);
+        Path root = Files.createTempDirectory("worker-kill-");
+        Path log = Path.of("target", "worker-kill.log").toAbsolutePath();
+
+        Process first = startWorker(root, log);
+        try {
+            await(Duration.ofSeconds(180), () -> step(run) >= 7, () -> "run never passed step 7:\n" + tail(log));
+        } finally {
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: the worker writes nothing more
+        }
+        int killedAt = step(run);
+        assertThat(fixtures.status(run))
+                .as("a dead worker's run looks RUNNING until someone notices")
+                .isEqualTo("RUNNING");
+
+        Process second = startWorker(root, log);
+        try {
+            await(
+                    Duration.ofSeconds(240),
+                    () -> fixtures.status(run).equals("SUCCEEDED"),
+                    () -> "run is " + fixtures.status(run) + ":\n" + String.join("\n", fixtures.log(run)) + "\n"
+                            + tail(log));
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+
+        List<String> lines = fixtures.log(run);
+        assertThat(lines).anyMatch(l -> l.startsWith("WARN Worker kill-test stopped while running this run"));
+        String resumed = lines.stream()
+                .filter(l -> l.contains("Resumed sft from its checkpoint at step "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(String.join("\n", lines)));
+        int resumedAt = Integer.parseInt(resumed.replaceAll(".*at step (\\d+) .*", "$1"));
+        // The last complete checkpoint (every 3 steps) before the kill; the one being written then never counts.
+        assertThat(resumedAt % 3).isZero();
+        assertThat(resumedAt).isBetween(Math.max(3, killedAt - 5), killedAt);
+        assertThat(jdbc.sql("SELECT count(DISTINCT step) FROM training_metric WHERE run_id = :id AND name = 'sft/loss'")
+                        .param("id", run)
+                        .query(Long.class)
+                        .single())
+                .as("every step's loss once, none lost to the kill")
+                .isEqualTo(80L);
+        assertThat(jdbc.sql("SELECT status FROM model_checkpoint WHERE training_run_id = :id")
+                        .param("id", run)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("READY");
+    }
+
+    /** A training-service process from this build's classes, sharing this test's database. */
+    private Process startWorker(Path checkpointRoot, Path log) throws Exception {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainingServiceApplication.class.getName(),
+                "--server.port=0",
+                "--spring.datasource.url=" + dataSource.getJdbcUrl(),
+                "--spring.datasource.username=" + dataSource.getUsername(),
+                "--spring.datasource.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
+                "--instructforge.runs.worker-enabled=true",
+                "--instructforge.runs.worker-id=kill-test",
+                "--instructforge.runs.poll-interval=200ms",
+                "--instructforge.runs.heartbeat-interval=500ms",
+                "--instructforge.runs.checkpoint-root=" + checkpointRoot,
+                "--instructforge.runs.base-model=" + BaseModel.dir());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    private int step(long run) {
+        return jdbc.sql("SELECT current_step FROM training_run WHERE id = :id")
+                .param("id", run)
+                .query(Integer.class)
+                .single();
+    }
+
+    private static void await(Duration limit, BooleanSupplier done, java.util.function.Supplier<String> why)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(why.get());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (Exception e) {
+            return "(no log)";
+        }
+    }
+}
