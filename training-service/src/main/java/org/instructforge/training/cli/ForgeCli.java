@@ -25,7 +25,7 @@ import org.instructforge.training.model.SamplingSettings;
 import org.instructforge.training.pretrain.PretrainSettings;
 import org.instructforge.training.pretrain.Pretrainer;
 import org.instructforge.training.rlhf.Checkpoints;
-import org.instructforge.training.rlhf.PpoTrainer;
+import org.instructforge.training.rlhf.SettingsOverrides;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -52,11 +52,16 @@ public final class ForgeCli {
               logits --model DIR --text TEXT
                   print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
               experiment [--quick] [--out DIR] [--model DIR] [--threads N] [--ppo-iterations N]
-                         [--ptx-coef G] [--ema-decay D] [--resume | --fresh] [--oracle-reward]
+                         [--ptx-coef G] [--ema-decay D] [--ppo NAME=VALUE,...] [--reward NAME=VALUE,...]
+                         [--ppo-prompts N]
+                         [--resume | --fresh] [--oracle-reward]
                   the InstructGPT loop with simulated labelers: SFT -> reward model -> PPO -> win rate of
                   PPO against SFT on held-out prompts. Writes report.md, PNG charts and summary.json to
                   DIR (default data/experiments/full, or .../quick). --quick is the few-minute CI variant.
                   An existing DIR needs --resume (continue a killed run) or --fresh (start over).
+                  --ppo and --reward set the PPO and reward-model trainers' settings by name (e.g.
+                  --ppo rolloutBatch=256,miniBatch=64,targetKl=0);
+                  --ppo-prompts sizes the PPO prompt set.
                   --oracle-reward (diagnostic): PPO optimises the noiseless judge instead of the reward model.
             """;
 
@@ -205,42 +210,63 @@ public final class ForgeCli {
         }
     }
 
+    /** Options that set one PPO setting each, kept from before {@code --ppo}. */
+    private static final Map<String, String> PPO_SHORTHANDS =
+            Map.of("ppo-iterations", "iterations", "ptx-coef", "ptxCoef", "ema-decay", "emaDecay");
+
+    /** {@code "a=1,b=2"} as a map. */
+    static Map<String, String> keyValues(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("expected NAME=VALUE, got '" + pair.trim() + "'");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     private void experiment(List<String> args) throws IOException {
         Map<String, String> o = parse(
                 args,
                 Set.of("quick", "resume", "fresh", "oracle-reward"),
-                Set.of("out", "model", "threads", "ppo-iterations", "ptx-coef", "ema-decay"));
+                Set.of(
+                        "out",
+                        "model",
+                        "threads",
+                        "ppo-iterations",
+                        "ptx-coef",
+                        "ema-decay",
+                        "ppo",
+                        "reward",
+                        "ppo-prompts"));
         boolean quick = o.containsKey("quick");
         if (o.containsKey("resume") && o.containsKey("fresh")) {
             throw new UsageException("--resume and --fresh exclude each other");
         }
         ExperimentSettings settings = quick ? ExperimentSettings.quick() : ExperimentSettings.full();
-        PpoTrainer.Settings p = settings.ppo();
-        settings = settings.withPpo(new PpoTrainer.Settings(
-                p.seed(),
-                intOption(o, "ppo-iterations", p.iterations()),
-                p.rolloutBatch(),
-                p.miniBatch(),
-                p.ppoEpochs(),
-                p.learningRate(),
-                p.valueLearningRate(),
-                p.warmupIterations(),
-                p.clipRange(),
-                p.valueClipRange(),
-                p.gamma(),
-                p.lambda(),
-                p.klCoef(),
-                p.targetKl(),
-                p.klHorizon(),
-                floatOption(o, "ptx-coef", p.ptxCoef()),
-                p.ptxBatch(),
-                floatOption(o, "ema-decay", p.emaDecay()),
-                p.maxPromptTokens(),
-                p.maxNewTokens(),
-                p.missingEosScore(),
-                p.weightDecay(),
-                p.gradClip(),
-                p.checkpointEvery()));
+        Map<String, String> ppo = new LinkedHashMap<>(keyValues(o.getOrDefault("ppo", "")));
+        o.entrySet().stream()
+                .filter(e -> PPO_SHORTHANDS.containsKey(e.getKey()))
+                .forEach(e -> ppo.put(PPO_SHORTHANDS.get(e.getKey()), e.getValue()));
+        try {
+            settings = settings.withPpo(SettingsOverrides.apply(settings.ppo(), ppo));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--ppo: " + e.getMessage());
+        }
+        try {
+            settings = settings.withReward(
+                    SettingsOverrides.apply(settings.reward(), keyValues(o.getOrDefault("reward", ""))));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--reward: " + e.getMessage());
+        }
+        if (o.containsKey("ppo-prompts")) {
+            settings = settings.withPpoPrompts(intOption(o, "ppo-prompts", settings.ppoPrompts()));
+        }
         Path model = o.containsKey("model") ? modelDir(o) : Path.of("models/base");
         Path outDir = Path.of(o.getOrDefault("out", "data/experiments/" + (quick ? "quick" : "full")));
         if (Files.isDirectory(outDir) && hasFiles(outDir)) {

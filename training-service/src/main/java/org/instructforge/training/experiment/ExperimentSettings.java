@@ -86,6 +86,40 @@ public record ExperimentSettings(
                         -1f, 0f, 1f, 10));
     }
 
+    public ExperimentSettings withReward(RewardTrainer.Settings reward) {
+        return new ExperimentSettings(
+                seed,
+                sftPrompts,
+                rankingPrompts,
+                minK,
+                maxK,
+                ppoPrompts,
+                evaluationPrompts,
+                trainingLabelers,
+                targetAgreement,
+                maxNewTokens,
+                sft,
+                reward,
+                ppo);
+    }
+
+    public ExperimentSettings withPpoPrompts(int prompts) {
+        return new ExperimentSettings(
+                seed,
+                sftPrompts,
+                rankingPrompts,
+                minK,
+                maxK,
+                prompts,
+                evaluationPrompts,
+                trainingLabelers,
+                targetAgreement,
+                maxNewTokens,
+                sft,
+                reward,
+                ppo);
+    }
+
     public ExperimentSettings withPpo(PpoTrainer.Settings ppo) {
         return new ExperimentSettings(
                 seed,

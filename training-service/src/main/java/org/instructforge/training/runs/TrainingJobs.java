@@ -17,11 +17,10 @@ import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardScorer;
 import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.rlhf.SettingsOverrides;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * SFT, reward-model and PPO runs: read the labels, call the trainer (which keeps resumable checkpoints under
@@ -31,7 +30,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class TrainingJobs {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Trainer state that resumes a run but is no part of a published model. */
     private static final List<String> NOT_PUBLISHED =
             List.of(SftTrainer.OPTIMIZER, Checkpoints.STATE, Checkpoints.CHECKSUMS);
@@ -226,21 +224,11 @@ class TrainingJobs {
      * A trainer's settings: its defaults with the run's stored values on top, bound by component name (the names of
      * {@code Hyperparameters} in shared-model; a test checks they agree).
      */
-    @SuppressWarnings("unchecked")
     static <T extends Record> T settings(T defaults, JsonNode stored) {
-        ObjectNode node = JSON.valueToTree(defaults);
-        if (stored != null && stored.isObject()) {
-            for (var field : stored.properties()) {
-                if (node.has(field.getKey())) {
-                    node.set(field.getKey(), field.getValue());
-                }
-            }
-        }
         try {
-            return (T) JSON.treeToValue(node, defaults.getClass());
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new RunFailure("Invalid hyperparameters: " + cause.getMessage());
+            return SettingsOverrides.apply(defaults, stored);
+        } catch (IllegalArgumentException e) {
+            throw new RunFailure("Invalid hyperparameters: " + e.getMessage());
         }
     }
 }

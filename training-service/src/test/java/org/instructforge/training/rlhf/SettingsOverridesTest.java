@@ -1,0 +1,35 @@
+package org.instructforge.training.rlhf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsOverridesTest {
+
+    @Test
+    void typedValuesReplaceTheNamedSettingsOnly() {
+        PpoTrainer.Settings s = SettingsOverrides.apply(
+                PpoTrainer.Settings.defaults(), Map.of("rolloutBatch", "256", "miniBatch", "64", "targetKl", "0.5"));
+        assertThat(s.rolloutBatch()).isEqualTo(256);
+        assertThat(s.miniBatch()).isEqualTo(64);
+        assertThat(s.targetKl()).isEqualTo(0.5f);
+        assertThat(s.clipRange()).isEqualTo(PpoTrainer.Settings.defaults().clipRange());
+    }
+
+    @Test
+    void aTypoOrANonNumberIsRefusedWithTheKnownNames() {
+        assertThatThrownBy(() -> SettingsOverrides.apply(PpoTrainer.Settings.defaults(), Map.of("rollout", "2")))
+                .hasMessageStartingWith("Unknown setting 'rollout'; known: seed, iterations, rolloutBatch");
+        assertThatThrownBy(() -> SettingsOverrides.apply(SftTrainer.Settings.defaults(), Map.of("epochs", "many")))
+                .hasMessage("epochs: 'many' is not a number");
+    }
+
+    @Test
+    void theRecordsOwnChecksStillApply() {
+        assertThatThrownBy(() -> SettingsOverrides.apply(PpoTrainer.Settings.defaults(), Map.of("miniBatch", "24")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rolloutBatch 64 must be a multiple of miniBatch 24");
+    }
+}
