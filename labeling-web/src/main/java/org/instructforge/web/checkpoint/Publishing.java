@@ -33,15 +33,15 @@ class Publishing {
         this.audit = audit;
     }
 
-    /**
-     * Marks the checkpoint as the one current policy and, when the form asks for it, starts the next ranking round
-     * with a QUEUED CANDIDATES run; all in one transaction, after every check passed.
-     */
     /** How the next round is named when the engineer gives no name. */
     static String roundWhat(Checkpoint checkpoint) {
         return "ranking " + checkpoint.name();
     }
 
+    /**
+     * Marks the checkpoint as the one current policy and, when the form asks for it, starts the next ranking round
+     * with a QUEUED CANDIDATES run; all in one transaction, after every check passed.
+     */
     @Transactional
     Published publish(long checkpointId, PublishForm form, String actor) {
         Checkpoint checkpoint = registry.ready(checkpointId);

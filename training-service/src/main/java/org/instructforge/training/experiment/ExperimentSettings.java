@@ -56,8 +56,10 @@ public record ExperimentSettings(
                 32,
                 // 3 epochs, not 16: the small model memorises 1,800 demonstrations in a few passes
                 new SftTrainer.Settings(21, 3, 32, 2e-4f, 0.1f, 0f, 0.1f, 1f, 64, 32, 50, 50, 64, 32),
-                // one epoch as the paper; a higher rate than a large model's since the reward head starts from scratch
-                new RewardTrainer.Settings(22, 1, 16, 1e-3f, 0.1f, 0f, 1f, 64, 32, 50, 100),
+                // two epochs, not the paper's one: on these 6,000 rankings validation accuracy rose from 60.9 % (one
+                // epoch) to 64.9 % (two); three (batch 32) gave 63.0 %. A higher rate than a large model's since the
+                // reward head starts from scratch (lr 3e-4: 64.5 %).
+                new RewardTrainer.Settings(22, 2, 16, 1e-3f, 0.1f, 0f, 1f, 64, 32, 50, 100),
                 // beta 0.2 toward a KL of 1.5 nats, not 0.02: this reward model is right about 70 % of the time and
                 // a policy free to move finds its blind spots within a few dozen iterations (reward hacking)
                 new PpoTrainer.Settings(
