@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -69,29 +70,47 @@ class CheckpointRegistry {
         return e;
     }
 
-    /** The shipped base model, registered once as the BASE checkpoint "base" (it is not copied). */
-    public Optional<Long> registerBase(Path baseModel) {
-        if (!Files.isRegularFile(baseModel.resolve("config.json"))) {
-            return Optional.empty();
-        }
-        Optional<Long> existing = jdbc.sql("SELECT id FROM model_checkpoint WHERE kind = 'BASE' AND status = 'READY'"
-                        + " ORDER BY id LIMIT 1")
+    /**
+     * The shipped base model, registered once as the BASE checkpoint "base". It is copied (atomically, with
+     * {@code SHA256SUMS}) to {@code models/base} under the checkpoint root first, so that it lies where every other
+     * checkpoint lies: on the volume labeling-web offers downloads from, and safe from changes to the source tree.
+     */
+    public Optional<Long> registerBase(Path baseModel, Path checkpointRoot) {
+        Optional<Long> existing = jdbc.sql(
+                        "SELECT id FROM model_checkpoint WHERE name = 'base' AND kind = 'BASE' AND status = 'READY'")
                 .query(Long.class)
                 .optional();
-        if (existing.isPresent()) {
+        if (existing.isPresent() || !Files.isRegularFile(baseModel.resolve("config.json"))) {
             return existing;
+        }
+        Path copy = checkpointRoot.resolve("models").resolve("base");
+        try {
+            Checkpoints.writeAtomically(copy, tmp -> copyFiles(baseModel, tmp, List.of(Checkpoints.CHECKSUMS)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the base model to " + copy, e);
         }
         return jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path, sha256, size_bytes, metrics)
                         VALUES ('base', 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
                         ON CONFLICT (name) DO NOTHING RETURNING id
                         """)
-                .param("path", baseModel.toString())
-                .param("sha", weightsSha(baseModel))
-                .param("size", sizeOf(baseModel))
-                .param("metrics", "{\"source\":\"shipped with InstructForge (models/README.md)\"}")
+                .param("path", copy.toString())
+                .param("sha", weightsSha(copy))
+                .param("size", sizeOf(copy))
+                .param("metrics", JSON.writeValueAsString(Map.of("source", baseModel.toString())))
                 .query(Long.class)
                 .optional();
+    }
+
+    /** The regular files of a model folder (not its subfolders) but the ones named in {@code skip}. */
+    static void copyFiles(Path from, Path to, List<String> skip) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (!skip.contains(f.getFileName().toString())) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     /**

@@ -62,9 +62,9 @@ class RunWorker implements SmartLifecycle {
 
     /** Start-up: the base model is registered, and whatever this worker held before it restarted is recovered. */
     void recoverAfterRestart() {
-        registry.registerBase(properties.baseModelDir())
+        registry.registerBase(properties.baseModelDir(), properties.checkpointDir())
                 .ifPresentOrElse(
-                        id -> log.info("Base model {} is checkpoint {}", properties.baseModelDir(), id),
+                        id -> log.info("Base model (from {}) is checkpoint {}", properties.baseModelDir(), id),
                         () -> log.warn("No base model at {}: register one to start runs", properties.baseModelDir()));
         recover(properties.workerId());
     }

@@ -2,12 +2,10 @@ package org.instructforge.training.runs;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.corpus.InstructionCorpus;
@@ -200,20 +198,10 @@ class TrainingJobs {
                 .resolve("models")
                 .resolve(kind.name().toLowerCase() + "-" + run.folderName());
         long id = registry.startWriting(run.outputName(), kind, parent, reference, reward, run.id(), target);
-        Checkpoints.writeAtomically(target, tmp -> copyModel(trained, tmp));
+        Checkpoints.writeAtomically(target, tmp -> CheckpointRegistry.copyFiles(trained, tmp, NOT_PUBLISHED));
         registry.markReady(id, target, metrics);
         reporter.info("Registered checkpoint " + run.outputName() + " (" + kind + ") at " + target);
         return id;
-    }
-
-    private static void copyModel(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                if (!NOT_PUBLISHED.contains(f.getFileName().toString())) {
-                    Files.copy(f, to.resolve(f.getFileName()));
-                }
-            }
-        }
     }
 
     private static int steps(int examples, int batchSize) {

@@ -213,6 +213,24 @@ class RunWorkerTest {
     }
 
     @Test
+    void theShippedBaseModelIsRegisteredOnceAsAVerifiedCopy() throws Exception {
+        worker.recoverAfterRestart();
+        worker.recoverAfterRestart();
+
+        var base = jdbc.sql("SELECT storage_path, sha256 FROM model_checkpoint WHERE name = 'base' AND kind = 'BASE'"
+                        + " AND status = 'READY'")
+                .query()
+                .listOfRows();
+        assertThat(base).hasSize(1);
+        Path copy = Path.of((String) base.get(0).get("storage_path"));
+        assertThat(copy).isNotEqualTo(org.instructforge.training.BaseModel.dir());
+        org.instructforge.training.rlhf.Checkpoints.verify(copy);
+        assertThat(base.get(0).get("sha256"))
+                .isEqualTo(org.instructforge.training.rlhf.Checkpoints.sha256(
+                        org.instructforge.training.BaseModel.dir().resolve("model.safetensors")));
+    }
+
+    @Test
     void cancelFromTheDashboardStopsTheRunAtAStepBoundary() throws Exception {
         long run = fixtures.run(
                 "SFT",
