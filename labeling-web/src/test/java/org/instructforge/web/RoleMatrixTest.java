@@ -39,7 +39,13 @@ class RoleMatrixTest {
                 Arguments.of("/admin/pii", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/runs", Role.ML_ENGINEER),
-                Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER));
+                Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER),
+                Arguments.of("/engineer/runs/new", Role.ML_ENGINEER),
+                Arguments.of("/engineer/checkpoints", Role.ML_ENGINEER),
+                Arguments.of("/engineer/evaluations", Role.ML_ENGINEER),
+                Arguments.of("/api/engineer/evaluations", Role.ML_ENGINEER),
+                Arguments.of("/engineer/rounds/demonstrations", Role.ML_ENGINEER),
+                Arguments.of("/api/engineer/rounds/demonstrations", Role.ML_ENGINEER));
     }
 
     @ParameterizedTest(name = "{0} is reached by {1} only")
