@@ -265,7 +265,11 @@ public final class ForgeCli {
             throw new UsageException("--reward: " + e.getMessage());
         }
         if (o.containsKey("ppo-prompts")) {
-            settings = settings.withPpoPrompts(intOption(o, "ppo-prompts", settings.ppoPrompts()));
+            try {
+                settings = SettingsOverrides.apply(settings, Map.of("ppoPrompts", o.get("ppo-prompts")));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--ppo-prompts: " + e.getMessage());
+            }
         }
         Path model = o.containsKey("model") ? modelDir(o) : Path.of("models/base");
         Path outDir = Path.of(o.getOrDefault("out", "data/experiments/" + (quick ? "quick" : "full")));

@@ -105,23 +105,6 @@ public record ExperimentSettings(
                 ppo);
     }
 
-    public ExperimentSettings withPpoPrompts(int prompts) {
-        return new ExperimentSettings(
-                seed,
-                sftPrompts,
-                rankingPrompts,
-                minK,
-                maxK,
-                prompts,
-                evaluationPrompts,
-                trainingLabelers,
-                targetAgreement,
-                maxNewTokens,
-                sft,
-                reward,
-                ppo);
-    }
-
     public ExperimentSettings withPpo(PpoTrainer.Settings ppo) {
         return new ExperimentSettings(
                 seed,

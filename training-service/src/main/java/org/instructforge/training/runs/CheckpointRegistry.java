@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
+import org.instructforge.shared.RunType;
+import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.rlhf.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -66,6 +68,30 @@ class CheckpointRegistry {
             } catch (IOException ex) {
                 throw new RunFailure("Checkpoint " + e.name() + " is damaged: " + ex.getMessage());
             }
+        }
+        return e;
+    }
+
+    /** The checkpoint a {@code type} run starts from (or samples with): usable, and of a kind the lineage allows. */
+    public Entry usableFor(RunType type, Long id, String whenMissing) {
+        if (id == null) {
+            throw new RunFailure(whenMissing);
+        }
+        Entry e = usable(id);
+        RunInputs.checkStart(type, e.kind()).ifPresent(problem -> {
+            throw new RunFailure(e.name() + ": " + problem);
+        });
+        return e;
+    }
+
+    /** A usable reward model: PPO's reward, or an AI-feedback round's judge. */
+    public Entry usableRewardModel(Long id, String whenMissing) {
+        if (id == null) {
+            throw new RunFailure(whenMissing);
+        }
+        Entry e = usable(id);
+        if (e.kind() != CheckpointKind.REWARD) {
+            throw new RunFailure(e.name() + " is a " + e.kind() + " checkpoint, not a reward model");
         }
         return e;
     }

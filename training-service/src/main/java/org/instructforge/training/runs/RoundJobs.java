@@ -8,8 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.instructforge.shared.CheckpointKind;
-import org.instructforge.shared.run.RunInputs;
+import org.instructforge.shared.RunType;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -127,7 +126,7 @@ class RoundJobs {
         if (round.outputsPerPrompt() < 4 || round.outputsPerPrompt() > 9) {
             throw new RunFailure("A ranking round wants K = 4..9 outputs per prompt, not " + round.outputsPerPrompt());
         }
-        CheckpointRegistry.Entry policy = policy(round.policyId());
+        CheckpointRegistry.Entry policy = policy(round, round.policyId());
         Gpt model = HfCheckpoint.load(policy.dir(), manager, false, 0f);
         RewardScorer judge = judge(round, manager);
         long aiLabeler = round.aiFeedback() ? aiLabeler() : -1;
@@ -233,8 +232,8 @@ class RoundJobs {
         if (round.baselineId() == null || round.baselineId().equals(round.policyId())) {
             throw new RunFailure("An evaluation round compares two different checkpoints");
         }
-        CheckpointRegistry.Entry a = policy(round.policyId());
-        CheckpointRegistry.Entry b = policy(round.baselineId());
+        CheckpointRegistry.Entry a = policy(round, round.policyId());
+        CheckpointRegistry.Entry b = policy(round, round.baselineId());
         Gpt modelA = HfCheckpoint.load(a.dir(), manager, false, 0f);
         Gpt modelB = HfCheckpoint.load(b.dir(), manager, false, 0f);
         RewardScorer judge = judge(round, manager);
@@ -383,29 +382,16 @@ class RoundJobs {
                 > 0;
     }
 
-    private CheckpointRegistry.Entry policy(Long id) {
-        if (id == null) {
-            throw new RunFailure("The round names no policy checkpoint");
-        }
-        CheckpointRegistry.Entry e = registry.usable(id);
-        RunInputs.checkStart(org.instructforge.shared.RunType.CANDIDATES, e.kind())
-                .ifPresent(problem -> {
-                    throw new RunFailure(e.name() + ": " + problem);
-                });
-        return e;
+    private CheckpointRegistry.Entry policy(Round round, Long id) {
+        return registry.usableFor(RunType.CANDIDATES, id, "Round " + round.id() + " names no policy checkpoint");
     }
 
     private RewardScorer judge(Round round, NDManager manager) throws IOException {
         if (!round.aiFeedback()) {
             return null;
         }
-        if (round.judgeId() == null) {
-            throw new RunFailure("An AI-feedback round needs a judge (a reward model)");
-        }
-        CheckpointRegistry.Entry judge = registry.usable(round.judgeId());
-        if (judge.kind() != CheckpointKind.REWARD) {
-            throw new RunFailure("The AI judge must be a reward model, not " + judge.kind());
-        }
+        CheckpointRegistry.Entry judge =
+                registry.usableRewardModel(round.judgeId(), "An AI-feedback round needs a judge (a reward model)");
         return new RewardScorer(HfCheckpoint.load(judge.dir(), manager, true, 0f), 16);
     }
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.instructforge.shared.CheckpointKind;
-import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.Checkpoints;
@@ -44,7 +43,8 @@ class TrainingJobs {
 
     /** Trains and registers the output checkpoint; answers its id, or null when the run was stopped first. */
     Long run(ClaimedRun run, RunReporter reporter, RunControl control, NDManager manager) throws IOException {
-        CheckpointRegistry.Entry start = startOf(run);
+        CheckpointRegistry.Entry start =
+                registry.usableFor(run.type(), run.startCheckpointId(), "The run names no checkpoint to start from");
         Path work = properties.checkpointDir().resolve("runs").resolve(run.folderName());
         return switch (run.type()) {
             case SFT -> sft(run, start, work, reporter, control, manager);
@@ -64,11 +64,9 @@ class TrainingJobs {
             throws IOException {
         SftTrainer.Settings s = settings(SftTrainer.Settings.defaults(), run.hyperparameters());
         LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run.data());
-        if (data.train().isEmpty() || data.validation().isEmpty()) {
-            throw new RunFailure("SFT needs at least two submitted demonstrations (one to validate on); the selected "
-                    + "datasets have "
-                    + (data.train().size() + data.validation().size()));
-        }
+        requireTrainAndValidation(
+                data,
+                "SFT needs at least two submitted demonstrations (one to validate on); the selected datasets have ");
         reporter.info("SFT on " + data.train().size() + " demonstrations, validating on "
                 + data.validation().size() + ", from " + start.name());
         reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));
@@ -94,10 +92,8 @@ class TrainingJobs {
             throws IOException {
         RewardTrainer.Settings s = settings(RewardTrainer.Settings.defaults(), run.hyperparameters());
         LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.data());
-        if (data.train().isEmpty() || data.validation().isEmpty()) {
-            throw new RunFailure("The reward model needs at least two rankings (one to validate on); the selection has "
-                    + (data.train().size() + data.validation().size()));
-        }
+        requireTrainAndValidation(
+                data, "The reward model needs at least two rankings (one to validate on); the selection has ");
         List<SftTrainer.Example> demonstrations =
                 labels.demonstrations(run.data()).train();
         reporter.info("Reward model on " + data.train().size() + " rankings, validating on "
@@ -132,13 +128,8 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         PpoTrainer.Settings s = settings(PpoTrainer.Settings.defaults(), run.hyperparameters());
-        if (run.rewardCheckpointId() == null) {
-            throw new RunFailure("A PPO run needs a reward model");
-        }
-        CheckpointRegistry.Entry reward = registry.usable(run.rewardCheckpointId());
-        RunInputs.checkReward(run.type(), reward.kind()).ifPresent(problem -> {
-            throw new RunFailure(problem);
-        });
+        CheckpointRegistry.Entry reward =
+                registry.usableRewardModel(run.rewardCheckpointId(), "A PPO run needs a reward model");
         List<String> prompts = labels.trainPrompts(run.data());
         if (prompts.isEmpty()) {
             throw new RunFailure("PPO needs TRAIN prompts; the selected datasets have none");
@@ -171,17 +162,6 @@ class TrainingJobs {
                 run, CheckpointKind.PPO, start.id(), start.id(), reward.id(), result.policy(), metrics, reporter);
     }
 
-    private CheckpointRegistry.Entry startOf(ClaimedRun run) {
-        if (run.startCheckpointId() == null) {
-            throw new RunFailure("The run names no checkpoint to start from");
-        }
-        CheckpointRegistry.Entry start = registry.usable(run.startCheckpointId());
-        RunInputs.checkStart(run.type(), start.kind()).ifPresent(problem -> {
-            throw new RunFailure(problem);
-        });
-        return start;
-    }
-
     /** Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then READY). */
     private long publish(
             ClaimedRun run,
@@ -202,6 +182,14 @@ class TrainingJobs {
         registry.markReady(id, target, metrics);
         reporter.info("Registered checkpoint " + run.outputName() + " (" + kind + ") at " + target);
         return id;
+    }
+
+    /** Training needs an example to learn from and one to validate on; {@code problem} is followed by the count. */
+    private static void requireTrainAndValidation(LabelData.Split<?> data, String problem) {
+        if (data.train().isEmpty() || data.validation().isEmpty()) {
+            throw new RunFailure(
+                    problem + (data.train().size() + data.validation().size()));
+        }
     }
 
     private static int steps(int examples, int batchSize) {

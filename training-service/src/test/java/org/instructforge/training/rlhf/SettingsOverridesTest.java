@@ -32,4 +32,14 @@ class SettingsOverridesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rolloutBatch 64 must be a multiple of miniBatch 24");
     }
+
+    @Test
+    void aRecordHoldingTrainerSettingsKeepsThemWhenOneOfItsOwnValuesChanges() {
+        var full = org.instructforge.training.experiment.ExperimentSettings.full();
+        var changed = SettingsOverrides.apply(full, Map.of("ppoPrompts", "256"));
+        assertThat(changed.ppoPrompts()).isEqualTo(256);
+        assertThat(changed.ppo()).isEqualTo(full.ppo());
+        assertThat(changed.reward()).isEqualTo(full.reward());
+        assertThat(changed.sft()).isEqualTo(full.sft());
+    }
 }

@@ -10,7 +10,7 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.HfCheckpoint;
 
 /** Small random GPTs with the shipped base model's tokenizer, so trainer tests run in seconds. */
-final class TinyModels {
+public final class TinyModels {
 
     private TinyModels() {}
 
@@ -19,7 +19,7 @@ final class TinyModels {
     }
 
     /** A seeded 2-layer, 32-wide GPT (optionally with a scalar head) saved in HF layout under {@code dir}. */
-    static Path random(Path dir, long seed, boolean scalarHead) throws IOException {
+    public static Path random(Path dir, long seed, boolean scalarHead) throws IOException {
         GptConfig base = GptConfig.read(baseModel().resolve("config.json"));
         GptConfig tiny =
                 new GptConfig(base.vocabSize(), 64, 32, 2, 2, 128, 1e-5f, 0f, base.bosTokenId(), base.eosTokenId());

@@ -1,15 +1,9 @@
 package org.instructforge.training.runs;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.instructforge.training.BaseModel;
-import org.instructforge.training.model.Gpt;
-import org.instructforge.training.model.GptConfig;
-import org.instructforge.training.model.HfCheckpoint;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Labeling-table rows as the web app writes them, for the worker's tests. */
@@ -90,20 +84,6 @@ final class LoopFixtures {
 
     long baseCheckpoint() {
         return checkpoint("base", "BASE", BaseModel.dir());
-    }
-
-    /** A seeded 2-layer random GPT in HF layout (with a scalar head for a reward model), small enough for tests. */
-    static Path tinyModel(Path dir, long seed, boolean scalarHead) throws IOException {
-        GptConfig base = GptConfig.read(BaseModel.dir().resolve("config.json"));
-        GptConfig tiny =
-                new GptConfig(base.vocabSize(), 64, 32, 2, 2, 128, 1e-5f, 0f, base.bosTokenId(), base.eosTokenId());
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed((int) seed);
-            Gpt gpt = new Gpt(tiny, scalarHead);
-            gpt.initialize(manager);
-            HfCheckpoint.save(gpt, dir, BaseModel.dir());
-        }
-        return dir;
     }
 
     long run(String type, String hyperparameters, long dataset, Long start, Long reward, Long round) {

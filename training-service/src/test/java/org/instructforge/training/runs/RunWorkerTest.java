@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.rlhf.TinyModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,7 +279,7 @@ class RunWorkerTest {
             fixtures.prompt(dataset, task[0], "TRAIN");
         }
         long policy = fixtures.baseCheckpoint();
-        long judge = fixtures.checkpoint("judge", "REWARD", LoopFixtures.tinyModel(dir.resolve("rm"), 5, true));
+        long judge = fixtures.checkpoint("judge", "REWARD", TinyModels.random(dir.resolve("rm"), 5, true));
         long human = round(dataset, "RANKING", policy, null, null, "HUMAN", 3);
         long ai = round(dataset, "RANKING", policy, null, judge, "AI", 2);
         String sampling = "{\"seed\":3,\"temperature\":1,\"topP\":0.9,\"topK\":0,\"maxNewTokens\":8}";
@@ -319,7 +320,7 @@ class RunWorkerTest {
         }
         fixtures.prompt(dataset, "A training prompt, never evaluated on", "TRAIN");
         long a = fixtures.baseCheckpoint();
-        long b = fixtures.checkpoint("tiny-sft", "SFT", LoopFixtures.tinyModel(dir.resolve("sft"), 7, false));
+        long b = fixtures.checkpoint("tiny-sft", "SFT", TinyModels.random(dir.resolve("sft"), 7, false));
         long round = round(dataset, "EVALUATION", a, b, null, "HUMAN", 10);
         long run = fixtures.run(
                 "EVALUATION", "{\"seed\":1,\"temperature\":0,\"maxNewTokens\":8}", dataset, a, null, round);
