@@ -6,7 +6,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.View;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.view.RedirectView;
 
 /** "Next task" and "skip" for labelers in the browser. */
 @Controller
@@ -19,12 +21,12 @@ class QueueController {
     }
 
     @GetMapping("/labeler/next")
-    String next(@RequestParam TaskKind kind, Authentication user, RedirectAttributes flash) {
+    View next(@RequestParam TaskKind kind, Authentication user, RedirectAttributes flash) {
         return queue.claimNext(user.getName(), kind)
                 .map(QueueController::pageOf)
                 .orElseGet(() -> {
                     flash.addFlashAttribute("notice", "No " + kind.name().toLowerCase() + " task is waiting for you.");
-                    return "redirect:/labeler";
+                    return new RedirectView("/labeler", true);
                 });
     }
 
@@ -40,11 +42,16 @@ class QueueController {
         return "redirect:/labeler/next?kind=" + lease.kind();
     }
 
-    static String pageOf(Lease lease) {
-        return switch (lease.kind()) {
-            case DEMONSTRATION -> "redirect:/labeler/demonstrations/" + lease.id();
-            case RANKING -> "redirect:/labeler/rankings/" + lease.id();
-            case COMPARISON -> "redirect:/labeler/comparisons/" + lease.id();
+    /**
+     * A view, not a "redirect:" name: view resolvers cache each name they see, under one lock, and every lease
+     * has its own URL, so under load the names churned the cache and queued the labelers on its lock.
+     */
+    static View pageOf(Lease lease) {
+        String page = switch (lease.kind()) {
+            case DEMONSTRATION -> "/labeler/demonstrations/";
+            case RANKING -> "/labeler/rankings/";
+            case COMPARISON -> "/labeler/comparisons/";
         };
+        return new RedirectView(page + lease.id(), true);
     }
 }

@@ -7,6 +7,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -61,6 +62,15 @@ class SecurityConfiguration {
         // Label exports feed training: ML engineers download them, admins check them.
         rules.requestMatchers(prefix + "/exports/**").hasAnyRole("ADMIN", "ML_ENGINEER");
         rules.anyRequest().authenticated();
+    }
+
+    /**
+     * No tracing spans or timers around each security filter: nothing reads them (the actuator exposes health
+     * and info only), and on a labeler's page they cost more than the authorization they wrap.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean

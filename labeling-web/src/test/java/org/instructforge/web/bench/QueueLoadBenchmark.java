@@ -1,6 +1,5 @@
 package org.instructforge.web.bench;
 
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,12 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.instructforge.shared.Role;
@@ -30,8 +32,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * N simulated labelers (default 200) sign in over loopback and, for a fixed time (default 60 s), take the next
- * demonstration task and submit it, as fast as they can, through the same pages a browser uses (form login,
+ * N simulated labelers (default 200) sign in over loopback and, for a fixed time (default 60 s after a 30 s warm-up),
+ * take the next demonstration task and submit it, pausing about 2 s between the page and the submit (people take
+ * minutes), through the same pages a browser uses (form login,
  * session cookie, CSRF token). Prints tasks/s and the p50/p99 latency of "next task" (the claim and its page)
  * and "submit", then checks in the database that no slot was leased twice, no submission was lost or
  * duplicated, and no prompt got more labels than it wants. Run with {@code ./forge bench queue}.
@@ -44,8 +47,12 @@ public final class QueueLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int labelers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        // Pause between a page and its submit, like a labeler reading and typing (0: as fast as possible).
-        long thinkMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        // Pause between a page and its submit, like a labeler reading and typing (0: as fast as possible, which
+        // measures capacity: 200 labelers with no pause queue behind each other whatever the server does).
+        long thinkMillis = args.length > 2 ? Long.parseLong(args[2]) : 2000;
+        // On 2 cores the JIT compiles for the first 10-20 s while 200 labelers arrive at once; that start is timed
+        // and reported apart from the steady state (0: no warm-up).
+        int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         System.setProperty("instructforge.database.embedded.data-dir", "");
         System.setProperty("instructforge.database.embedded.port", "0");
         var context = new SpringApplicationBuilder(LabelingWebApplication.class)
@@ -72,17 +79,23 @@ public final class QueueLoadBenchmark {
                 "%d labelers, %d s, think time ~%d ms, %d cores; dataset %d%n",
                 labelers, seconds, thinkMillis, Runtime.getRuntime().availableProcessors(), dataset);
 
-        ConcurrentLinkedQueue<Long> nextNanos = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Long> submitNanos = new ConcurrentLinkedQueue<>();
+        // Each sample is {start, latency} in nanoseconds, so that the warm-up can be told apart afterwards.
+        ConcurrentLinkedQueue<long[]> nextNanos = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<long[]> submitNanos = new ConcurrentLinkedQueue<>();
         AtomicLong submitted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         // Everyone signs in first (password hashing is slow on purpose), then the clock starts.
-        List<HttpClient> sessions = Collections.synchronizedList(new ArrayList<>());
+        // One HTTP client for all, as a load generator would use; each labeler keeps their own session cookie.
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        List<Session> sessions = Collections.synchronizedList(new ArrayList<>());
         ExecutorService signIn = Executors.newFixedThreadPool(8);
         for (String name : names) {
             signIn.submit(() -> {
                 try {
-                    sessions.add(signIn(port, name));
+                    sessions.add(signIn(new Session(http, "http://127.0.0.1:" + port), name));
                 } catch (Exception e) {
                     errors.incrementAndGet();
                     System.err.println(name + ": " + e);
@@ -91,12 +104,14 @@ public final class QueueLoadBenchmark {
         }
         signIn.shutdown();
         signIn.awaitTermination(10, TimeUnit.MINUTES);
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long measuredFrom =
+                System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
+        long deadline = measuredFrom + Duration.ofSeconds(seconds).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(labelers);
-        for (HttpClient session : sessions) {
+        for (Session session : sessions) {
             pool.submit(() -> {
                 try {
-                    work(port, session, deadline, thinkMillis, nextNanos, submitNanos, submitted, errors);
+                    work(session, deadline, thinkMillis, nextNanos, submitNanos, submitted, errors);
                 } catch (Exception e) {
                     errors.incrementAndGet();
                     System.err.println("labeler: " + e);
@@ -104,69 +119,58 @@ public final class QueueLoadBenchmark {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(seconds + 120, TimeUnit.SECONDS);
+        pool.awaitTermination(warmupSeconds + seconds + 120, TimeUnit.SECONDS);
 
+        long measuredTasks =
+                submitNanos.stream().filter(s -> s[0] >= measuredFrom).count();
         System.out.printf(
-                "tasks submitted: %d (%.1f tasks/s), errors: %d%n",
-                submitted.get(), submitted.get() / (double) seconds, errors.get());
-        System.out.printf(
-                "next task: n=%d p50 %.1f ms p99 %.1f ms%n",
-                nextNanos.size(), percentile(nextNanos, 50), percentile(nextNanos, 99));
-        System.out.printf(
-                "submit:    n=%d p50 %.1f ms p99 %.1f ms%n",
-                submitNanos.size(), percentile(submitNanos, 50), percentile(submitNanos, 99));
+                "tasks submitted: %d in all, %d in the measured %d s (%.1f tasks/s), errors: %d%n",
+                submitted.get(), measuredTasks, seconds, measuredTasks / (double) seconds, errors.get());
+        report("warm-up (first " + warmupSeconds + " s)", nextNanos, submitNanos, s -> s[0] < measuredFrom);
+        report("measured (" + seconds + " s)", nextNanos, submitNanos, s -> s[0] >= measuredFrom);
         verify(jdbc, submitted.get());
         context.close();
     }
 
-    private static HttpClient signIn(int port, String name) throws Exception {
-        HttpClient http = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        String base = "http://127.0.0.1:" + port;
-        String token = csrf(get(http, base + "/login").body());
-        var login = post(http, base + "/login", "username=" + name + "&password=load-password&_csrf=" + token);
+    private static Session signIn(Session session, String name) throws Exception {
+        String token = csrf(session.get("/login").body());
+        var login = session.post("/login", "username=" + name + "&password=load-password&_csrf=" + token);
         if (login.statusCode() != 302
                 || login.headers().firstValue("Location").orElse("").contains("error")) {
             throw new IllegalStateException("sign-in failed");
         }
-        return http;
+        return session;
     }
 
     /** One labeler's loop: take and submit tasks until the deadline. */
     private static void work(
-            int port,
-            HttpClient http,
+            Session session,
             long deadline,
             long thinkMillis,
-            ConcurrentLinkedQueue<Long> nextNanos,
-            ConcurrentLinkedQueue<Long> submitNanos,
+            ConcurrentLinkedQueue<long[]> nextNanos,
+            ConcurrentLinkedQueue<long[]> submitNanos,
             AtomicLong submitted,
             AtomicLong errors)
             throws Exception {
-        String base = "http://127.0.0.1:" + port;
         while (System.nanoTime() < deadline) {
             long start = System.nanoTime();
-            var next = get(http, base + "/labeler/next?kind=DEMONSTRATION");
+            var next = session.get("/labeler/next?kind=DEMONSTRATION");
             Matcher task = TASK.matcher(next.headers().firstValue("Location").orElse(""));
             if (!task.find()) {
                 return; // nothing left for this labeler
             }
-            var page = get(http, base + "/labeler/demonstrations/" + task.group(1));
-            nextNanos.add(System.nanoTime() - start);
+            var page = session.get("/labeler/demonstrations/" + task.group(1));
+            nextNanos.add(new long[] {start, System.nanoTime() - start});
             if (thinkMillis > 0) {
                 Thread.sleep(java.util.concurrent.ThreadLocalRandom.current()
                         .nextLong(thinkMillis / 2, thinkMillis * 3 / 2));
             }
             long submitStart = System.nanoTime();
-            var submit = post(
-                    http,
-                    base + "/labeler/demonstrations/" + task.group(1),
+            var submit = session.post(
+                    "/labeler/demonstrations/" + task.group(1),
                     "text=" + URLEncoder.encode("A simulated answer.", StandardCharsets.UTF_8) + "&_csrf="
                             + csrf(page.body()));
-            submitNanos.add(System.nanoTime() - submitStart);
+            submitNanos.add(new long[] {submitStart, System.nanoTime() - submitStart});
             if (submit.statusCode() == 302) {
                 submitted.incrementAndGet();
             } else {
@@ -216,12 +220,35 @@ public final class QueueLoadBenchmark {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
-    private static double percentile(ConcurrentLinkedQueue<Long> nanos, int p) {
-        List<Long> sorted = new ArrayList<>(nanos);
+    private static void report(
+            String window,
+            ConcurrentLinkedQueue<long[]> nextNanos,
+            ConcurrentLinkedQueue<long[]> submitNanos,
+            Predicate<long[]> inWindow) {
+        List<Long> next = latencies(nextNanos, inWindow);
+        List<Long> submit = latencies(submitNanos, inWindow);
+        System.out.printf(
+                "%s: next task n=%d p50 %.1f ms p99 %.1f ms max %.1f ms; submit n=%d p50 %.1f ms p99 %.1f ms"
+                        + " max %.1f ms%n",
+                window,
+                next.size(),
+                percentile(next, 50),
+                percentile(next, 99),
+                percentile(next, 100),
+                submit.size(),
+                percentile(submit, 50),
+                percentile(submit, 99),
+                percentile(submit, 100));
+    }
+
+    private static List<Long> latencies(ConcurrentLinkedQueue<long[]> samples, Predicate<long[]> inWindow) {
+        return samples.stream().filter(inWindow).map(s -> s[1]).sorted().toList();
+    }
+
+    private static double percentile(List<Long> sorted, int p) {
         if (sorted.isEmpty()) {
             return Double.NaN;
         }
-        Collections.sort(sorted);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
     }
 
@@ -233,16 +260,37 @@ public final class QueueLoadBenchmark {
         return m.group(1);
     }
 
-    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
+    /** One labeler's browser: the shared client, and this labeler's cookies (the session id). */
+    private static final class Session {
+        private final HttpClient http;
+        private final String base;
+        private final Map<String, String> cookies = new ConcurrentHashMap<>();
 
-    private static HttpResponse<String> post(HttpClient http, String url, String form) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        Session(HttpClient http, String base) {
+            this.http = http;
+            this.base = base;
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        }
+
+        HttpResponse<String> post(String path, String form) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", String.join("; ", cookies.values()));
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                String pair = setCookie.split(";", 2)[0];
+                cookies.put(pair.substring(0, pair.indexOf('=')), pair);
+            }
+            return response;
+        }
     }
 }
