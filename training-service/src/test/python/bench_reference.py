@@ -5,8 +5,9 @@ The same model as the Java Gpt, written out in plain torch after nanoGPT: token 
 blocks x = x + attn(ln_1(x)); x = x + mlp(ln_2(x)), tanh GELU ("gelu_new"), causal softmax attention written
 out (no scaled_dot_product_attention, which DJL lacks too), final LayerNorm, LM head tied to wte. Linear weights
 in GPT-2's Conv1D layout [in, out] (y = x @ W + b) as in the Java model. The step is: forward, next-token loss as
-mean(-log_softmax(logits)[target]) over B x (T-1) positions, backward, AdamW (betas 0.9/0.95, eps 1e-8, weight
-decay 0.01 on every parameter, as DJL's Optimizer.adamW applies it). Dropout 0 on both sides.
+mean(-log_softmax(logits)[target]) over B x (T-1) positions, backward, gradient norm clipped at 1, AdamW (betas
+0.9/0.95, eps 1e-8, weight decay 0.01 on matrices and embeddings only, as the trainers' AdamW applies it). Dropout 0
+on both sides.
 
 Run with Debian's /usr/bin/python3 (python3-torch); prints one JSON object:
   bench_reference.py --embd 768 --layers 12 --heads 12 --vocab 50257 --block 1024 --batch 4 --seq 128 \
@@ -89,15 +90,20 @@ def main():
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     model = Gpt(a.vocab, a.block, a.embd, a.layers, a.heads)
-    # foreach=False: one update per parameter, like DJL's per-parameter adamUpdate (1.13 defaults to this on CPU).
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01,
-                            foreach=False)
+    # The trainers' AdamW (rlhf/AdamW.java): decay on matrices and embeddings only (nanoGPT's two groups), the
+    # global gradient norm clipped at 1. foreach=False: one update per parameter, as the Java side does (1.13's
+    # default on CPU).
+    decay = [t for t in model.parameters() if t.dim() >= 2]
+    no_decay = [t for t in model.parameters() if t.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=1e-4, betas=(0.9, 0.95), eps=1e-8, foreach=False)
     ids = torch.randint(0, a.vocab, (a.batch, a.seq), generator=torch.Generator().manual_seed(1))
 
     def step():
         logits = model(ids)[:, :-1, :]
         loss = -logits.log_softmax(-1).gather(-1, ids[:, 1:, None]).squeeze(-1).mean()
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
         return loss.item()

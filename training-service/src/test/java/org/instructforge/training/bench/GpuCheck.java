@@ -8,8 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +22,7 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.LogProbs;
 import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.rlhf.AdamW;
 
 /**
  * What {@code scripts/gpu-check.sh} runs on a CUDA machine: does the model core load, pick the GPU and compute the
@@ -138,9 +137,7 @@ public final class GpuCheck {
                                 lossGradient(model[0], gpu, tokens, "h.0.attn.c_attn.weight"),
                                 cpuGrad));
                 check("adamw-step", () -> {
-                    Optimizer adamW = Optimizer.adamW()
-                            .optLearningRateTracker(Tracker.fixed(1e-3f))
-                            .build();
+                    AdamW adamW = new AdamW(model[0].parametersByName(), AdamW.Settings.instructGpt(0f), gpu);
                     float before = loss(model[0], gpu, tokens);
                     for (int i = 0; i < 5; i++) {
                         trainStep(model[0], adamW, gpu, tokens);
@@ -183,10 +180,7 @@ public final class GpuCheck {
         try (NDManager m = manager.newSubManager()) {
             Gpt gpt = new Gpt(config);
             gpt.initialize(m);
-            Optimizer adamW = Optimizer.adamW()
-                    .optLearningRateTracker(Tracker.fixed(1e-4f))
-                    .optBeta2(0.95f)
-                    .build();
+            AdamW adamW = new AdamW(gpt.parametersByName(), AdamW.Settings.instructGpt(0.01f), m);
             List<String> ms = new ArrayList<>();
             for (int[] shape : new int[][] {{4, 128}, {8, 512}}) {
                 long[][] batch = tokens(new Random(2), shape[0], shape[1], config.vocabSize());
@@ -221,7 +215,7 @@ public final class GpuCheck {
         }
     }
 
-    private static void trainStep(Gpt gpt, Optimizer optimizer, NDManager manager, long[][] tokens) {
+    private static void trainStep(Gpt gpt, AdamW optimizer, NDManager manager, long[][] tokens) {
         ModelBenchmark.trainStep(gpt, optimizer, manager, tokens);
     }
 
