@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
+import org.springframework.security.core.session.SessionInformation;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,11 +21,13 @@ public class Accounts {
     private final AppUserRepository users;
     private final PasswordEncoder passwordEncoder;
     private final AuditTrail audit;
+    private final SessionRegistry sessions;
 
-    Accounts(AppUserRepository users, PasswordEncoder passwordEncoder, AuditTrail audit) {
+    Accounts(AppUserRepository users, PasswordEncoder passwordEncoder, AuditTrail audit, SessionRegistry sessions) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
+        this.sessions = sessions;
     }
 
     /** Creates an account; {@code createdBy} is the acting username for the audit log (null: the system). */
@@ -45,6 +50,19 @@ public class Accounts {
         }
         user.changeAccess(enabled, enabled ? null : "disabled by " + actor);
         audit.record(actor, enabled ? "account.enabled" : "account.disabled", "app_user", userId);
+        if (!enabled) {
+            endSessionsOf(user.getUsername());
+        }
+    }
+
+    /** The account's browser sessions end now: its next request goes to the sign-in page. */
+    private void endSessionsOf(String username) {
+        for (Object principal : sessions.getAllPrincipals()) {
+            if (principal instanceof UserDetails details
+                    && details.getUsername().equals(username)) {
+                sessions.getAllSessions(principal, false).forEach(SessionInformation::expireNow);
+            }
+        }
     }
 
     @Transactional

@@ -20,7 +20,11 @@ class PeopleController {
     @PostMapping("/admin/people/{id}/access")
     String access(@PathVariable long id, @RequestParam boolean enabled, Authentication user, RedirectAttributes flash) {
         accounts.changeAccess(id, enabled, user.getName());
-        flash.addFlashAttribute("notice", enabled ? "Account enabled." : "Account disabled: it can no longer sign in.");
+        flash.addFlashAttribute(
+                "notice",
+                enabled
+                        ? "Account enabled."
+                        : "Account disabled: it can no longer sign in, and its open sessions have ended.");
         return "redirect:/admin/quality";
     }
 

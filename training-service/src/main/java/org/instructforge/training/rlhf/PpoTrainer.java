@@ -41,8 +41,8 @@ import org.instructforge.training.model.SamplingSettings;
  *   <li>GAE (gamma 1: a bandit episode, lambda 0.95) gives advantages and returns,
  *   <li>whiten the advantages,
  *   <li>PPO epochs: minibatches with the clipped policy loss and the clipped value loss; with PPO-ptx a pretraining
- *       batch's gradient is added to the policy's before each step; then the KL coefficient adapts and the EMA of
- *       the weights moves.
+ *       batch's gradient is added to the policy's before each step, and the EMA of the weights follows every
+ *       step; then the KL coefficient adapts.
  * </ol>
  *
  * <p>The policy and the value function are separate models (the value function initialised from the reward model,
@@ -73,7 +73,7 @@ public final class PpoTrainer {
      * @param ptxCoef PPO-ptx gamma: weight of the pretraining log-likelihood (InstructGPT: 27.8 with its loss scale);
      *     0 turns PPO-ptx off
      * @param ptxBatch pretraining sequences per minibatch (InstructGPT: 8 times the episodes)
-     * @param emaDecay EMA of the policy weights (InstructGPT: 0.992); 0 disables
+     * @param emaDecay EMA of the policy weights, moved after every optimizer step (InstructGPT: 0.992); 0 disables
      * @param maxPromptTokens longer prompts keep their end
      * @param maxNewTokens response length limit
      * @param missingEosScore score given to a response cut off before its end-of-text (lm-human-preferences' penalty
@@ -367,10 +367,10 @@ public final class PpoTrainer {
                         u.policyGradNorm += policyOptimizer.step(lr);
                         u.valueGradNorm += valueOptimizer.step(valueLr);
                         u.steps++;
+                        if (ema != null) {
+                            updateEma(ema, policy, s.emaDecay()); // after every optimizer step, as the decay assumes
+                        }
                     }
-                }
-                if (ema != null) {
-                    updateEma(ema, policy, s.emaDecay());
                 }
                 double meanKl = RlMath.mean(sequenceKl);
                 kl.update(meanKl, b);
