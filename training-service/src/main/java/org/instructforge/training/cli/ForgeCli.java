@@ -53,7 +53,7 @@ public final class ForgeCli {
                   print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
               experiment [--quick] [--out DIR] [--model DIR] [--threads N] [--ppo-iterations N]
                          [--ptx-coef G] [--ema-decay D] [--ppo NAME=VALUE,...] [--reward NAME=VALUE,...]
-                         [--ppo-prompts N]
+                         [--ppo-prompts N] [--set NAME=VALUE,...]
                          [--resume | --fresh] [--oracle-reward]
                   the InstructGPT loop with simulated labelers: SFT -> reward model -> PPO -> win rate of
                   PPO against SFT on held-out prompts. Writes report.md, PNG charts and summary.json to
@@ -61,7 +61,8 @@ public final class ForgeCli {
                   An existing DIR needs --resume (continue a killed run) or --fresh (start over).
                   --ppo and --reward set the PPO and reward-model trainers' settings by name (e.g.
                   --ppo rolloutBatch=256,miniBatch=64,targetKl=0);
-                  --ppo-prompts sizes the PPO prompt set.
+                  --ppo-prompts sizes the PPO prompt set; --set sets the experiment's own sizes by name
+                  (e.g. --set rankingPrompts=15000,sftPrompts=3000).
                   --oracle-reward (diagnostic): PPO optimises the noiseless judge instead of the reward model.
             """;
 
@@ -243,7 +244,8 @@ public final class ForgeCli {
                         "ema-decay",
                         "ppo",
                         "reward",
-                        "ppo-prompts"));
+                        "ppo-prompts",
+                        "set"));
         boolean quick = o.containsKey("quick");
         if (o.containsKey("resume") && o.containsKey("fresh")) {
             throw new UsageException("--resume and --fresh exclude each other");
@@ -264,12 +266,14 @@ public final class ForgeCli {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--reward: " + e.getMessage());
         }
+        Map<String, String> sizes = new LinkedHashMap<>(keyValues(o.getOrDefault("set", "")));
         if (o.containsKey("ppo-prompts")) {
-            try {
-                settings = SettingsOverrides.apply(settings, Map.of("ppoPrompts", o.get("ppo-prompts")));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--ppo-prompts: " + e.getMessage());
-            }
+            sizes.put("ppoPrompts", o.get("ppo-prompts"));
+        }
+        try {
+            settings = SettingsOverrides.apply(settings, sizes);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--set: " + e.getMessage());
         }
         Path model = o.containsKey("model") ? modelDir(o) : Path.of("models/base");
         Path outDir = Path.of(o.getOrDefault("out", "data/experiments/" + (quick ? "quick" : "full")));

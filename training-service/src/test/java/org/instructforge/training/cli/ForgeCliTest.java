@@ -84,6 +84,20 @@ class ForgeCliTest {
     }
 
     @Test
+    void experimentSizesAreCheckedBeforeAnythingRuns() {
+        String out = tmp.resolve("experiment").toString();
+        assertThat(forge("experiment", "--out", out, "--set", "rankingPromptz=100"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--set:").contains("rankingPromptz");
+        assertThat(forge("experiment", "--out", out, "--set", "rankingPrompts=many"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--set:").contains("rankingPrompts");
+        assertThat(forge("experiment", "--out", out, "--ppo-prompts", "-5x")).isEqualTo(2);
+        assertThat(stderr()).contains("--set:").contains("ppoPrompts");
+        assertThat(tmp.resolve("experiment")).doesNotExist();
+    }
+
+    @Test
     void logitsPrintsTokenIdsAndTheTopTenAsJson() {
         assertThat(forge("logits", "--model", BaseModel.dir().toString(), "--text", "User: What is 2 + 2?"))
                 .as(stderr())
