@@ -21,17 +21,15 @@ class StaticResources implements WebMvcConfigurer {
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
-        registry.addResourceHandler("/css/**")
-                .addResourceLocations("classpath:/static/css/")
-                .setCacheControl(ASSET_CACHE)
-                .resourceChain(true);
-        registry.addResourceHandler("/js/**")
-                .addResourceLocations("classpath:/static/js/")
-                .setCacheControl(ASSET_CACHE)
-                .resourceChain(true);
+        serve(registry, "/css/**", "classpath:/static/css/");
+        serve(registry, "/js/**", "classpath:/static/js/");
         // The chain adds the webjars resolver, so /webjars/chart.js/dist/... needs no version in the URL.
-        registry.addResourceHandler("/webjars/**")
-                .addResourceLocations("classpath:/META-INF/resources/webjars/")
+        serve(registry, "/webjars/**", "classpath:/META-INF/resources/webjars/");
+    }
+
+    private static void serve(ResourceHandlerRegistry registry, String path, String location) {
+        registry.addResourceHandler(path)
+                .addResourceLocations(location)
                 .setCacheControl(ASSET_CACHE)
                 .resourceChain(true);
     }

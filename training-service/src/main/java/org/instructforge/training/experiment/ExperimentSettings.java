@@ -91,23 +91,16 @@ public record ExperimentSettings(
     }
 
     public ExperimentSettings withReward(RewardTrainer.Settings reward) {
-        return new ExperimentSettings(
-                seed,
-                sftPrompts,
-                rankingPrompts,
-                minK,
-                maxK,
-                ppoPrompts,
-                evaluationPrompts,
-                trainingLabelers,
-                targetAgreement,
-                maxNewTokens,
-                sft,
-                reward,
-                ppo);
+        return withTrainers(sft, reward, ppo);
     }
 
     public ExperimentSettings withPpo(PpoTrainer.Settings ppo) {
+        return withTrainers(sft, reward, ppo);
+    }
+
+    /** The same sizes with other trainer settings. */
+    private ExperimentSettings withTrainers(
+            SftTrainer.Settings sft, RewardTrainer.Settings reward, PpoTrainer.Settings ppo) {
         return new ExperimentSettings(
                 seed,
                 sftPrompts,
