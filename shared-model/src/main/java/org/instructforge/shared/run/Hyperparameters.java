@@ -75,7 +75,7 @@ public final class Hyperparameters {
             real("emaDecay", 0, 0, 0.9999, "EMA of the policy weights (InstructGPT: 0.992); 0 disables"),
             whole("maxPromptTokens", 96, 8, 1024, "longer prompts keep their end"),
             whole("maxNewTokens", 32, 1, 512, "response length limit"),
-            real("missingEosScore", -1, -100, 100, "score of a response cut off before its end"),
+            real("missingEosScore", -1, -100, 100, "score of a response cut off before its end, or empty"),
             real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
             real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
             whole("checkpointEvery", 10, 1, 100_000, "iterations between resumable checkpoints"));

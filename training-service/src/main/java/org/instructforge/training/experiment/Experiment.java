@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.instructforge.shared.ranking.ComparisonPairs;
 import org.instructforge.shared.ranking.PreferencePair;
 import org.instructforge.training.corpus.ChatTemplate;
@@ -39,6 +38,7 @@ import org.instructforge.training.rlhf.RunControl;
 import org.instructforge.training.rlhf.Sequences;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.instructforge.training.simulation.SimulatedLabeler;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -91,13 +91,13 @@ public final class Experiment {
         Map<String, Object> details = new LinkedHashMap<>();
         long started = System.nanoTime();
 
-        // Prompt sets, pairwise disjoint: what labelers demonstrate, rank, PPO trains on, and the final evaluation.
-        Set<String> used = new HashSet<>();
-        Random taskRng = new Random(s.seed());
-        List<Task> evaluationTasks = tasks(s.evaluationPrompts(), taskRng, used);
-        List<Task> sftTasks = tasks(s.sftPrompts(), taskRng, used);
-        List<Task> rankingTasks = tasks(s.rankingPrompts(), taskRng, used);
-        List<Task> ppoTasks = tasks(s.ppoPrompts(), taskRng, used);
+        // Prompt sets: the final evaluation's are held out from the three training sets (what labelers demonstrate,
+        // rank, and PPO trains on), which repeat each other's prompts only where a family has run out of new ones.
+        PromptSets promptSets = new PromptSets(TaskFamily.defaults(), s.seed());
+        List<Task> evaluationTasks = promptSets.heldOut(s.evaluationPrompts());
+        List<Task> sftTasks = promptSets.training(s.sftPrompts());
+        List<Task> rankingTasks = promptSets.training(s.rankingPrompts());
+        List<Task> ppoTasks = promptSets.training(s.ppoPrompts());
 
         try (GptTokenizer tokenizer = GptTokenizer.load(baseModel)) {
             // 1. demonstrations -> SFT
@@ -142,10 +142,15 @@ public final class Experiment {
             // Kept in the run folder: a resumed experiment does not sample again.
             Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
             Path samplesFile = out.resolve("ranking-samples.json");
+            List<String> rankedPrompts = repeated.stream().map(Task::prompt).toList();
             List<String> flat;
-            if (Files.isRegularFile(samplesFile)) {
-                flat = List.of(JSON.readValue(samplesFile.toFile(), String[].class));
+            RankingSamples saved = savedRankingSamples(samplesFile);
+            if (saved != null && saved.prompts().equals(rankedPrompts)) {
+                flat = saved.answers();
             } else {
+                if (Files.isRegularFile(samplesFile)) {
+                    log.println("ranking samples: " + samplesFile + " holds other prompts; sampling again");
+                }
                 List<String> fromSft = sample(sftPolicy, tokenizer, repeated, s.seed() + 3, manager)
                         .answers();
                 List<String> fromBase = sample(basePolicy, tokenizer, repeated, s.seed() + 33, manager)
@@ -154,7 +159,7 @@ public final class Experiment {
                 for (int i = 0; i < repeated.size(); i++) {
                     flat.add(i % 2 == 0 ? fromSft.get(i) : fromBase.get(i));
                 }
-                JSON.writeValue(samplesFile.toFile(), flat);
+                JSON.writeValue(samplesFile.toFile(), new RankingSamples(rankedPrompts, flat));
             }
             List<List<String>> answers = new ArrayList<>();
             int at = 0;
@@ -240,28 +245,20 @@ public final class Experiment {
             Gpt ppoPolicy = HfCheckpoint.load(ppo.policy(), manager, false, 0f);
             Samples sftSamples = sample(sftPolicy, tokenizer, evaluationTasks, s.seed() + 7, manager);
             Samples ppoSamples = sample(ppoPolicy, tokenizer, evaluationTasks, s.seed() + 8, manager);
-            Random sides = new Random(s.seed() + 9);
-            double wins = 0;
+            int[] verdicts =
+                    blindVerdicts(heldOut, evaluationTasks, ppoSamples.answers(), sftSamples.answers(), s.seed() + 9);
             List<Map<String, Object>> examples = new ArrayList<>();
-            for (int i = 0; i < evaluationTasks.size(); i++) {
-                Task task = evaluationTasks.get(i);
-                String a = ppoSamples.answers().get(i);
-                String b = sftSamples.answers().get(i);
-                boolean ppoLeft = sides.nextBoolean();
-                int verdict = ppoLeft ? heldOut.prefer(task, a, b) : -heldOut.prefer(task, b, a);
-                wins += verdict > 0 ? 1 : verdict == 0 ? 0.5 : 0;
-                if (examples.size() < 12) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("prompt", task.prompt());
-                    e.put("reference", task.reference());
-                    e.put("sft", b);
-                    e.put("ppo", a);
-                    e.put("judged", verdict > 0 ? "ppo" : verdict < 0 ? "sft" : "tie");
-                    examples.add(e);
-                }
+            for (int i = 0; i < Math.min(12, evaluationTasks.size()); i++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("prompt", evaluationTasks.get(i).prompt());
+                e.put("reference", evaluationTasks.get(i).reference());
+                e.put("sft", sftSamples.answers().get(i));
+                e.put("ppo", ppoSamples.answers().get(i));
+                e.put("judged", verdicts[i] > 0 ? "ppo" : verdicts[i] < 0 ? "sft" : "tie");
+                examples.add(e);
             }
             int n = evaluationTasks.size();
-            double winRate = wins / n;
+            double winRate = winRate(verdicts);
             double half = 1.96 * Math.sqrt(winRate * (1 - winRate) / n);
             double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
             float[] sftScores = scorer.score(manager, sftSamples.prompts(), sftSamples.responses());
@@ -274,6 +271,22 @@ public final class Experiment {
                             "sft", byFamily(evaluationTasks, sftSamples.answers()),
                             "ppo", byFamily(evaluationTasks, ppoSamples.answers())));
             details.put("mean_response_tokens", Map.of("sft", meanLength(sftSamples), "ppo", meanLength(ppoSamples)));
+            // The same comparison on prompts PPO trained on: what PPO learned for its own prompts and did not carry
+            // over to new ones is the gap between these figures and the held-out ones.
+            Map<String, Task> byPrompt = new LinkedHashMap<>();
+            ppoTasks.forEach(task -> byPrompt.putIfAbsent(task.prompt(), task));
+            List<Task> trained = byPrompt.values().stream().limit(n).toList();
+            List<String> sftOnTrained = sample(sftPolicy, tokenizer, trained, s.seed() + 10, manager)
+                    .answers();
+            List<String> ppoOnTrained = sample(ppoPolicy, tokenizer, trained, s.seed() + 11, manager)
+                    .answers();
+            details.put(
+                    "ppo_training_prompts",
+                    Map.of(
+                            "win_rate",
+                            winRate(blindVerdicts(heldOut, trained, ppoOnTrained, sftOnTrained, s.seed() + 12)),
+                            "sampled_task_scores",
+                            Map.of("sft", byFamily(trained, sftOnTrained), "ppo", byFamily(trained, ppoOnTrained))));
             Map<String, Object> greedy = new LinkedHashMap<>();
             greedy.put(
                     "base", TaskEvaluation.run(basePolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
@@ -322,6 +335,32 @@ public final class Experiment {
         }
     }
 
+    /**
+     * The judge's verdict on each pair of answers, shown in random order: 1 when it prefers PPO's, -1 for SFT's, 0
+     * for a tie (answers of equal quality).
+     */
+    private static int[] blindVerdicts(
+            SimulatedLabeler judge, List<Task> tasks, List<String> ppo, List<String> sft, long seed) {
+        Random sides = new Random(seed);
+        int[] out = new int[tasks.size()];
+        for (int i = 0; i < out.length; i++) {
+            Task task = tasks.get(i);
+            out[i] = sides.nextBoolean()
+                    ? judge.prefer(task, ppo.get(i), sft.get(i))
+                    : -judge.prefer(task, sft.get(i), ppo.get(i));
+        }
+        return out;
+    }
+
+    /** PPO's share of the comparisons, a tie counting half. */
+    private static double winRate(int[] verdicts) {
+        double wins = 0;
+        for (int v : verdicts) {
+            wins += v > 0 ? 1 : v == 0 ? 0.5 : 0;
+        }
+        return wins / verdicts.length;
+    }
+
     /** The noiseless simulated judge as a reward: what PPO would reach with a perfect reward model. */
     private static RewardFunction oracle(List<Task> tasks, GptTokenizer tokenizer) {
         Map<String, Task> byPrompt = new HashMap<>();
@@ -337,6 +376,21 @@ public final class Experiment {
             }
             return out;
         };
+    }
+
+    /** The K answers to rank per prompt, flattened, with the prompt of each: a resumed run reuses them. */
+    record RankingSamples(List<String> prompts, List<String> answers) {}
+
+    /** The saved ranking samples, or null when there are none or the file is of an older layout. */
+    private static RankingSamples savedRankingSamples(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(file.toFile(), RankingSamples.class);
+        } catch (JacksonException e) {
+            return null; // sampled again and overwritten
+        }
     }
 
     /** Token ids and decoded answers of one sample per task. */
@@ -434,19 +488,6 @@ public final class Experiment {
         Map<String, Double> accuracy = new LinkedHashMap<>();
         counts.forEach((family, c) -> accuracy.put(family, c[0] / c[1]));
         return accuracy;
-    }
-
-    private List<Task> tasks(int count, Random rng, Set<String> used) {
-        List<TaskFamily> families = TaskFamily.defaults();
-        List<Task> out = new ArrayList<>(count);
-        int attempts = 0;
-        while (out.size() < count) {
-            Task t = families.get(out.size() % families.size()).sample(rng);
-            if (used.add(t.prompt()) || ++attempts > 50 * count) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
     private List<SimulatedLabeler> labelers(double noise) {

@@ -6,7 +6,7 @@ import org.instructforge.training.rlhf.SftTrainer;
 
 /**
  * The sizes and hyperparameters of one {@link Experiment}: how many prompts each stage gets and the three trainers'
- * settings. {@link #full()} is the documented run (about 22 minutes on a 2-core CPU); {@link #quick()} the CI run
+ * settings. {@link #full()} is the documented run (about 23 minutes on a 2-core CPU); {@link #quick()} the CI run
  * (a few minutes) that only has to show the direction.
  *
  * @param seed every prompt set, labeler and trainer derives its seed from this
@@ -63,9 +63,11 @@ public record ExperimentSettings(
                 // reward head starts from scratch (lr 3e-4: 64.5 %).
                 new RewardTrainer.Settings(22, 2, 16, 1e-3f, 0.1f, 0f, 1f, 64, 32, 50, 100),
                 // beta 0.2 toward a KL of 1.5 nats, not 0.02: this reward model is right about 70 % of the time and
-                // a policy free to move finds its blind spots within a few dozen iterations (reward hacking)
+                // a policy free to move finds its blind spots within a few dozen iterations (reward hacking).
+                // PPO-ptx (gamma 1): without it the policy forgot facts it knew while it chased the reward model
+                // (held-out accuracy 25.5 % -> 22.3 %); with it, 25.5 % -> 28.8 % at a third of the KL
                 new PpoTrainer.Settings(
-                        23, 150, 64, 16, 2, 1e-4f, 1e-4f, 10, 0.2f, 0.2f, 1f, 0.95f, 0.2f, 1.5f, 512, 0f, 16, 0f, 64,
+                        23, 150, 64, 16, 2, 1e-4f, 1e-4f, 10, 0.2f, 0.2f, 1f, 0.95f, 0.2f, 1.5f, 512, 1f, 16, 0f, 64,
                         32, -1f, 0f, 1f, 25));
     }
 
@@ -86,7 +88,7 @@ public record ExperimentSettings(
                 new SftTrainer.Settings(21, 2, 32, 2e-4f, 0.1f, 0f, 0.1f, 1f, 64, 32, 20, 50, 64, 32),
                 new RewardTrainer.Settings(22, 1, 16, 1e-3f, 0.1f, 0f, 1f, 64, 32, 20, 40),
                 new PpoTrainer.Settings(
-                        23, 40, 64, 16, 2, 1e-4f, 1e-4f, 5, 0.2f, 0.2f, 1f, 0.95f, 0.2f, 1.5f, 512, 0f, 16, 0f, 64, 32,
+                        23, 40, 64, 16, 2, 1e-4f, 1e-4f, 5, 0.2f, 0.2f, 1f, 0.95f, 0.2f, 1.5f, 512, 1f, 16, 0f, 64, 32,
                         -1f, 0f, 1f, 10));
     }
 

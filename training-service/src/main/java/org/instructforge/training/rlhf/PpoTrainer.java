@@ -76,8 +76,9 @@ public final class PpoTrainer {
      * @param emaDecay EMA of the policy weights, moved after every optimizer step (InstructGPT: 0.992); 0 disables
      * @param maxPromptTokens longer prompts keep their end
      * @param maxNewTokens response length limit
-     * @param missingEosScore score given to a response cut off before its end-of-text (lm-human-preferences' penalty
-     *     for truncated samples); NaN keeps the reward model's score
+     * @param missingEosScore score given to a response that holds no finished answer: cut off before its
+     *     end-of-text, or empty (lm-human-preferences' penalty for invalid samples); NaN keeps the reward model's
+     *     score
      * @param weightDecay AdamW decoupled decay
      * @param gradClip global gradient norm limit per model
      * @param checkpointEvery iterations between resumable checkpoints
@@ -283,15 +284,16 @@ public final class PpoTrainer {
                 }
                 long t1 = System.nanoTime();
 
-                // 2. score: the reward model reads the whole response; a response cut off before its end-of-text
-                // gets the fixed penalty score instead (it never finished its answer)
+                // 2. score: the reward model reads the whole response. One that holds no finished answer gets the
+                // fixed penalty score instead: rankings rarely hold such samples, so a reward model may score them
+                // anywhere, and an empty answer is the first exploit a policy finds (measured: 14 of 400).
                 float[] scores = reward.score(manager, batchPrompts, responses);
-                long eos = policy.config().eosTokenId();
+                int penalised = 0;
                 for (int i = 0; i < b; i++) {
-                    long[] r = responses.get(i);
-                    boolean ended = r.length > 0 && r[r.length - 1] == eos;
-                    if (!ended && !Float.isNaN(s.missingEosScore())) {
+                    if (!Float.isNaN(s.missingEosScore())
+                            && !holdsAnswer(responses.get(i), policy.config().eosTokenId(), tokenizer)) {
                         scores[i] = s.missingEosScore();
+                        penalised++;
                     }
                 }
                 long t2 = System.nanoTime();
@@ -394,6 +396,7 @@ public final class PpoTrainer {
                     m.put("ptx_loss", u.ptxLoss / u.steps);
                 }
                 m.put("response_length", generatedTokens / (double) b);
+                m.put("penalised_share", penalised / (double) b);
                 m.put("policy_grad_norm", (double) u.policyGradNorm / u.steps);
                 m.put("learning_rate", (double) lr);
                 m.put("generate_seconds", (t1 - t0) / 1e9);
@@ -448,6 +451,12 @@ public final class PpoTrainer {
             Path policyOut = Checkpoints.saveModel(policy, out.resolve("policy"), sft);
             return new Result(policyOut, valueOut, s.iterations(), false);
         }
+    }
+
+    /** Whether a sampled response is a finished answer: it ends with end-of-text and says something before it. */
+    static boolean holdsAnswer(long[] response, long eos, GptTokenizer tokenizer) {
+        boolean ended = response.length > 0 && response[response.length - 1] == eos;
+        return ended && !ChatTemplate.answerOf(tokenizer.decode(response)).isBlank();
     }
 
     private static final String EMA_FILE = "ema.safetensors";

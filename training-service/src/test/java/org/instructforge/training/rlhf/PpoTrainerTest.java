@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,25 @@ class PpoTrainerTest {
 
     private static double meanOf(double[] x, int from, int to) {
         return Arrays.stream(x, from, to).average().orElseThrow();
+    }
+
+    @Test
+    void onlyAFinishedNonEmptyResponseHoldsAnAnswer() throws IOException {
+        try (GptTokenizer tokenizer = GptTokenizer.load(TinyModels.baseModel())) {
+            long eos = tokenizer.encode("<|endoftext|>")[0];
+            long[] answer = tokenizer.encode(" 42<|endoftext|>");
+            assertThat(PpoTrainer.holdsAnswer(answer, eos, tokenizer)).isTrue();
+            assertThat(PpoTrainer.holdsAnswer(Arrays.copyOf(answer, answer.length - 1), eos, tokenizer))
+                    .as("cut off before its end-of-text")
+                    .isFalse();
+            assertThat(PpoTrainer.holdsAnswer(new long[] {eos}, eos, tokenizer))
+                    .as("empty")
+                    .isFalse();
+            assertThat(PpoTrainer.holdsAnswer(tokenizer.encode("  <|endoftext|>"), eos, tokenizer))
+                    .as("blank")
+                    .isFalse();
+            assertThat(PpoTrainer.holdsAnswer(new long[0], eos, tokenizer)).isFalse();
+        }
     }
 
     @Test

@@ -1,0 +1,92 @@
+package org.instructforge.training.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.instructforge.training.corpus.Task;
+import org.instructforge.training.corpus.TaskFamily;
+import org.junit.jupiter.api.Test;
+
+class PromptSetsTest {
+
+    /** A family with only {@code size} distinct prompts, like the factual questions' small knowledge base. */
+    private static TaskFamily small(String name, int size) {
+        return new TaskFamily() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Task sample(Random rng) {
+                String prompt = name + " question " + rng.nextInt(size);
+                return new Task(name, prompt, "answer", r -> 1, List.of());
+            }
+        };
+    }
+
+    private static Set<String> prompts(List<Task> tasks) {
+        Set<String> out = new HashSet<>();
+        tasks.forEach(t -> out.add(t.prompt()));
+        return out;
+    }
+
+    @Test
+    void heldOutPromptsNeverReappearEvenWhenAFamilyRunsOut() {
+        PromptSets sets = new PromptSets(List.of(small("fact", 30), small("list", 100_000)), 7);
+        List<Task> heldOut = sets.heldOut(20); // 10 of the 30 fact prompts
+        List<Task> sft = sets.training(100); // 50 fact draws: the 20 fresh ones left, then repeats
+        List<Task> ppo = sets.training(100);
+
+        assertThat(prompts(heldOut)).hasSize(20);
+        for (List<Task> training : List.of(sft, ppo)) {
+            assertThat(training).hasSize(100);
+            assertThat(prompts(training)).doesNotContainAnyElementsOf(prompts(heldOut));
+            // the families still alternate: a run-out family is repeated, not dropped
+            assertThat(training.stream().filter(t -> t.family().equals("fact"))).hasSize(50);
+        }
+        assertThat(prompts(sft).stream().filter(p -> p.startsWith("fact"))).hasSize(20);
+        // a large family's training prompts stay fresh across sets
+        Set<String> sftList =
+                prompts(sft.stream().filter(t -> t.family().equals("list")).toList());
+        assertThat(prompts(ppo)).doesNotContainAnyElementsOf(sftList);
+    }
+
+    @Test
+    void theSameSeedDrawsTheSameSets() {
+        List<TaskFamily> families = List.of(small("a", 40), small("b", 1_000));
+        PromptSets first = new PromptSets(families, 3);
+        PromptSets second = new PromptSets(families, 3);
+        assertThat(first.heldOut(10)).isEqualTo(second.heldOut(10));
+        assertThat(first.training(200)).isEqualTo(second.training(200));
+    }
+
+    @Test
+    void aHeldOutSetLargerThanAFamilyIsRefusedAndSoIsTrainingOnAFamilyThatIsAllHeldOut() {
+        assertThatThrownBy(() -> new PromptSets(List.of(small("fact", 5)), 1).heldOut(6))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("fact family has no unused prompt left");
+        PromptSets sets = new PromptSets(List.of(small("fact", 5)), 1);
+        sets.heldOut(5);
+        assertThatThrownBy(() -> sets.training(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("all held out");
+    }
+
+    @Test
+    void theExperimentsOwnSetsKeepTheEvaluationPromptsOutOfTraining() {
+        ExperimentSettings full = ExperimentSettings.full();
+        PromptSets sets = new PromptSets(TaskFamily.defaults(), full.seed());
+        Set<String> evaluation = prompts(sets.heldOut(full.evaluationPrompts()));
+        Set<String> training = new HashSet<>();
+        for (int count : new int[] {full.sftPrompts(), full.rankingPrompts(), full.ppoPrompts()}) {
+            training.addAll(prompts(sets.training(count)));
+        }
+        assertThat(evaluation).hasSize(full.evaluationPrompts());
+        assertThat(training).doesNotContainAnyElementsOf(evaluation);
+    }
+}
