@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
 
@@ -40,35 +41,39 @@ final class PromptSets {
      * @throws IllegalStateException when a family has no fresh prompt left
      */
     List<Task> heldOut(int count) {
-        List<Task> out = new ArrayList<>(count);
-        while (out.size() < count) {
-            TaskFamily family = families.get(out.size() % families.size());
-            Task task = fresh(family);
-            if (task == null) {
-                throw new IllegalStateException("The " + family.name() + " family has no unused prompt left for a "
-                        + "held-out set of " + count + "; ask for fewer held-out prompts");
-            }
-            out.add(task);
-        }
-        return out;
+        return draw(count, false, family -> {
+            throw new IllegalStateException("The " + family.name() + " family has no unused prompt left for a "
+                    + "held-out set of " + count + "; ask for fewer held-out prompts");
+        });
     }
 
     /** Prompts for a training set: fresh ones first, then repeats of training prompts of the same family. */
     List<Task> training(int count) {
+        return draw(count, true, family -> {
+            List<Task> drawn = trainingByFamily.getOrDefault(family.name(), List.of());
+            if (drawn.isEmpty()) {
+                throw new IllegalStateException("The " + family.name() + " family's prompts are all held out");
+            }
+            return drawn.get(rng.nextInt(drawn.size()));
+        });
+    }
+
+    /**
+     * {@code count} tasks, the families in turn, each fresh where its family still has one and else what
+     * {@code whenRunOut} gives; with {@code forTraining} each is remembered at once, so the rest of this set and
+     * later training sets can repeat it.
+     */
+    private List<Task> draw(int count, boolean forTraining, Function<TaskFamily, Task> whenRunOut) {
         List<Task> out = new ArrayList<>(count);
         while (out.size() < count) {
             TaskFamily family = families.get(out.size() % families.size());
-            Task task = fresh(family);
-            if (task == null) {
-                List<Task> drawn = trainingByFamily.getOrDefault(family.name(), List.of());
-                if (drawn.isEmpty()) {
-                    throw new IllegalStateException("The " + family.name() + " family's prompts are all held out");
-                }
-                task = drawn.get(rng.nextInt(drawn.size()));
+            Task fresh = fresh(family);
+            Task task = fresh != null ? fresh : whenRunOut.apply(family);
+            if (forTraining) {
+                trainingByFamily
+                        .computeIfAbsent(family.name(), f -> new ArrayList<>())
+                        .add(task);
             }
-            trainingByFamily
-                    .computeIfAbsent(family.name(), f -> new ArrayList<>())
-                    .add(task);
             out.add(task);
         }
         return out;
