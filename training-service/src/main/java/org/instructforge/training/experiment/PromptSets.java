@@ -38,11 +38,11 @@ final class PromptSets {
     /**
      * Distinct prompts that no other set will contain.
      *
-     * @throws IllegalStateException when a family has no fresh prompt left
+     * @throws IllegalArgumentException when a family has no fresh prompt left
      */
     List<Task> heldOut(int count) {
         return draw(count, false, family -> {
-            throw new IllegalStateException("The " + family.name() + " family has no unused prompt left for a "
+            throw new IllegalArgumentException("The " + family.name() + " family has no unused prompt left for a "
                     + "held-out set of " + count + "; ask for fewer held-out prompts");
         });
     }
@@ -52,7 +52,7 @@ final class PromptSets {
         return draw(count, true, family -> {
             List<Task> drawn = trainingByFamily.getOrDefault(family.name(), List.of());
             if (drawn.isEmpty()) {
-                throw new IllegalStateException("The " + family.name() + " family's prompts are all held out");
+                throw new IllegalArgumentException("The " + family.name() + " family's prompts are all held out");
             }
             return drawn.get(rng.nextInt(drawn.size()));
         });

@@ -98,6 +98,15 @@ class ForgeCliTest {
     }
 
     @Test
+    void anEvaluationSetLargerThanAFamilysPromptsIsAClearError() {
+        String out = tmp.resolve("too-many").toString();
+        assertThat(forge("experiment", "--quick", "--out", out, "--set", "evaluationPrompts=5000"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("forge: The ").contains("family has no unused prompt left");
+        assertThat(stdout()).doesNotContain("sft step");
+    }
+
+    @Test
     void logitsPrintsTokenIdsAndTheTopTenAsJson() {
         assertThat(forge("logits", "--model", BaseModel.dir().toString(), "--text", "User: What is 2 + 2?"))
                 .as(stderr())

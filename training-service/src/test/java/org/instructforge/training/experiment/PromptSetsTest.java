@@ -72,12 +72,12 @@ class PromptSetsTest {
     @Test
     void aHeldOutSetLargerThanAFamilyIsRefusedAndSoIsTrainingOnAFamilyThatIsAllHeldOut() {
         assertThatThrownBy(() -> new PromptSets(List.of(small("fact", 5)), 1).heldOut(6))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fact family has no unused prompt left");
         PromptSets sets = new PromptSets(List.of(small("fact", 5)), 1);
         sets.heldOut(5);
         assertThatThrownBy(() -> sets.training(1))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("all held out");
     }
 
