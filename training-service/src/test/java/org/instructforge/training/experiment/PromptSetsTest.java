@@ -43,7 +43,7 @@ class PromptSetsTest {
     void heldOutPromptsNeverReappearEvenWhenAFamilyRunsOut() {
         PromptSets sets = new PromptSets(List.of(small("fact", 30), small("list", 100_000)), 7);
         List<Task> heldOut = sets.heldOut(20); // 10 of the 30 fact prompts
-        List<Task> sft = sets.training(100); // 50 fact draws: the 20 fresh ones left, then repeats
+        List<Task> sft = sets.training(100); // 50 fact draws from the 20 prompts left
         List<Task> ppo = sets.training(100);
 
         assertThat(prompts(heldOut)).hasSize(20);
@@ -53,11 +53,32 @@ class PromptSetsTest {
             // the families still alternate: a run-out family is repeated, not dropped
             assertThat(training.stream().filter(t -> t.family().equals("fact"))).hasSize(50);
         }
-        assertThat(prompts(sft).stream().filter(p -> p.startsWith("fact"))).hasSize(20);
-        // a large family's training prompts stay fresh across sets
-        Set<String> sftList =
-                prompts(sft.stream().filter(t -> t.family().equals("list")).toList());
-        assertThat(prompts(ppo)).doesNotContainAnyElementsOf(sftList);
+    }
+
+    @Test
+    void laterTrainingSetsKeepTheFamiliesMixOfEasyAndHardPrompts() {
+        // a third of this family's prompts come from 100 easy ones (like the 363 multiplication-table prompts among
+        // the arithmetic family's thousands of sums)
+        TaskFamily arithmetic = new TaskFamily() {
+            @Override
+            public String name() {
+                return "arithmetic";
+            }
+
+            @Override
+            public Task sample(Random rng) {
+                String prompt = rng.nextInt(3) == 0 ? "easy " + rng.nextInt(100) : "hard " + rng.nextInt(100_000);
+                return new Task(name(), prompt, "answer", r -> 1, List.of());
+            }
+        };
+        PromptSets sets = new PromptSets(List.of(arithmetic), 11);
+        sets.heldOut(20);
+        sets.training(3_000); // demonstrations and rankings: ten times as many draws as easy prompts
+        List<Task> ppo = sets.training(3_000);
+
+        double easyShare =
+                ppo.stream().filter(t -> t.prompt().startsWith("easy")).count() / (double) ppo.size();
+        assertThat(easyShare).isBetween(0.28, 0.38);
     }
 
     @Test
@@ -78,7 +99,7 @@ class PromptSetsTest {
         sets.heldOut(5);
         assertThatThrownBy(() -> sets.training(1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("all held out");
+                .hasMessageContaining("fact family has only held-out prompts left");
     }
 
     @Test
