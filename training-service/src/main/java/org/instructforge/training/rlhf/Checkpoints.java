@@ -2,6 +2,7 @@ package org.instructforge.training.rlhf;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -61,6 +62,23 @@ public final class Checkpoints {
             throw new IOException("Checkpoint " + dir + " has no " + STATE);
         }
         return JSON.readTree(file.toFile());
+    }
+
+    /**
+     * Picks a one-model trainer's run up at its newest checkpoint: checks the checksums, loads the optimizer moments
+     * ({@link SftTrainer#OPTIMIZER}) and tells the metrics that points recorded after the checkpoint are obsolete.
+     * The model's weights come from {@code dir} as the trainer loads it; the trainer reads its counters from the
+     * returned state ({@code step}, and its own).
+     */
+    public static JsonNode resume(Path dir, AdamW optimizer, String stage, MetricSink metrics, PrintStream log)
+            throws IOException {
+        verify(dir);
+        optimizer.load(dir.resolve(SftTrainer.OPTIMIZER));
+        JsonNode state = readState(dir);
+        int step = state.path("step").asInt();
+        metrics.resumedAt(stage, step);
+        log.printf("%s: resuming at step %d from %s%n", stage, step, dir);
+        return state;
     }
 
     /** Step number of a {@link #stepDir} name. */

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.instructforge.shared.ranking.ComparisonPairs;
-import org.instructforge.shared.ranking.PreferencePair;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.Gpt;
@@ -144,15 +142,15 @@ public final class RewardTrainer {
                 manager);
         int start = 0;
         if (resume.isPresent()) {
-            Checkpoints.verify(resume.get());
-            optimizer.load(resume.get().resolve(SftTrainer.OPTIMIZER));
-            start = Checkpoints.readState(resume.get()).path("step").asInt();
-            metrics.resumedAt(STAGE, start);
-            log.printf("reward: resuming at step %d from %s%n", start, resume.get());
+            start = Checkpoints.resume(resume.get(), optimizer, STAGE, metrics, log)
+                    .path("step")
+                    .asInt();
         }
         try (GptTokenizer tokenizer = GptTokenizer.load(init)) {
-            List<Encoded> trainRows = encode(tokenizer, train);
-            List<Encoded> validationRows = encode(tokenizer, validation);
+            List<Rankings.Encoded> trainRows =
+                    Rankings.encode(tokenizer, train, s.maxPromptTokens(), s.maxResponseTokens());
+            List<Rankings.Encoded> validationRows =
+                    Rankings.encode(tokenizer, validation, s.maxPromptTokens(), s.maxResponseTokens());
             int stepsPerEpoch = (trainRows.size() + s.batchSize() - 1) / s.batchSize();
             int total = s.epochs() * stepsPerEpoch;
             long eos = rm.config().eosTokenId();
@@ -162,8 +160,9 @@ public final class RewardTrainer {
                     return new Result(null, v, Double.NaN, step, true);
                 }
                 // 1. this step's ranked prompts (seeded shuffle per epoch)
-                List<Encoded> batch = Sequences.batchAt(trainRows, step, stepsPerEpoch, s.batchSize(), s.seed());
-                Rows rows = Rows.of(batch, eos);
+                List<Rankings.Encoded> batch =
+                        Sequences.batchAt(trainRows, step, stepsPerEpoch, s.batchSize(), s.seed());
+                Rankings.Rows rows = Rankings.Rows.of(batch, eos);
                 float lr = s.learningRateAt(step, total);
                 float loss;
                 float gradNorm;
@@ -241,12 +240,12 @@ public final class RewardTrainer {
     }
 
     /** Accuracy and log loss on the validation rankings, scored without gradients. */
-    private Validation validate(Gpt rm, List<Encoded> rows, long eos, NDManager manager) {
+    private Validation validate(Gpt rm, List<Rankings.Encoded> rows, long eos, NDManager manager) {
         long pairs = 0;
         double right = 0;
         double logLoss = 0;
         for (int from = 0; from < rows.size(); from += s.batchSize()) {
-            Rows r = Rows.of(rows.subList(from, Math.min(rows.size(), from + s.batchSize())), eos);
+            Rankings.Rows r = Rankings.Rows.of(rows.subList(from, Math.min(rows.size(), from + s.batchSize())), eos);
             try (NDManager m = manager.newSubManager()) {
                 float[] scores = RewardScorer.forward(rm, new ParameterStore(m, false), m, r.batch(), false)
                         .toFloatArray();
@@ -291,59 +290,5 @@ public final class RewardTrainer {
         double mean = RlMath.mean(new RewardScorer(rm, s.batchSize()).score(manager, prompts, responses));
         rm.parametersByName().get("scalar_head.bias").getArray().subi((float) mean);
         return mean;
-    }
-
-    /** A ranked prompt as token ids: the prompt once, each output, and the strict pairs of the ranking. */
-    private record Encoded(long[] prompt, List<long[]> outputs, List<PreferencePair> pairs) {}
-
-    private List<Encoded> encode(GptTokenizer tokenizer, List<RankedExample> examples) {
-        List<Encoded> out = new ArrayList<>();
-        for (RankedExample e : examples) {
-            List<PreferencePair> pairs = ComparisonPairs.of(e.ranking());
-            if (pairs.isEmpty()) {
-                continue; // not rankable, or all tied: nothing to learn from
-            }
-            long[] prompt = tokenizer.encode(ChatTemplate.prompt(e.prompt()));
-            List<long[]> outputs = new ArrayList<>();
-            long[] fittedPrompt = null;
-            for (String o : e.outputs()) {
-                long[][] pr = Sequences.fit(
-                        prompt, tokenizer.encode(ChatTemplate.response(o)), s.maxPromptTokens(), s.maxResponseTokens());
-                fittedPrompt = pr[0];
-                outputs.add(pr[1]);
-            }
-            out.add(new Encoded(fittedPrompt, outputs, pairs));
-        }
-        return out;
-    }
-
-    /** All outputs of a batch of prompts as rows, with the pairs as row indices and their loss weights. */
-    private record Rows(Sequences.Batch batch, long[] winners, long[] losers, float[] weights) {
-        static Rows of(List<Encoded> prompts, long eos) {
-            List<long[]> promptRows = new ArrayList<>();
-            List<long[]> outputRows = new ArrayList<>();
-            List<long[]> winners = new ArrayList<>();
-            List<Float> weights = new ArrayList<>();
-            for (Encoded e : prompts) {
-                int offset = outputRows.size();
-                for (long[] o : e.outputs()) {
-                    promptRows.add(e.prompt());
-                    outputRows.add(o);
-                }
-                for (PreferencePair p : e.pairs()) {
-                    winners.add(new long[] {offset + p.chosen(), offset + p.rejected()});
-                    weights.add(1f / (e.pairs().size() * prompts.size()));
-                }
-            }
-            long[] w = new long[winners.size()];
-            long[] l = new long[winners.size()];
-            float[] weight = new float[winners.size()];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = winners.get(i)[0];
-                l[i] = winners.get(i)[1];
-                weight[i] = weights.get(i);
-            }
-            return new Rows(Sequences.of(promptRows, outputRows, eos), w, l, weight);
-        }
     }
 }

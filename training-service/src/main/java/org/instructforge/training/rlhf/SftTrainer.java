@@ -146,15 +146,11 @@ public final class SftTrainer {
         double bestReward = Double.NEGATIVE_INFINITY;
         int bestStep = -1;
         if (resume.isPresent()) {
-            Checkpoints.verify(resume.get());
-            optimizer.load(resume.get().resolve(OPTIMIZER));
-            var state = Checkpoints.readState(resume.get());
+            var state = Checkpoints.resume(resume.get(), optimizer, STAGE, metrics, log);
             start = state.path("step").asInt();
             bestLoss = state.path("best_validation_loss").asDouble(Double.POSITIVE_INFINITY);
             bestReward = state.path("best_validation_reward").asDouble(Double.NEGATIVE_INFINITY);
             bestStep = state.path("best_step").asInt(-1);
-            metrics.resumedAt(STAGE, start);
-            log.printf("sft: resuming at step %d from %s%n", start, resume.get());
         }
         try (GptTokenizer tokenizer = GptTokenizer.load(init)) {
             List<long[][]> trainRows = encode(tokenizer, train);
