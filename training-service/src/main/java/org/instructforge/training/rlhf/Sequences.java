@@ -74,6 +74,16 @@ public final class Sequences {
     }
 
     /**
+     * log p(response | prompt) of every row of {@link #arrays}: the next-token log-probs summed over the response
+     * tokens only, (B). The sequence likelihood DPO compares; prompt and padding positions never count.
+     */
+    public static NDArray responseLogProbs(Gpt gpt, ParameterStore ps, NDArray[] arrays, boolean training) {
+        return nextTokenLogProbs(gpt, ps, arrays[0], arrays[1], training)
+                .mul(arrays[2])
+                .sum(new int[] {1}); // (B)
+    }
+
+    /**
      * The items of step {@code step}: each epoch visits all rows once in an order shuffled by (seed, epoch), so a run
      * resumed at any step sees exactly the batches the uninterrupted run would have.
      */
