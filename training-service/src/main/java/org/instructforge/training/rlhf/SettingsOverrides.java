@@ -2,17 +2,21 @@ package org.instructforge.training.rlhf;
 
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A trainer's settings record with some components replaced by name: the run queue's stored hyperparameters and
- * the command line's {@code --ppo key=value} both come through here. The record's own constructor still checks the
- * result, so an impossible combination fails with the trainer's reason.
+ * the command line's {@code --ppo key=value} both come through here. Typed-in values are numbers, {@code true} or
+ * {@code false} for a flag, a name (any case) for a choice. The record's own constructor still checks the result, so
+ * an impossible combination fails with the trainer's reason.
  */
 public final class SettingsOverrides {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS) // --dpo loss=ipo names DpoTrainer.Loss.IPO
+            .build();
 
     private SettingsOverrides() {}
 
@@ -37,10 +41,21 @@ public final class SettingsOverrides {
                 throw new IllegalArgumentException(
                         "Unknown setting '" + v.getKey() + "'; known: " + String.join(", ", node.propertyNames()));
             }
-            try {
-                node.put(v.getKey(), Double.parseDouble(v.getValue().trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(v.getKey() + ": '" + v.getValue() + "' is not a number");
+            String value = v.getValue().trim();
+            JsonNode current = node.get(v.getKey());
+            if (current.isBoolean()) {
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new IllegalArgumentException(v.getKey() + ": '" + v.getValue() + "' is not true or false");
+                }
+                node.put(v.getKey(), Boolean.parseBoolean(value));
+            } else if (current.isString()) {
+                node.put(v.getKey(), value); // an enum's name, in any case; binding says which names exist
+            } else {
+                try {
+                    node.put(v.getKey(), Double.parseDouble(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(v.getKey() + ": '" + v.getValue() + "' is not a number");
+                }
             }
         }
         return bind(node, defaults);

@@ -27,6 +27,28 @@ class SettingsOverridesTest {
     }
 
     @Test
+    void aChoiceAndAFlagAreSetByNameAsWellAsNumbers() {
+        DpoTrainer.Settings s = SettingsOverrides.apply(
+                DpoTrainer.Settings.defaults(), Map.of("loss", "ipo", "referenceFree", "true", "beta", "0.5"));
+        assertThat(s.loss()).isEqualTo(DpoTrainer.Loss.IPO);
+        assertThat(s.referenceFree()).isTrue();
+        assertThat(s.beta()).isEqualTo(0.5f);
+        assertThat(s.epochs()).isEqualTo(DpoTrainer.Settings.defaults().epochs());
+        var stored = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree("{\"loss\":\"IPO\",\"referenceFree\":true,\"runName\":\"x\"}");
+        assertThat(SettingsOverrides.apply(DpoTrainer.Settings.defaults(), stored)
+                        .loss())
+                .isEqualTo(DpoTrainer.Loss.IPO);
+        assertThatThrownBy(() -> SettingsOverrides.apply(DpoTrainer.Settings.defaults(), Map.of("loss", "hinge")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hinge");
+        assertThatThrownBy(
+                        () -> SettingsOverrides.apply(DpoTrainer.Settings.defaults(), Map.of("referenceFree", "yes")))
+                .hasMessage("referenceFree: 'yes' is not true or false");
+    }
+
+    @Test
     void theRecordsOwnChecksStillApply() {
         assertThatThrownBy(() -> SettingsOverrides.apply(PpoTrainer.Settings.defaults(), Map.of("miniBatch", "24")))
                 .isInstanceOf(IllegalArgumentException.class)
