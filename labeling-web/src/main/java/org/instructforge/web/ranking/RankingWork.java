@@ -83,15 +83,12 @@ public class RankingWork implements TaskContent {
     /**
      * Keeps what the labeler has entered so far, so a reload, a closed tab or an expired session loses nothing;
      * only the task's own outputs' fields are kept, and nothing once the ranking is submitted.
-     *
-     * @return when it was saved
      */
     @Transactional
-    public Instant saveDraft(long leaseId, String username, MultiValueMap<String, String> form) {
+    public void saveDraft(long leaseId, String username, MultiValueMap<String, String> form) {
         Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.RANKING);
-        Instant now = Instant.now();
         if (lease.submitted()) {
-            return now;
+            return;
         }
         EnteredRanking entered = EnteredRanking.from(
                 form, displayOrder(lease).stream().map(Candidate::id).toList());
@@ -103,9 +100,8 @@ public class RankingWork implements TaskContent {
                 .param("t", lease.itemId())
                 .param("l", lease.labelerId())
                 .param("entered", json.writeValueAsString(entered))
-                .param("now", Timestamp.from(now))
+                .param("now", Timestamp.from(Instant.now()))
                 .update();
-        return now;
     }
 
     /** Stores the ranking; submitting the same task twice stores it once. */
