@@ -238,6 +238,7 @@ class RankingBrowserTest extends BrowserTest {
             assertThat(ranker.output("C").locator(".field-error")).containsText("whole number");
             assertThat(ranker.output("C").locator("select.rank")).hasAttribute("aria-invalid", "true");
             assertThat(ranker.output("A").locator(".field-error")).hasCount(0);
+            BrowserSupport.screenshot(page, "ranking-refused");
 
             ranker.output("C").locator("select.rank").selectOption("3");
             addOption(ranker.quality("D"), "8");
