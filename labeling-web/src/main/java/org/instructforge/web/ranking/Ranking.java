@@ -68,7 +68,7 @@ class Ranking {
      * @param candidates the task's candidate ids
      * @param displayOrder the order this labeler saw them in
      * @throws InvalidRankingException when an output is missing, unknown or ranked outside 1..K, a Likert
-     *     score is outside 1..7, or "not rankable" comes without a reason
+     *     score is outside 1..7, or "not rankable" comes without a reason; naming the field at fault where one is
      */
     static Ranking submit(
             long taskId, long labelerId, List<Long> candidates, List<Long> displayOrder, RankingSubmission submission) {
@@ -80,17 +80,27 @@ class Ranking {
                 submission.durationMs() == null || submission.durationMs() < 0 ? null : submission.durationMs();
         checkKnown(candidates, submission.likert().keySet());
         checkKnown(candidates, submission.flags().keySet());
+        submission.likert().forEach((candidate, score) -> {
+            if (score == null || score < 1 || score > 7) {
+                throw InvalidRankingException.badScore(candidate, score);
+            }
+        });
         RankedCandidates ranked;
         if (submission.notRankable()) {
             if (submission.notRankableReason() == null
                     || submission.notRankableReason().isBlank()) {
-                throw new InvalidRankingException("Say why these outputs cannot be ranked.");
+                throw new InvalidRankingException("Say why these outputs cannot be ranked.", "reason");
             }
             ranking.notRankable = true;
             ranking.notRankableReason = submission.notRankableReason().strip();
             ranked = null;
         } else {
             checkKnown(candidates, submission.ranks().keySet());
+            submission.ranks().forEach((candidate, rank) -> {
+                if (rank == null || rank < 1 || rank > candidates.size()) {
+                    throw InvalidRankingException.badRank(candidate, rank, candidates.size());
+                }
+            });
             if (!submission.ranks().keySet().equals(new HashSet<>(candidates))) {
                 throw new InvalidRankingException("Give every output a rank (1 = best; equal ranks are ties).");
             }

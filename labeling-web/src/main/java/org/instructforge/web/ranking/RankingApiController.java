@@ -1,7 +1,9 @@
 package org.instructforge.web.ranking;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.instructforge.web.labeling.LabelerApi;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -18,11 +20,12 @@ class RankingApiController {
     /**
      * The JSON twin of the page's form, keyed by candidate id: {@code {"ranks": {"12": 1, ...}, "likert": {...},
      * "flags": {"12": ["HALLUCINATION"]}, "notRankable": false, "reason": null, "durationMs": 5000}}; every field
-     * may be left out.
+     * may be left out. Ranks and scores are read as any JSON number, so that 1.5 is refused rather than truncated
+     * to 1 (Jackson's default for an int).
      */
     record Body(
-            Map<Long, Integer> ranks,
-            Map<Long, Integer> likert,
+            Map<Long, Number> ranks,
+            Map<Long, Number> likert,
             Map<Long, Set<MetadataFlag>> flags,
             Boolean notRankable,
             String reason,
@@ -30,12 +33,27 @@ class RankingApiController {
 
         RankingSubmission submission() {
             return new RankingSubmission(
-                    ranks == null ? Map.of() : ranks,
-                    likert == null ? Map.of() : likert,
+                    wholeNumbers(ranks, (id, value) -> InvalidRankingException.badRank(id, value, 0)),
+                    wholeNumbers(likert, InvalidRankingException::badScore),
                     flags == null ? Map.of() : flags,
                     Boolean.TRUE.equals(notRankable),
                     reason,
                     durationMs);
+        }
+
+        private static Map<Long, Integer> wholeNumbers(
+                Map<Long, Number> values, BiFunction<Long, Number, InvalidRankingException> refusal) {
+            Map<Long, Integer> whole = new HashMap<>();
+            if (values != null) {
+                values.forEach((id, value) -> {
+                    if (value instanceof Integer number) {
+                        whole.put(id, number);
+                    } else if (value != null) {
+                        throw refusal.apply(id, value);
+                    }
+                });
+            }
+            return whole;
         }
     }
 

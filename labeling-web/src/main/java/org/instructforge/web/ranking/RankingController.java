@@ -1,10 +1,13 @@
 package org.instructforge.web.ranking;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,8 +16,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 
-/** The labeler's ranking page. Form fields: rank_ID, likert_ID, flag_ID (repeated), notRankable, reason. */
+/**
+ * The labeler's ranking page. Form fields: rank_ID, likert_ID, flag_ID (repeated), notRankable, reason. The
+ * field names are made of candidate ids, so the form is read as a map rather than bound to a record.
+ */
 @Controller
 class RankingController {
 
@@ -26,8 +33,20 @@ class RankingController {
 
     @GetMapping("/labeler/rankings/{leaseId}")
     String task(@PathVariable long leaseId, Authentication user, Model model) {
-        model.addAttribute("task", work.task(leaseId, user.getName()));
+        RankingTaskView task = work.task(leaseId, user.getName());
+        model.addAttribute("task", task);
+        model.addAttribute("entered", task.draft());
+        model.addAttribute("fieldErrors", Map.of());
         return "ranking/task";
+    }
+
+    /** Called by the page's script a moment after each change; the browser keeps its own copy too. */
+    @PostMapping("/labeler/rankings/{leaseId}/draft")
+    @ResponseBody
+    ResponseEntity<Void> saveDraft(
+            @PathVariable long leaseId, @RequestParam MultiValueMap<String, String> form, Authentication user) {
+        work.saveDraft(leaseId, user.getName(), form);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/labeler/rankings/{leaseId}")
@@ -35,13 +54,19 @@ class RankingController {
             @PathVariable long leaseId,
             @RequestParam MultiValueMap<String, String> form,
             Authentication user,
-            Model model) {
+            Model model,
+            HttpServletResponse response) {
         try {
             work.submit(leaseId, user.getName(), parse(form));
         } catch (InvalidRankingException e) {
-            model.addAttribute("task", work.task(leaseId, user.getName()));
+            // The page again, with everything as entered (kept as the draft too) and the reason beside its field.
+            work.saveDraft(leaseId, user.getName(), form);
+            RankingTaskView task = work.task(leaseId, user.getName());
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("task", task);
+            model.addAttribute("entered", task.draft());
             model.addAttribute("error", e.getMessage());
-            model.addAttribute("form", form.toSingleValueMap());
+            model.addAttribute("fieldErrors", e.field() == null ? Map.of() : Map.of(e.field(), e.getMessage()));
             return "ranking/task";
         }
         return "redirect:/labeler/next?kind=RANKING";
@@ -55,9 +80,11 @@ class RankingController {
             String name = field.getKey();
             String value = field.getValue().isEmpty() ? "" : field.getValue().get(0);
             if (name.startsWith("rank_") && !value.isBlank()) {
-                ranks.put(idOf(name), number(value, "rank"));
+                long id = idOf(name);
+                ranks.put(id, wholeNumber(value, () -> InvalidRankingException.badRank(id, value, 0)));
             } else if (name.startsWith("likert_") && !value.isBlank()) {
-                likert.put(idOf(name), number(value, "Likert score"));
+                long id = idOf(name);
+                likert.put(id, wholeNumber(value, () -> InvalidRankingException.badScore(id, value)));
             } else if (name.startsWith("flag_")) {
                 Set<MetadataFlag> set = flags.computeIfAbsent(idOf(name), id -> EnumSet.noneOf(MetadataFlag.class));
                 for (String flag : field.getValue()) {
@@ -76,18 +103,27 @@ class RankingController {
                 flags,
                 "true".equals(form.getFirst("notRankable")),
                 form.getFirst("reason"),
-                duration == null || duration.isBlank() ? null : (long) number(duration, "duration"));
+                duration == null || duration.isBlank()
+                        ? null
+                        : (long) wholeNumber(
+                                duration, () -> new InvalidRankingException("Not a number for duration: " + duration)));
     }
 
     private static long idOf(String fieldName) {
-        return number(fieldName.substring(fieldName.indexOf('_') + 1), "output id");
+        String id = fieldName.substring(fieldName.indexOf('_') + 1);
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new InvalidRankingException("Not an output id: " + id);
+        }
     }
 
-    private static int number(String text, String what) {
+    /** A whole number as the page's selects send it: "1.5" is refused, never truncated. */
+    private static int wholeNumber(String text, Supplier<InvalidRankingException> refusal) {
         try {
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
-            throw new InvalidRankingException("Not a number for " + what + ": " + text);
+            throw refusal.get();
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.instructforge.web.ranking;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,8 +16,10 @@ import org.instructforge.web.labeling.TaskQueue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.MultiValueMap;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Ranking K outputs of one prompt: the task as shown, and the submission. */
+/** Ranking K outputs of one prompt: the task as shown, its draft, and the submission. */
 @Service
 public class RankingWork implements TaskContent {
 
@@ -26,12 +30,14 @@ public class RankingWork implements TaskContent {
     private final Datasets datasets;
     private final RankingRepository rankings;
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    RankingWork(TaskQueue queue, Datasets datasets, RankingRepository rankings, JdbcClient jdbc) {
+    RankingWork(TaskQueue queue, Datasets datasets, RankingRepository rankings, JdbcClient jdbc, JsonMapper json) {
         this.queue = queue;
         this.datasets = datasets;
         this.rankings = rankings;
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     @Transactional(readOnly = true)
@@ -51,6 +57,14 @@ public class RankingWork implements TaskContent {
         }
         boolean submitted = rankings.findByTaskIdAndLabelerId(lease.itemId(), lease.labelerId())
                 .isPresent();
+        var draft = jdbc.sql(
+                        "SELECT entered::text, updated_at FROM ranking_draft WHERE task_id = :t AND labeler_id = :l")
+                .param("t", lease.itemId())
+                .param("l", lease.labelerId())
+                .query((rs, n) -> new Draft(
+                        json.readValue(rs.getString(1), EnteredRanking.class),
+                        rs.getTimestamp(2).toInstant()))
+                .optional();
         return new RankingTaskView(
                 leaseId,
                 promptId,
@@ -59,7 +73,35 @@ public class RankingWork implements TaskContent {
                 prompt.guidelines(),
                 outputs,
                 submitted,
-                lease.expiresAt());
+                lease.expiresAt(),
+                draft.map(Draft::entered).orElse(EnteredRanking.NOTHING),
+                draft.map(Draft::savedAt).orElse(null));
+    }
+
+    private record Draft(EnteredRanking entered, Instant savedAt) {}
+
+    /**
+     * Keeps what the labeler has entered so far, so a reload, a closed tab or an expired session loses nothing;
+     * only the task's own outputs' fields are kept, and nothing once the ranking is submitted.
+     */
+    @Transactional
+    public void saveDraft(long leaseId, String username, MultiValueMap<String, String> form) {
+        Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.RANKING);
+        if (lease.submitted()) {
+            return;
+        }
+        EnteredRanking entered = EnteredRanking.from(
+                form, displayOrder(lease).stream().map(Candidate::id).toList());
+        jdbc.sql("""
+                        INSERT INTO ranking_draft (task_id, labeler_id, entered, updated_at)
+                        VALUES (:t, :l, CAST(:entered AS jsonb), :now)
+                        ON CONFLICT (task_id, labeler_id) DO UPDATE SET entered = EXCLUDED.entered,
+                            updated_at = EXCLUDED.updated_at""")
+                .param("t", lease.itemId())
+                .param("l", lease.labelerId())
+                .param("entered", json.writeValueAsString(entered))
+                .param("now", Timestamp.from(Instant.now()))
+                .update();
     }
 
     /** Stores the ranking; submitting the same task twice stores it once. */
@@ -80,6 +122,10 @@ public class RankingWork implements TaskContent {
                 shown.stream().map(Candidate::id).toList(),
                 submission));
         rankings.flush();
+        jdbc.sql("DELETE FROM ranking_draft WHERE task_id = :t AND labeler_id = :l")
+                .param("t", lease.itemId())
+                .param("l", lease.labelerId())
+                .update();
         // Also marks the task COMPLETE once it has all the rankings it wants.
         queue.markSubmitted(lease);
     }

@@ -7,8 +7,8 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The only paths that are files: the app's stylesheets and scripts and the webjars (Pico, Chart.js). Boot's
- * default maps {@code /**} to the static folders, and then every link a page renders ({@code @{/labeler/...}},
+ * The only paths that are files: the app's stylesheets and scripts and the webjars (Pico, Chart.js, SortableJS).
+ * Boot's default maps {@code /**} to the static folders, and then every link a page renders ({@code @{/labeler/...}},
  * form actions with ids) went through the resource chain, which looks the path up in every jar and caches only
  * what it finds: a third of a labeler page's CPU under load (see the queue benchmark in the README). Boot's own
  * mappings are off ({@code spring.web.resources.add-mappings: false}).

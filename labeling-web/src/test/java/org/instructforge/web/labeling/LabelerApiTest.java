@@ -213,17 +213,51 @@ class LabelerApiTest {
                 400,
                 "Write an answer");
 
-        assertThat(jdbc.sql("SELECT count(*) FROM ranking r JOIN ranking_task t ON t.id = r.task_id "
-                                + "WHERE t.prompt_id = :p")
-                        .param("p", prompt)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(rankingsOf(prompt)).isZero();
         assertThat(jdbc.sql("SELECT count(*) FROM comparison_judgement WHERE task_id = :t")
                         .param("t", evaluation.taskIds().get(0))
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void aFractionalOrOutOfRangeRankOrScoreIsRefusedWith400AndNothingIsStored() throws Exception {
+        String labeler = account(Role.LABELER);
+        long prompt = rankingTask("Capital of Ecuador? " + UUID.randomUUID());
+        JsonNode task = nextOwn(labeler, "RANKING", prompt);
+        String path = "/api/labeler/rankings/" + task.path("leaseId").asLong();
+        List<Long> ids = new ArrayList<>();
+        task.path("candidates").forEach(c -> ids.add(c.path("id").asLong()));
+        String ranks = "\"ranks\": {\"%d\": 1, \"%d\": 2, \"%d\": 3, \"%d\": %s}";
+
+        // 1.5 used to be truncated to 1 and stored as a tie for first place.
+        assertError(
+                send(labeler, path, "{" + ranks.formatted(ids.get(0), ids.get(1), ids.get(2), ids.get(3), "1.5") + "}"),
+                400,
+                "whole number");
+        assertError(
+                send(labeler, path, "{" + ranks.formatted(ids.get(0), ids.get(1), ids.get(2), ids.get(3), "5") + "}"),
+                400,
+                "from 1 to 4");
+        assertError(
+                send(labeler, path, "{" + ranks.formatted(ids.get(0), ids.get(1), ids.get(2), ids.get(3), "0") + "}"),
+                400,
+                "from 1 to 4");
+        String valid = ranks.formatted(ids.get(0), ids.get(1), ids.get(2), ids.get(3), "4");
+        assertError(
+                send(labeler, path, "{" + valid + ", \"likert\": {\"" + ids.get(0) + "\": 6.5}}"),
+                400,
+                "whole number from 1 to 7");
+        assertError(
+                send(labeler, path, "{" + valid + ", \"likert\": {\"" + ids.get(0) + "\": 8}}"),
+                400,
+                "whole number from 1 to 7");
+        assertThat(rankingsOf(prompt)).isZero();
+
+        assertThat(send(labeler, path, "{" + valid + ", \"likert\": {\"" + ids.get(0) + "\": 7}}")
+                        .getStatus())
+                .isEqualTo(204);
     }
 
     @Test
@@ -267,6 +301,13 @@ class LabelerApiTest {
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
         assertThat(json.readTree(response.getContentAsString()).path("error").asString())
                 .contains(message);
+    }
+
+    private long rankingsOf(long prompt) {
+        return jdbc.sql("SELECT count(*) FROM ranking r JOIN ranking_task t ON t.id = r.task_id WHERE t.prompt_id = :p")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
     }
 
     private JsonNode nextOwn(String labeler, String kind, long promptId) throws Exception {

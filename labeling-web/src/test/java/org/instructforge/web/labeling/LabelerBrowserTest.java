@@ -127,9 +127,9 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
             page.navigate(url("/labeler/rankings/" + lease.id()));
             Locator outputs = page.locator("li.output");
 
-            // Drag the last output to the top with the mouse: ranks follow the new positions.
-            var from = outputs.nth(3).locator(".output-head strong").boundingBox();
-            var to = outputs.nth(0).locator(".output-head strong").boundingBox();
+            // Drag the last output by its handle to the top with the mouse: ranks follow the new positions.
+            var from = outputs.nth(3).locator(".drag-handle").boundingBox();
+            var to = outputs.nth(0).locator(".drag-handle").boundingBox();
             page.mouse().move(from.x + 5, from.y + 5);
             page.mouse().down();
             page.mouse().move(to.x + 5, to.y + 2, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(12));

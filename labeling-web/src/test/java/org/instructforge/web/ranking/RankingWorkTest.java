@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 
 /** Candidate import, the ranking task and its submission, on real PostgreSQL. */
 @SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
@@ -146,6 +148,45 @@ class RankingWorkTest {
                         .query(String.class)
                         .single())
                 .isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void aDraftKeepsOnlyTheTasksOwnFieldsAndIsDeletedWhenTheRankingIsSubmitted() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("rank_" + ids.get(0), "2");
+        form.add("rank_" + ids.get(1), "1.5");
+        form.add("rank_999999999", "1");
+        form.add("likert_" + ids.get(2), "6");
+        form.add("flag_" + ids.get(3), "HALLUCINATION");
+        form.add("flag_" + ids.get(3), "RUDE");
+        form.add("notRankable", "true");
+        form.add("reason", "x".repeat(600));
+
+        rankings.saveDraft(task.lease().id(), task.labeler(), form);
+
+        EnteredRanking draft = rankings.task(task.lease().id(), task.labeler()).draft();
+        // A refused value is kept as it was entered, to be shown again; another task's output is not kept.
+        assertThat(draft.ranks()).isEqualTo(Map.of(ids.get(0), "2", ids.get(1), "1.5"));
+        assertThat(draft.likert(ids.get(2))).isEqualTo("6");
+        assertThat(draft.flags()).isEqualTo(Map.of(ids.get(3), Set.of("HALLUCINATION")));
+        assertThat(draft.notRankable()).isTrue();
+        assertThat(draft.reason()).hasSize(500);
+
+        rankings.submit(
+                task.lease().id(),
+                task.labeler(),
+                new RankingSubmission(Map.of(), Map.of(), Map.of(), true, "All four are wrong", null));
+        assertThat(rankings.task(task.lease().id(), task.labeler()).draft()).isEqualTo(EnteredRanking.NOTHING);
+        rankings.saveDraft(task.lease().id(), task.labeler(), form);
+        assertThat(jdbc.sql("SELECT count(*) FROM ranking_draft WHERE task_id = :t")
+                        .param("t", task.lease().itemId())
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test

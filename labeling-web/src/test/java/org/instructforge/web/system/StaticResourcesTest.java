@@ -34,6 +34,7 @@ class StaticResourcesTest {
     void servesWebjarsWithoutTheirVersionInTheUrl() throws Exception {
         mvc.perform(get("/webjars/chart.js/dist/chart.umd.min.js")).andExpect(status().isOk());
         mvc.perform(get("/webjars/picocss__pico/css/pico.min.css")).andExpect(status().isOk());
+        mvc.perform(get("/webjars/sortablejs/Sortable.min.js")).andExpect(status().isOk());
     }
 
     @Test
