@@ -93,13 +93,13 @@ class RunChoices {
     // The three checks below ask for what the training service's worker reads (its LabelData), so a run that
     // passes them has at least one training example.
 
-    /** SFT reads submitted demonstrations of active TRAIN prompts, from labelers whose labels still count. */
+    /** SFT reads submitted demonstrations of usable (V027) TRAIN prompts, from labelers whose labels still count. */
     boolean hasDemonstrations(DataSelection data) {
         return jdbc.sql("""
                         SELECT EXISTS (SELECT 1 FROM demonstration d
                           JOIN prompt p ON p.id = d.prompt_id
                           JOIN app_user u ON u.id = d.labeler_id
-                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN' AND p.status = 'ACTIVE'
+                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN' AND prompt_usable(p)
                             AND d.status = 'SUBMITTED' AND NOT u.labels_excluded)""")
                 .param("datasets", data.datasetIds())
                 .query(Boolean.class)
@@ -113,7 +113,7 @@ class RunChoices {
                           JOIN ranking_task t ON t.id = r.task_id
                           JOIN prompt p ON p.id = t.prompt_id
                           JOIN app_user u ON u.id = r.labeler_id
-                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN'
+                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN' AND prompt_usable(p)
                             AND NOT r.not_rankable AND NOT u.labels_excluded
                             AND EXISTS (SELECT 1 FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
                             AND (:anyRound OR t.round_id IN (:rounds))
@@ -127,12 +127,11 @@ class RunChoices {
                 .single();
     }
 
-    /** PPO samples the active TRAIN prompts that are clear of PII (or scrubbed). */
+    /** PPO samples the usable TRAIN prompts: active and clear of PII (or scrubbed), V027. */
     boolean hasTrainPrompts(DataSelection data) {
         return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM prompt
-                          WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND status = 'ACTIVE'
-                            AND pii_status IN ('CLEAN', 'SCRUBBED'))""")
+                        SELECT EXISTS (SELECT 1 FROM prompt p
+                          WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND prompt_usable(p))""")
                 .param("datasets", data.datasetIds())
                 .query(Boolean.class)
                 .single();
