@@ -15,6 +15,7 @@ import org.instructforge.shared.Split;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.dataset.importing.LineReader;
+import org.instructforge.web.system.StorableText;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -140,9 +141,11 @@ public class CandidateImport {
                 throw new IllegalArgumentException(
                         "every output needs a \"text\" of 1 to " + MAX_OUTPUT_CHARS + " characters");
             }
+            StorableText.require("outputs[" + texts.size() + "].text", text);
             texts.add(text);
             String model =
                     output.path("model").isString() ? output.path("model").asString() : null;
+            StorableText.require("outputs[" + models.size() + "].model", model);
             models.add(model == null ? null : model.length() > 200 ? model.substring(0, 200) : model);
         }
         List<Integer> gold = goldOrder(line.path("gold"), texts.size());

@@ -208,7 +208,12 @@ class LabelExportTest {
     /** The four outputs ranked 1 to 4, no ties. */
     private static RankingSubmission inOrder(List<Long> ids) {
         return new RankingSubmission(
-                Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4), Map.of(), Map.of(), false, null, null);
+                Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                Map.of(),
+                Map.of(),
+                false,
+                null,
+                null);
     }
 
     private void setPiiStatus(long prompt, String status) {

@@ -116,8 +116,12 @@ class LabelData {
         return data.datasetIds();
     }
 
-    /** Without VALID labels, every tenth TRAIN example (at least one) validates; with fewer than two, nothing can. */
-    private static <T> Split<T> heldOut(List<T> train, List<T> validation) {
+    /**
+     * Without VALID labels, every tenth TRAIN example (at least one) validates; with fewer than two, nothing can. The
+     * dashboard refuses runs this would leave without training or validation data by {@code LabelMinimum} in
+     * shared-model; {@code LabelDataTest} checks the two agree.
+     */
+    static <T> Split<T> heldOut(List<T> train, List<T> validation) {
         if (!validation.isEmpty() || train.size() < 2) {
             return new Split<>(train, validation);
         }

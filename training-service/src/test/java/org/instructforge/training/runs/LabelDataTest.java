@@ -2,9 +2,12 @@ package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.LabelMinimum;
 import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +83,25 @@ class LabelDataTest {
     @Test
     void ppoSamplesUsableTrainPromptsOnly() {
         assertThat(labels.trainPrompts(selection)).containsExactly(usable);
+    }
+
+    /** The minimum the dashboard asks for before it queues a run is exactly what the worker can split. */
+    @Test
+    void theDashboardsLabelMinimumIsWhatTheWorkersHoldOutCanTrainAndValidateOn() {
+        for (int train = 0; train <= 12; train++) {
+            for (int validation = 0; validation <= 2; validation++) {
+                LabelData.Split<Integer> split = LabelData.heldOut(examples(train), examples(validation));
+                boolean trainable =
+                        !split.train().isEmpty() && !split.validation().isEmpty();
+                assertThat(LabelMinimum.enough(train, validation))
+                        .as(train + " TRAIN and " + validation + " VALID examples")
+                        .isEqualTo(trainable);
+            }
+        }
+    }
+
+    private static List<Integer> examples(int n) {
+        return new ArrayList<>(IntStream.range(0, n).boxed().toList());
     }
 
     /** A ranking task of four outputs, ranked 1..4 by the labeler. */
