@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -89,6 +90,46 @@ class SchemaTest {
                                 + "VALUES ('bad ratios', 0.8, 0.3, 0.1)")
                         .update())
                 .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void onlyActivePromptsWhosePiiReviewIsDoneAreUsable() {
+        long prompt = prompt("usable or not");
+        assertThat(usable(prompt)).isFalse(); // UNSCANNED
+        for (String pii : List.of("CLEAN", "SCRUBBED", "PENDING_REVIEW", "UNSCANNED")) {
+            for (String status : List.of("ACTIVE", "DUPLICATE", "OVER_CAP", "RETIRED")) {
+                jdbc.sql("UPDATE prompt SET pii_status = :pii, status = :s WHERE id = :p")
+                        .param("pii", pii)
+                        .param("s", status)
+                        .param("p", prompt)
+                        .update();
+                assertThat(usable(prompt))
+                        .as(pii + " and " + status)
+                        .isEqualTo(status.equals("ACTIVE") && (pii.equals("CLEAN") || pii.equals("SCRUBBED")));
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL inlines the gate into the calling query (nothing of the function is left in the plan: a function it
+     * could not inline would stand in the plan's filter), so the queue's claims still match the partial indexes whose
+     * predicates state the same rule.
+     */
+    @Test
+    void theUsablePromptRuleIsInlinedIntoTheQueriesThatAskIt() {
+        String plan = String.join(
+                "\n",
+                jdbc.sql("EXPLAIN VERBOSE SELECT p.id FROM prompt p WHERE prompt_usable(p) AND p.split = 'TRAIN'")
+                        .query(String.class)
+                        .list());
+        assertThat(plan).doesNotContain("prompt_usable").doesNotContain("prompt_pii_cleared");
+    }
+
+    private boolean usable(long prompt) {
+        return jdbc.sql("SELECT prompt_usable(p) FROM prompt p WHERE id = :p")
+                .param("p", prompt)
+                .query(Boolean.class)
+                .single();
     }
 
     private long user(String name) {

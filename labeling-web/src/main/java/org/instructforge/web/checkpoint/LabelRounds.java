@@ -36,10 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class LabelRounds {
 
-    /** Prompts a round may use: active and cleared of PII, in the chosen split of the dataset. */
+    /** Prompts a round may use: usable (active and cleared of PII, V027), in the chosen split of the dataset. */
     private static final String USABLE_PROMPTS = """
-            FROM prompt p WHERE p.dataset_id = :dataset AND p.split = :split AND p.status = 'ACTIVE'
-              AND p.pii_status IN ('CLEAN', 'SCRUBBED')
+            FROM prompt p WHERE p.dataset_id = :dataset AND p.split = :split AND prompt_usable(p)
             """;
 
     /** ... fresh ones for demonstrations: nobody submitted one yet, and no open demonstration round holds them. */

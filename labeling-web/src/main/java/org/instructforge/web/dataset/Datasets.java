@@ -2,8 +2,11 @@ package org.instructforge.web.dataset;
 
 import java.util.List;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.labeling.TaskQueue;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
 
 /** Creating prompt datasets, adding prompts to them, and summarising them. */
 @Service
@@ -73,17 +76,26 @@ public class Datasets {
     /** A prompt as a labeler sees it: its text, its dataset and that dataset's guidelines. */
     public record PromptForLabeling(long promptId, String text, String datasetName, String guidelines) {}
 
+    /**
+     * The one way a prompt's text reaches a labeler's task (demonstration, ranking or comparison): only while the
+     * prompt is usable (V027), so a prompt sent back to PII review is not shown even on a task leased before.
+     */
     @Transactional(readOnly = true)
     public PromptForLabeling promptForLabeling(long promptId) {
-        return jdbc.sql("""
-                        SELECT p.id, p.text, d.name, d.guidelines FROM prompt p
+        record Row(PromptForLabeling prompt, boolean usable) {}
+        Row row = jdbc.sql("""
+                        SELECT p.id, p.text, d.name, d.guidelines, prompt_usable(p) FROM prompt p
                         JOIN prompt_dataset d ON d.id = p.dataset_id WHERE p.id = :p""")
                 .param("p", promptId)
-                .query((rs, n) ->
-                        new PromptForLabeling(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .query((rs, n) -> new Row(
+                        new PromptForLabeling(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getBoolean(5)))
                 .optional()
-                .orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
-                        org.springframework.http.HttpStatus.NOT_FOUND, "No prompt " + promptId));
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No prompt " + promptId));
+        if (!row.usable()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, TaskQueue.PROMPT_WITHDRAWN);
+        }
+        return row.prompt();
     }
 
     private PromptDataset find(long id) {

@@ -2,6 +2,7 @@ package org.instructforge.web.dataset;
 
 import org.instructforge.shared.PromptStatus;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.labeling.TaskQueue;
 import org.instructforge.web.pii.PiiReview;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -15,11 +16,13 @@ public class PromptEditing {
     private final PromptRepository prompts;
     private final PiiReview piiReview;
     private final AuditTrail audit;
+    private final TaskQueue queue;
 
-    PromptEditing(PromptRepository prompts, PiiReview piiReview, AuditTrail audit) {
+    PromptEditing(PromptRepository prompts, PiiReview piiReview, AuditTrail audit, TaskQueue queue) {
         this.prompts = prompts;
         this.piiReview = piiReview;
         this.audit = audit;
+        this.queue = queue;
     }
 
     @Transactional(readOnly = true)
@@ -30,7 +33,8 @@ public class PromptEditing {
 
     /**
      * Changes a prompt's text and category. The new text is scanned for PII again, so an edit can never
-     * slip personal data past the review queue; its dedup key follows at the next curation.
+     * slip personal data past the review queue; its dedup key follows at the next curation. When the new text waits
+     * for review, the prompt's open leases end at once (drafts are kept) and no queue offers it until it is cleared.
      *
      * @return the prompt's dataset id
      */
@@ -40,6 +44,7 @@ public class PromptEditing {
         prompt.edit(edit.text(), edit.category());
         prompts.flush();
         var piiStatus = piiReview.rescan(promptId, edit.text());
+        queue.expireLeases();
         audit.record(actor, "prompt.edited", "prompt", promptId, "piiStatus", piiStatus.name());
         return prompt.datasetId();
     }
@@ -59,6 +64,8 @@ public class PromptEditing {
         Prompt prompt = find(promptId);
         // Brought back as ACTIVE; the next curation pass re-applies dedup and the per-user cap.
         prompt.changeStatus(retired ? PromptStatus.RETIRED : PromptStatus.ACTIVE);
+        prompts.flush();
+        queue.expireLeases(); // a retired prompt's open leases end at once, as after an edit that needs review
         audit.record(actor, retired ? "prompt.retired" : "prompt.restored", "prompt", promptId);
         return prompt.datasetId();
     }

@@ -33,7 +33,8 @@ public class PromptExport {
 
     /**
      * @param split only this split, or all when null
-     * @param activeOnly only prompts that are sampled (not duplicates, over the cap or retired)
+     * @param activeOnly only usable prompts (V027: not duplicates, over the cap or retired); either way only prompts
+     *     whose PII review is done
      * @return how many lines were written
      */
     @Transactional(readOnly = true)
@@ -45,10 +46,10 @@ public class PromptExport {
                     var statement = connection.prepareStatement("""
                             SELECT id, text, messages::text, source_user_id, source_kind, category, split, status,
                                    metadata::text
-                            FROM prompt
-                            WHERE dataset_id = ? AND pii_status IN ('CLEAN', 'SCRUBBED')
+                            FROM prompt p
+                            WHERE dataset_id = ? AND prompt_pii_cleared(p)
                               AND (?::text IS NULL OR split = ?::text)
-                              AND (NOT ? OR status = 'ACTIVE')
+                              AND (NOT ? OR prompt_usable(p))
                             ORDER BY id""");
                     statement.setFetchSize(FETCH);
                     statement.setLong(1, datasetId);
@@ -94,7 +95,7 @@ public class PromptExport {
     @Transactional(readOnly = true)
     public long withheld(long datasetId) {
         Long count = jdbc.queryForObject(
-                "SELECT count(*) FROM prompt WHERE dataset_id = ? AND pii_status NOT IN ('CLEAN', 'SCRUBBED')",
+                "SELECT count(*) FROM prompt p WHERE dataset_id = ? AND NOT prompt_pii_cleared(p)",
                 Long.class,
                 datasetId);
         return count == null ? 0 : count;

@@ -63,10 +63,13 @@ public class LabelExport {
         }
     }
 
-    /** The selection's filter; {@code source} is the SQL for the label's feedback_source. */
+    /**
+     * The selection's filter; {@code source} is the SQL for the label's feedback_source. Labels leave only with a
+     * usable prompt (V027), the same prompts the training service trains on.
+     */
     private static String filter(String source) {
         return " " + """
-                p.pii_status IN ('CLEAN', 'SCRUBBED')
+                prompt_usable(p)
                   AND (CAST(? AS BIGINT) IS NULL OR p.dataset_id = ?)
                   AND (CAST(? AS TEXT) IS NULL OR p.split = ?)
                   AND (CAST(? AS TEXT) IS NULL OR %s = ?)""".formatted(source);

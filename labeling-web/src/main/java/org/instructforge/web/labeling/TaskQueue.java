@@ -36,11 +36,13 @@ public class TaskQueue {
         }
     }
 
-    /** Prompts that want demonstrations: active, PII-cleared, in the splits SFT trains and validates on. */
+    /**
+     * Prompts that want demonstrations: usable (active and PII-cleared: {@code prompt_usable}, V027), in the splits
+     * SFT trains and validates on.
+     */
     private static final String OPEN_PROMPTS = """
             FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
-            WHERE d.status = 'ACTIVE' AND p.status = 'ACTIVE' AND p.pii_status IN ('CLEAN', 'SCRUBBED')
-              AND p.split IN ('TRAIN', 'VALID')
+            WHERE d.status = 'ACTIVE' AND prompt_usable(p) AND p.split IN ('TRAIN', 'VALID')
               AND p.demonstrations_done + p.demonstrations_leased
                   < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.prompt_id = p.id AND a.labeler_id = :me)
@@ -55,26 +57,43 @@ public class TaskQueue {
                                                  AND r.status = 'OPEN' AND r.feedback_source = 'HUMAN'))
             """;
 
+    /**
+     * A ranking or comparison task waits only while its prompt is usable (V027): a prompt retired or sent back to
+     * PII review after its outputs were written is never shown.
+     */
+    private static final String OF_USABLE_PROMPT = """
+              AND EXISTS (SELECT 1 FROM prompt p WHERE p.id = t.prompt_id AND prompt_usable(p))
+            """;
+
     /** Ranking tasks that want rankings and hold nothing this labeler wrote. */
     private static final String OPEN_RANKINGS = """
             FROM ranking_task t
             WHERE t.status = 'OPEN' AND t.rankings_done + t.rankings_leased < t.labels_wanted
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.ranking_task_id = t.id AND a.labeler_id = :me)
               AND NOT EXISTS (SELECT 1 FROM ranking_candidate c WHERE c.task_id = t.id AND c.author_user_id = :me)
-            """ + IN_OPEN_HUMAN_ROUND;
+            """ + OF_USABLE_PROMPT + IN_OPEN_HUMAN_ROUND;
 
     /** Pairwise comparisons (evaluation) that want judgements. */
     private static final String OPEN_COMPARISONS = """
             FROM comparison_task t
             WHERE t.status = 'OPEN' AND t.judgements_done + t.judgements_leased < t.labels_wanted
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.comparison_task_id = t.id AND a.labeler_id = :me)
-            """ + IN_OPEN_HUMAN_ROUND;
+            """ + OF_USABLE_PROMPT + IN_OPEN_HUMAN_ROUND;
 
     /** Prompts an engineer asked for in an OPEN demonstration round (V025); the queue offers them first. */
     private static final String IN_DEMONSTRATION_ROUND = """
               AND p.id IN (SELECT rp.prompt_id FROM label_round_prompt rp JOIN label_round r ON r.id = rp.round_id
                            WHERE r.kind = 'DEMONSTRATION' AND r.status = 'OPEN')
             """;
+
+    /** The prompt of lease {@code a}'s item, whatever its kind. */
+    private static final String LEASE_PROMPT = """
+            COALESCE(a.prompt_id, (SELECT r.prompt_id FROM ranking_task r WHERE r.id = a.ranking_task_id),
+                     (SELECT c.prompt_id FROM comparison_task c WHERE c.id = a.comparison_task_id))""";
+
+    /** Why a task whose prompt was withdrawn (back in PII review, or retired) can be neither shown nor submitted. */
+    public static final String PROMPT_WITHDRAWN = "This prompt was withdrawn (back in PII review, or retired); what you"
+            + " wrote is kept for when it is cleared. Take a new task meanwhile.";
 
     private static final String DEMONSTRATION_ORDER =
             " ORDER BY p.demonstrations_done, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
@@ -184,12 +203,24 @@ public class TaskQueue {
         if (lease.status().equals("SKIPPED") || lease.status().equals("RELEASED")) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "You skipped this task; take a new one.");
         }
+        if (!lease.submitted() && !promptUsable(leaseId)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, PROMPT_WITHDRAWN);
+        }
         if (lease.status().equals("EXPIRED") && !stillLeased(leaseId) && !slotFree(lease.kind(), lease.itemId())) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
                     "Your time on this task ran out and others have labelled it since; take a new task.");
         }
         return lease;
+    }
+
+    /** Whether the lease's prompt may still be labelled (V027); a lease on any other is refused. */
+    private boolean promptUsable(long leaseId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM prompt p WHERE p.id = " + LEASE_PROMPT
+                        + " AND prompt_usable(p)) FROM task_assignment a WHERE a.id = :id")
+                .param("id", leaseId)
+                .query(Boolean.class)
+                .single();
     }
 
     /**
@@ -273,14 +304,20 @@ public class TaskQueue {
         }
     }
 
-    /** Leases past their expiry go back to the queue (their holders keep their drafts). */
+    /**
+     * Leases past their expiry go back to the queue, and so do leases whose prompt is no longer usable (sent back to
+     * PII review by an edit, or retired): an admin's change calls this at once, so nobody goes on seeing the prompt.
+     * Their holders keep their drafts, and may submit once the prompt is usable again and the slot still free.
+     */
     @Scheduled(fixedDelayString = "PT30S")
     @Transactional
     public int expireLeases() {
         record Expired(TaskKind kind, long item) {}
         List<Expired> expired = jdbc.sql("""
-                        UPDATE task_assignment SET status = 'EXPIRED'
-                        WHERE status = 'LEASED' AND lease_expires_at <= now()
+                        UPDATE task_assignment a SET status = 'EXPIRED'
+                        WHERE status = 'LEASED' AND (lease_expires_at <= now()
+                              OR NOT EXISTS (SELECT 1 FROM prompt p WHERE p.id = """ + LEASE_PROMPT + """
+                                             AND prompt_usable(p)))
                         RETURNING task_kind, COALESCE(prompt_id, ranking_task_id, comparison_task_id)""")
                 .query((rs, n) -> new Expired(TaskKind.valueOf(rs.getString(1)), rs.getLong(2)))
                 .list();

@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.instructforge.shared.PromptStatus;
+import org.instructforge.shared.Split;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.dataset.importing.LineReader;
+import org.instructforge.web.system.StorableText;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Imports candidate outputs to rank, until the training service writes them itself: JSONL lines
  * {@code {"prompt_id", "outputs": [{"text", "model"}, ...], "gold": [best-first output indexes]}} with
- * K = 4..9 outputs. All-or-nothing: a file with a bad line creates no task, and every bad line is reported.
+ * K = 4..9 outputs. All-or-nothing: a file with a bad line creates no task, and every bad line is reported. A prompt
+ * gets outputs only while it is usable (active, PII-cleared) and not in the TEST split, and at most once per file.
  */
 @Service
 public class CandidateImport {
@@ -47,6 +53,7 @@ public class CandidateImport {
     @Transactional
     public Report importFile(long datasetId, InputStream in, String actor) {
         List<Map<String, Object>> errors = new ArrayList<>();
+        Map<Long, Long> promptLines = new HashMap<>(); // prompt id -> the line that gave it outputs
         int created = 0;
         try (LineReader lines = new LineReader(in, MAX_LINE_BYTES)) {
             for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
@@ -57,7 +64,7 @@ public class CandidateImport {
                     if (line.text().isBlank()) {
                         throw new IllegalArgumentException("empty line");
                     }
-                    createTask(datasetId, json.readTree(line.text()));
+                    createTask(datasetId, json.readTree(line.text()), line.number(), promptLines);
                     created++;
                 } catch (IllegalArgumentException | JacksonException e) {
                     if (errors.size() < MAX_ERRORS) {
@@ -76,7 +83,36 @@ public class CandidateImport {
         return new Report(created, errors);
     }
 
-    private void createTask(long datasetId, JsonNode line) {
+    /**
+     * Whether outputs may be ranked for this prompt: it is in the dataset, usable (active and PII-cleared: V027, so
+     * labelers never see a prompt still waiting for review), and not held out for evaluation; else why not.
+     */
+    private void requireRankable(long datasetId, long promptId) {
+        record State(boolean usable, String status, String piiStatus, String split) {}
+        State state = jdbc.sql("""
+                        SELECT prompt_usable(p), p.status, p.pii_status, p.split FROM prompt p
+                        WHERE p.id = :p AND p.dataset_id = :d""")
+                .param("p", promptId)
+                .param("d", datasetId)
+                .query((rs, n) -> new State(rs.getBoolean(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .optional()
+                .orElseThrow(() -> new IllegalArgumentException("prompt " + promptId + " is not in this dataset"));
+        if (!state.usable()) {
+            // prompt_usable decides; the reason names the state that makes it fail.
+            throw new IllegalArgumentException("prompt " + promptId
+                    + (PromptStatus.ACTIVE.name().equals(state.status())
+                            ? " is not cleared of PII yet ("
+                                    + state.piiStatus().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                    + "): finish its review first"
+                            : " is " + state.status().toLowerCase(Locale.ROOT).replace('_', ' ') + ", not active"));
+        }
+        if (Split.TEST.name().equals(state.split())) {
+            throw new IllegalArgumentException(
+                    "prompt " + promptId + " is in the TEST split, which is reserved for evaluation");
+        }
+    }
+
+    private void createTask(long datasetId, JsonNode line, long lineNumber, Map<Long, Long> promptLines) {
         if (!line.isObject()) {
             throw new IllegalArgumentException("a line must be a JSON object");
         }
@@ -84,13 +120,11 @@ public class CandidateImport {
         if (!promptId.canConvertToLong()) {
             throw new IllegalArgumentException("missing or non-numeric \"prompt_id\"");
         }
-        boolean inDataset = jdbc.sql("SELECT count(*) > 0 FROM prompt WHERE id = :p AND dataset_id = :d")
-                .param("p", promptId.asLong())
-                .param("d", datasetId)
-                .query(Boolean.class)
-                .single();
-        if (!inDataset) {
-            throw new IllegalArgumentException("prompt " + promptId.asLong() + " is not in this dataset");
+        requireRankable(datasetId, promptId.asLong());
+        Long earlier = promptLines.putIfAbsent(promptId.asLong(), lineNumber);
+        if (earlier != null) {
+            throw new IllegalArgumentException(
+                    "prompt " + promptId.asLong() + " is already on line " + earlier + ": one line per prompt");
         }
         JsonNode outputs = line.path("outputs");
         if (!outputs.isArray()
@@ -107,9 +141,11 @@ public class CandidateImport {
                 throw new IllegalArgumentException(
                         "every output needs a \"text\" of 1 to " + MAX_OUTPUT_CHARS + " characters");
             }
+            StorableText.require("outputs[" + texts.size() + "].text", text);
             texts.add(text);
             String model =
                     output.path("model").isString() ? output.path("model").asString() : null;
+            StorableText.require("outputs[" + models.size() + "].model", model);
             models.add(model == null ? null : model.length() > 200 ? model.substring(0, 200) : model);
         }
         List<Integer> gold = goldOrder(line.path("gold"), texts.size());

@@ -3,6 +3,7 @@ package org.instructforge.web.ranking;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -23,7 +24,8 @@ class CandidateImportController {
         this.candidates = candidates;
     }
 
-    @PostMapping("/admin/datasets/{datasetId}/candidates")
+    /** A form upload only: any other body is refused with 415 before a part is looked for (it was a 500). */
+    @PostMapping(path = "/admin/datasets/{datasetId}/candidates", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     String upload(
             @PathVariable long datasetId,
             @RequestParam("file") MultipartFile file,

@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.LabelMinimum;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -90,49 +92,64 @@ class RunChoices {
                 .optional();
     }
 
-    // The three checks below ask for what the training service's worker reads (its LabelData), so a run that
-    // passes them has at least one training example.
+    // The checks below ask for what the training service's worker reads (its LabelData): the same labels of usable
+    // (V027) TRAIN and VALID prompts, so a run that passes them has the examples LabelMinimum asks for.
 
-    /** SFT reads submitted demonstrations of active TRAIN prompts, from labelers whose labels still count. */
-    boolean hasDemonstrations(DataSelection data) {
+    /** How many usable examples a run would read: on TRAIN prompts, and on VALID ones (to validate on). */
+    record LabelCounts(long train, long validation) {
+
+        boolean enough() {
+            return LabelMinimum.enough(train, validation);
+        }
+    }
+
+    /** SFT reads submitted demonstrations of usable TRAIN and VALID prompts, from labelers whose labels still count. */
+    LabelCounts demonstrations(DataSelection data) {
         return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM demonstration d
+                        SELECT count(*) FILTER (WHERE p.split = 'TRAIN'), count(*) FILTER (WHERE p.split = 'VALID')
+                        FROM demonstration d
                           JOIN prompt p ON p.id = d.prompt_id
                           JOIN app_user u ON u.id = d.labeler_id
-                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN' AND p.status = 'ACTIVE'
-                            AND d.status = 'SUBMITTED' AND NOT u.labels_excluded)""")
+                        WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
+                          AND d.status = 'SUBMITTED' AND NOT u.labels_excluded""")
                 .param("datasets", data.datasetIds())
-                .query(Boolean.class)
+                .query((rs, n) -> new LabelCounts(rs.getLong(1), rs.getLong(2)))
                 .single();
     }
 
-    /** A reward model reads rankings of TRAIN prompts: of the chosen rounds (all when none), human unless AI counts. */
-    boolean hasRankings(DataSelection data) {
+    /**
+     * A reward model reads rankings of usable TRAIN and VALID prompts with K = 4..9 ranked outputs: of the chosen
+     * rounds (all when none), human unless AI counts.
+     */
+    LabelCounts rankings(DataSelection data) {
         return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM ranking r
+                        SELECT count(*) FILTER (WHERE p.split = 'TRAIN'), count(*) FILTER (WHERE p.split = 'VALID')
+                        FROM ranking r
                           JOIN ranking_task t ON t.id = r.task_id
                           JOIN prompt p ON p.id = t.prompt_id
                           JOIN app_user u ON u.id = r.labeler_id
-                          WHERE p.dataset_id IN (:datasets) AND p.split = 'TRAIN'
-                            AND NOT r.not_rankable AND NOT u.labels_excluded
-                            AND EXISTS (SELECT 1 FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
-                            AND (:anyRound OR t.round_id IN (:rounds))
-                            AND (:ai OR r.feedback_source = 'HUMAN'))""")
+                        WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
+                          AND NOT r.not_rankable AND NOT u.labels_excluded
+                          AND (SELECT count(*) FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
+                              BETWEEN :minK AND :maxK
+                          AND (:anyRound OR t.round_id IN (:rounds))
+                          AND (:ai OR r.feedback_source = 'HUMAN')""")
                 .param("datasets", data.datasetIds())
+                .param("minK", RankedCandidates.MIN_CANDIDATES)
+                .param("maxK", RankedCandidates.MAX_CANDIDATES)
                 .param("anyRound", data.roundIds().isEmpty())
                 // IN () is not SQL: an id no round has stands in when every round counts.
                 .param("rounds", data.roundIds().isEmpty() ? List.of(-1L) : data.roundIds())
                 .param("ai", data.includeAiFeedback())
-                .query(Boolean.class)
+                .query((rs, n) -> new LabelCounts(rs.getLong(1), rs.getLong(2)))
                 .single();
     }
 
     /** PPO samples the active TRAIN prompts that are clear of PII (or scrubbed). */
     boolean hasTrainPrompts(DataSelection data) {
         return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM prompt
-                          WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND status = 'ACTIVE'
-                            AND pii_status IN ('CLEAN', 'SCRUBBED'))""")
+                        SELECT EXISTS (SELECT 1 FROM prompt p
+                          WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND prompt_usable(p))""")
                 .param("datasets", data.datasetIds())
                 .query(Boolean.class)
                 .single();

@@ -15,6 +15,7 @@ import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.shared.run.LabelMinimum;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.audit.AuditTrail;
 import org.springframework.http.HttpStatus;
@@ -314,24 +315,41 @@ class RunRequests {
         return null;
     }
 
+    /** "no rankings", or "only 1 rankings (1 of TRAIN prompts, 0 of VALID ones)" — what there is, and where. */
+    private static String shortfall(RunChoices.LabelCounts found, String labels) {
+        long total = found.train() + found.validation();
+        return total == 0
+                ? "no " + labels + " of usable TRAIN or VALID prompts"
+                : "only " + total + " " + labels + " (" + found.train() + " of TRAIN prompts, " + found.validation()
+                        + " of VALID ones)";
+    }
+
+    /**
+     * Refuses a run whose data the worker could not train on: below {@link LabelMinimum} for SFT and reward models,
+     * no usable TRAIN prompt for PPO.
+     */
     private void checkData(RunType type, DataSelection data, Map<String, String> errors) {
         switch (type) {
             case SFT -> {
-                if (!choices.hasDemonstrations(data)) {
+                RunChoices.LabelCounts found = choices.demonstrations(data);
+                if (!found.enough()) {
                     errors.put(
                             "datasetIds",
-                            "the chosen datasets have no submitted demonstrations on TRAIN prompts: "
-                                    + "an SFT run needs at least one");
+                            "the chosen datasets have " + shortfall(found, "submitted demonstrations")
+                                    + ": an SFT run needs at least " + LabelMinimum.EXAMPLES
+                                    + ", one of them on a TRAIN prompt (the other is held out to validate on)");
                 }
             }
             case REWARD -> {
-                if (!choices.hasRankings(data)) {
+                RunChoices.LabelCounts found = choices.rankings(data);
+                if (!found.enough()) {
                     errors.put(
                             "datasetIds",
-                            "the chosen datasets" + (data.roundIds().isEmpty() ? "" : " and rounds")
-                                    + " have no rankings of TRAIN prompts"
+                            "the chosen datasets" + (data.roundIds().isEmpty() ? "" : " and rounds") + " have "
+                                    + shortfall(found, "rankings")
                                     + (data.includeAiFeedback() ? "" : " by human labelers")
-                                    + ": a reward-model run needs at least one");
+                                    + ": a reward-model run needs at least " + LabelMinimum.EXAMPLES
+                                    + ", one of them of a TRAIN prompt (the other is held out to validate on)");
                 }
             }
             case PPO -> {

@@ -347,6 +347,44 @@ class CheckpointFlowTest {
     }
 
     @Test
+    void roundsCountAndHoldOnlyPromptsClearedOfPii() throws Exception {
+        long dataset = CheckpointFixtures.dataset(datasets, jdbc, 3, 0, 0);
+        long pending = jdbc.sql("SELECT min(id) FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE id = :p")
+                .param("p", pending)
+                .update();
+        long sft = CheckpointFixtures.checkpoint(jdbc, "sft", "SFT", null, "READY", "/nowhere");
+
+        mvc.perform(post("/api/engineer/checkpoints/" + sft + "/publish")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"datasetId\": " + dataset + ", \"promptCount\": 3}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.promptCount", containsString("has only 2 prompts")));
+        String name = "cleared prompts " + dataset;
+        mvc.perform(post("/api/engineer/rounds/demonstrations")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body(name, dataset, "TRAIN", 3)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.promptCount", containsString("has only 2 fresh prompts")));
+        mvc.perform(post("/api/engineer/rounds/demonstrations")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body(name, dataset, "TRAIN", 2)))
+                .andExpect(status().is2xxSuccessful());
+
+        assertThat(jdbc.sql("""
+                        SELECT rp.prompt_id FROM label_round_prompt rp JOIN label_round r ON r.id = rp.round_id
+                        WHERE r.name = :n""").param("n", name).query(Long.class).list())
+                .hasSize(2)
+                .doesNotContain(pending);
+    }
+
+    @Test
     void aDemonstrationRoundHoldsFreshPromptsOnly() throws Exception {
         long dataset = CheckpointFixtures.dataset(datasets, jdbc, 3, 0, 2);
         long demonstrated = jdbc.sql("SELECT min(id) FROM prompt WHERE dataset_id = :d AND split = 'TRAIN'")

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
@@ -90,19 +91,48 @@ class DatasetPagesTest {
     void aTakenNameIsRefusedOnTheForm() throws Exception {
         DatasetSettings settings = ImportFixtures.settings("taken", 200, 200, false);
         datasets.create(settings, "tester");
-        mvc.perform(post("/admin/datasets")
-                        .with(ADMIN)
-                        .with(csrf())
-                        .param("name", settings.name())
-                        .param("maxPromptsPerUser", "200")
-                        .param("dedupPrefixChars", "200")
-                        .param("labelsPerItem", "1")
-                        .param("overlapShare", "0")
-                        .param("trainRatio", "0.8")
-                        .param("validRatio", "0.1")
-                        .param("testRatio", "0.1"))
+        postNewDataset(settings.name())
                 .andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString("exists already")));
+    }
+
+    /** A NUL character (StorableText) would fail the insert with a 500; it is a message beside the field. */
+    @Test
+    void aNulInADatasetNameIsShownBesideTheFieldOnThePageAndRefusedOnTheApi() throws Exception {
+        String name = "nul dataset " + UUID.randomUUID();
+
+        postNewDataset(name + "\u0000")
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("NUL character (U+0000)")));
+        mvc.perform(post("/api/admin/datasets")
+                        .with(ADMIN)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"" + name + "\\u0000\", \"maxPromptsPerUser\": 200,"
+                                + " \"dedupPrefixChars\": 200, \"labelsPerItem\": 1, \"overlapShare\": 0,"
+                                + " \"trainRatio\": 0.8, \"validRatio\": 0.1, \"testRatio\": 0.1}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error", org.hamcrest.Matchers.containsString("\"name\" contains a NUL")));
+
+        assertThat(jdbc.sql("SELECT count(*) FROM prompt_dataset WHERE name LIKE :n")
+                        .param("n", name + "%")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    /** The new-dataset form with its defaults and this name. */
+    private org.springframework.test.web.servlet.ResultActions postNewDataset(String name) throws Exception {
+        return mvc.perform(post("/admin/datasets")
+                .with(ADMIN)
+                .with(csrf())
+                .param("name", name)
+                .param("maxPromptsPerUser", "200")
+                .param("dedupPrefixChars", "200")
+                .param("labelsPerItem", "1")
+                .param("overlapShare", "0")
+                .param("trainRatio", "0.8")
+                .param("validRatio", "0.1")
+                .param("testRatio", "0.1"));
     }
 
     @Test

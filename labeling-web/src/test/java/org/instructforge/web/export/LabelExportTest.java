@@ -181,6 +181,49 @@ class LabelExportTest {
     }
 
     @Test
+    void labelsOfAPromptBackInPiiReviewLeaveEveryExportUntilItIsCleared() throws Exception {
+        long dataset = datasetWithTask("Best mountain?");
+        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        String ann = labeler();
+        demonstrations.submit(claim(ann, TaskKind.DEMONSTRATION, prompt).id(), ann, "Everest.");
+        rank(ann, dataset, LabelExportTest::inOrder);
+        var selection = new LabelExport.Selection(dataset, null);
+        assertThat(lines(out -> export.sft(selection, out))).hasSize(1);
+
+        setPiiStatus(prompt, "PENDING_REVIEW");
+
+        assertThat(lines(out -> export.sft(selection, out))).isEmpty();
+        assertThat(lines(out -> export.preferences(selection, out))).isEmpty();
+        assertThat(lines(out -> export.rankings(selection, false, out))).isEmpty();
+
+        setPiiStatus(prompt, "SCRUBBED");
+        assertThat(lines(out -> export.sft(selection, out))).hasSize(1);
+        assertThat(lines(out -> export.preferences(selection, out))).hasSize(6);
+        assertThat(lines(out -> export.rankings(selection, false, out))).hasSize(1);
+    }
+
+    /** The four outputs ranked 1 to 4, no ties. */
+    private static RankingSubmission inOrder(List<Long> ids) {
+        return new RankingSubmission(
+                Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                Map.of(),
+                Map.of(),
+                false,
+                null,
+                null);
+    }
+
+    private void setPiiStatus(long prompt, String status) {
+        jdbc.sql("UPDATE prompt SET pii_status = :s WHERE id = :p")
+                .param("s", status)
+                .param("p", prompt)
+                .update();
+    }
+
+    @Test
     void everyLineSaysWhetherAPersonOrTheAiLabelerRankedAndTheFeedbackFilterKeepsOne() throws Exception {
         long dataset = datasetWithTask("Best river?");
         rank(

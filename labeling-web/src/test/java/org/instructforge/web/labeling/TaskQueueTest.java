@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.instructforge.shared.PromptCategory;
 import org.instructforge.shared.Role;
 import org.instructforge.web.account.Accounts;
 import org.instructforge.web.comparison.ComparisonFixtures;
@@ -20,9 +21,13 @@ import org.instructforge.web.comparison.ComparisonWork;
 import org.instructforge.web.comparison.Preference;
 import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
+import org.instructforge.web.dataset.PromptEdit;
+import org.instructforge.web.dataset.PromptEditing;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.demonstration.DemonstrationWork;
+import org.instructforge.web.pii.PiiReview;
 import org.instructforge.web.ranking.CandidateImport;
+import org.instructforge.web.ranking.RankingWork;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -55,6 +60,15 @@ class TaskQueueTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    RankingWork rankings;
+
+    @Autowired
+    PromptEditing promptEditing;
+
+    @Autowired
+    PiiReview piiReview;
 
     @Test
     void neverLeasesOneSlotToTwoLabelersAtOnce() throws Exception {
@@ -333,6 +347,116 @@ class TaskQueueTest {
         }
     }
 
+    // The privacy gate (prompt_usable, V027): a prompt an edit sends back to PII review leaves every queue at once.
+
+    @Test
+    void aPromptEditedIntoPiiReviewLeavesTheDemonstrationQueueAtOnceAndItsDraftWaitsForClearance() {
+        List<Long> prompts = dataset(1, "0", 1);
+        List<String> labelers = labelers(2);
+        Lease lease = claimIn(labelers.get(0), prompts).orElseThrow();
+        demonstrations.saveDraft(lease.id(), labelers.get(0), "Half an answer");
+
+        sendBackToPiiReview(prompts.get(0));
+
+        assertThat(leaseStatus(lease)).isEqualTo("EXPIRED");
+        assertThat(claimIn(labelers.get(1), prompts)).isEmpty();
+        assertThatThrownBy(() -> demonstrations.task(lease.id(), labelers.get(0)))
+                .hasMessageContaining("withdrawn");
+        assertThatThrownBy(() -> demonstrations.submit(lease.id(), labelers.get(0), "A whole answer"))
+                .hasMessageContaining("withdrawn");
+        demonstrations.saveDraft(lease.id(), labelers.get(0), "Half an answer, and more");
+
+        piiReview.acceptAll(prompts.get(0), "admin");
+
+        assertThat(demonstrations.task(lease.id(), labelers.get(0)).draft()).isEqualTo("Half an answer, and more");
+        demonstrations.submit(lease.id(), labelers.get(0), "A whole answer");
+        assertThat(jdbc.sql("SELECT text FROM demonstration WHERE prompt_id = :p AND status = 'SUBMITTED'")
+                        .param("p", prompts.get(0))
+                        .query(String.class)
+                        .list())
+                .containsExactly("A whole answer");
+    }
+
+    @Test
+    void aRankingTaskWhosePromptGoesBackToPiiReviewEndsItsLeaseAndIsNeverServed() {
+        long rankingTask = rankingTaskInRound("OPEN");
+        List<String> labelers = labelers(2);
+        Lease lease =
+                claimIn(labelers.get(0), TaskKind.RANKING, List.of(rankingTask)).orElseThrow();
+
+        sendBackToPiiReview(promptOf("ranking_task", rankingTask));
+
+        assertThat(leaseStatus(lease)).isEqualTo("EXPIRED");
+        assertThat(counter("ranking_task", rankingTask, "rankings_leased")).isZero();
+        assertThat(claimIn(labelers.get(1), TaskKind.RANKING, List.of(rankingTask)))
+                .isEmpty();
+        assertThatThrownBy(() -> rankings.task(lease.id(), labelers.get(0))).hasMessageContaining("withdrawn");
+    }
+
+    @Test
+    void aComparisonWhosePromptGoesBackToPiiReviewEndsItsLeaseAndIsNeverServed() throws Exception {
+        ComparisonFixtures.Evaluation evaluation = evaluation("OPEN", 1, 2);
+        long task = evaluation.taskIds().get(0);
+        List<String> labelers = labelers(2);
+        Lease lease =
+                claimIn(labelers.get(0), TaskKind.COMPARISON, List.of(task)).orElseThrow();
+
+        sendBackToPiiReview(promptOf("comparison_task", task));
+
+        assertThat(leaseStatus(lease)).isEqualTo("EXPIRED");
+        assertThat(counter("comparison_task", task, "judgements_leased")).isZero();
+        assertThat(claimIn(labelers.get(1), TaskKind.COMPARISON, List.of(task))).isEmpty();
+        assertThatThrownBy(() -> comparisons.task(lease.id(), labelers.get(0))).hasMessageContaining("withdrawn");
+        assertThatThrownBy(() -> comparisons.submit(
+                        lease.id(), labelers.get(0), new ComparisonSubmission(Preference.LEFT, null, null)))
+                .hasMessageContaining("withdrawn");
+    }
+
+    @Test
+    void retiringAPromptEndsItsLeasesAtOnce() {
+        List<Long> prompts = dataset(1, "0", 1);
+        Lease lease = claimIn(labelers(1).get(0), prompts).orElseThrow();
+
+        promptEditing.retire(prompts.get(0), true, "admin");
+
+        assertThat(leaseStatus(lease)).isEqualTo("EXPIRED");
+        assertThat(claimIn(labelers(1).get(0), prompts)).isEmpty();
+    }
+
+    /** An admin's edit that adds an email address: the rescan puts the prompt back in the review queue. */
+    private void sendBackToPiiReview(long prompt) {
+        promptEditing.edit(
+                prompt,
+                new PromptEdit("Write to jane.doe@example.com about " + UUID.randomUUID(), PromptCategory.OTHER),
+                "admin");
+        assertThat(jdbc.sql("SELECT pii_status FROM prompt WHERE id = :p")
+                        .param("p", prompt)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("PENDING_REVIEW");
+    }
+
+    private String leaseStatus(Lease lease) {
+        return jdbc.sql("SELECT status FROM task_assignment WHERE id = :id")
+                .param("id", lease.id())
+                .query(String.class)
+                .single();
+    }
+
+    private long promptOf(String taskTable, long task) {
+        return jdbc.sql("SELECT prompt_id FROM " + taskTable + " WHERE id = :t")
+                .param("t", task)
+                .query(Long.class)
+                .single();
+    }
+
+    private int counter(String table, long item, String column) {
+        return jdbc.sql("SELECT " + column + " FROM " + table + " WHERE id = :t")
+                .param("t", item)
+                .query(Integer.class)
+                .single();
+    }
+
     private ComparisonFixtures.Evaluation evaluation(String roundStatus, int tasks, int labelsWanted) throws Exception {
         return ComparisonFixtures.evaluation(
                 datasets,
@@ -394,10 +518,7 @@ class TaskQueueTest {
     }
 
     private int counter(long comparisonTask, String column) {
-        return jdbc.sql("SELECT " + column + " FROM comparison_task WHERE id = :t")
-                .param("t", comparisonTask)
-                .query(Integer.class)
-                .single();
+        return counter("comparison_task", comparisonTask, column);
     }
 
     /** Claims until a task of this test's dataset comes up (other tests' prompts share the database). */

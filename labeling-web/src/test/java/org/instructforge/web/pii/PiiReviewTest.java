@@ -106,6 +106,7 @@ class PiiReviewTest {
         String exported = exportAll(dataset);
 
         assertThat(exported).contains("capital of France").doesNotContain("7946");
+        assertThat(exportActive(dataset)).contains("capital of France").doesNotContain("7946");
         assertThat(export.withheld(dataset)).isEqualTo(1);
 
         review.acceptAll(prompts(dataset).get(0), "admin");
@@ -119,8 +120,16 @@ class PiiReviewTest {
     }
 
     private String exportAll(long dataset) {
+        return export(dataset, false);
+    }
+
+    private String exportActive(long dataset) {
+        return export(dataset, true);
+    }
+
+    private String export(long dataset, boolean activeOnly) {
         var out = new ByteArrayOutputStream();
-        export.write(dataset, null, false, out);
+        export.write(dataset, null, activeOnly, out);
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.instructforge.web.account.Accounts;
 import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.TaskKind;
@@ -223,6 +224,62 @@ class RankingWorkTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void candidatesAreRefusedForPromptsAwaitingPiiReviewRetiredOrHeldOutAndForARepeatedPrompt() throws Exception {
+        long dataset = datasets.create(ImportFixtures.allTrain("candidates", 1, "0"), "tester");
+        ImportFixtures.importLines(
+                importer,
+                dataset,
+                false,
+                List.of(
+                        ImportFixtures.line("What is 2 + 2?", "u1"),
+                        ImportFixtures.line("What is 3 + 3?", "u2"),
+                        ImportFixtures.line("What is 4 + 4?", "u3"),
+                        ImportFixtures.line("What is 5 + 5?", "u4")));
+        List<Long> prompts = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d ORDER BY id")
+                .param("d", dataset)
+                .query(Long.class)
+                .list();
+        long usable = prompts.get(0);
+        long pending = prompts.get(1);
+        long retired = prompts.get(2);
+        long heldOut = prompts.get(3);
+        setPrompt(pending, "pii_status", "PENDING_REVIEW");
+        setPrompt(retired, "status", "RETIRED");
+        setPrompt(heldOut, "split", "TEST");
+
+        CandidateImport.Report report = RankingFixtures.importOutputs(
+                candidates,
+                dataset,
+                RankingFixtures.fourOutputs(usable),
+                RankingFixtures.fourOutputs(pending),
+                RankingFixtures.fourOutputs(retired),
+                RankingFixtures.fourOutputs(heldOut),
+                RankingFixtures.fourOutputs(usable));
+
+        assertThat(report.tasksCreated()).isZero();
+        assertThat(report.errors()).extracting(e -> e.get("line")).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(report.errors())
+                .extracting(e -> (String) e.get("reason"))
+                .containsExactly(
+                        "prompt " + pending + " is not cleared of PII yet (pending review): finish its review first",
+                        "prompt " + retired + " is retired, not active",
+                        "prompt " + heldOut + " is in the TEST split, which is reserved for evaluation",
+                        "prompt " + usable + " is already on line 1: one line per prompt");
+        assertThat(jdbc.sql("SELECT count(*) FROM ranking_task WHERE prompt_id IN (:p)")
+                        .param("p", prompts)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    private void setPrompt(long prompt, String column, String value) {
+        jdbc.sql("UPDATE prompt SET " + column + " = :v WHERE id = :p")
+                .param("v", value)
+                .param("p", prompt)
+                .update();
     }
 
     private record ClaimedTask(String labeler, Lease lease, RankingTaskView view) {}

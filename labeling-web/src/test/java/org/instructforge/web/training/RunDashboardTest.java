@@ -131,6 +131,13 @@ class RunDashboardTest {
         assertThat(humanOnly.path("datasetIds").asString())
                 .contains("no rankings")
                 .contains("human");
+        // One ranking leaves nothing to validate on (LabelMinimum): the worker would fail the run.
+        assertThat(errorsOf(request.formatted(dataset, round, true, sft))
+                        .path("datasetIds")
+                        .asString())
+                .contains("only 1 rankings (1 of TRAIN prompts, 0 of VALID ones)")
+                .contains("needs at least 2");
+        fixtures.ranking(fixtures.prompt(dataset, "TRAIN"), round, "AI");
 
         long id = json.readTree(mvc.perform(post("/api/engineer/runs")
                                 .with(ENGINEER)
@@ -148,6 +155,46 @@ class RunDashboardTest {
                         .single())
                 .contains("\"roundIds\": [" + round + "]")
                 .contains("\"includeAiFeedback\": true");
+    }
+
+    /**
+     * The worker trains on TRAIN demonstrations and validates on VALID ones or a held-out TRAIN one (LabelMinimum);
+     * a demonstration of a prompt waiting for PII review is never read, so it does not count either.
+     */
+    @Test
+    void anSftRunWithoutADemonstrationToValidateOnIsRefusedWithTheReasonBesideTheField() throws Exception {
+        long dataset = fixtures.dataset();
+        fixtures.demonstration(fixtures.prompt(dataset, "TRAIN"));
+        long pending = fixtures.prompt(dataset, "TRAIN");
+        fixtures.demonstration(pending);
+        jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE id = :p")
+                .param("p", pending)
+                .update();
+        long base = fixtures.checkpoint("BASE");
+        long before = fixtures.runCount();
+
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\"", dataset, base))
+                        .path("datasetIds")
+                        .asString())
+                .contains("only 1 submitted demonstrations (1 of TRAIN prompts, 0 of VALID ones)")
+                .contains("an SFT run needs at least 2");
+        mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("requestKey", "form-" + RunFixtures.unique("k"))
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(base)))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("only 1 submitted demonstrations")));
+        assertThat(fixtures.runCount()).isEqualTo(before);
+
+        fixtures.demonstration(fixtures.prompt(dataset, "VALID"));
+        mvc.perform(post("/api/engineer/runs")
+                        .with(ENGINEER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(sftRequest("\"type\": \"SFT\"", dataset, base)))
+                .andExpect(status().isCreated());
     }
 
     @Test

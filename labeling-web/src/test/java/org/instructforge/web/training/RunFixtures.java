@@ -67,7 +67,7 @@ final class RunFixtures {
                 .single();
     }
 
-    /** A ranking task of two outputs of the prompt (in the round, if any), ranked by the demo labeler. */
+    /** A ranking task of four outputs of the prompt (in the round, if any), ranked 1..4 by the demo labeler. */
     void ranking(long promptId, Long roundId, String feedbackSource) {
         long task = jdbc.sql("INSERT INTO ranking_task (prompt_id, round_id) VALUES (:p, :r) RETURNING id")
                 .param("p", promptId)
@@ -82,7 +82,7 @@ final class RunFixtures {
                 .param("source", feedbackSource)
                 .query(Long.class)
                 .single();
-        for (int position = 0; position < 2; position++) {
+        for (int position = 0; position < 4; position++) {
             long candidate = jdbc.sql("""
                             INSERT INTO ranking_candidate (task_id, position, text) VALUES (:t, :p, :text)
                             RETURNING id""")
@@ -114,9 +114,10 @@ final class RunFixtures {
                 .single();
     }
 
-    /** A dataset an SFT run can train on: one TRAIN prompt with a submitted demonstration. */
+    /** A dataset an SFT run can train on (LabelMinimum): two TRAIN prompts with a submitted demonstration each. */
     long sftReadyDataset() {
         long dataset = dataset();
+        demonstration(prompt(dataset, "TRAIN"));
         demonstration(prompt(dataset, "TRAIN"));
         return dataset;
     }

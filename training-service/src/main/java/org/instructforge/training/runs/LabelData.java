@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The labels a run trains on, read from the labeling tables: submitted demonstrations, rankings and prompts of the
- * selected datasets. Labels of labelers an admin excluded are never read; AI-feedback rankings only when asked for.
+ * selected datasets, of usable prompts only (active and PII-cleared: {@code prompt_usable} in the schema, V027). Labels of labelers an admin excluded are never read; AI-feedback rankings only when asked for.
  * Training data comes from TRAIN prompts and validation data from VALID ones (splits are made by prompt author, so
  * no author is in both); without VALID labels a tenth of the TRAIN ones is held out.
  */
@@ -35,7 +35,7 @@ class LabelData {
         jdbc.sql("""
                         SELECT p.text, d.text, p.split FROM demonstration d
                         JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
-                        WHERE d.status = 'SUBMITTED' AND NOT u.labels_excluded AND p.status = 'ACTIVE'
+                        WHERE d.status = 'SUBMITTED' AND NOT u.labels_excluded AND prompt_usable(p)
                           AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
                         ORDER BY d.id
                         """)
@@ -61,7 +61,7 @@ class LabelData {
                         JOIN app_user u ON u.id = r.labeler_id
                         JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
                         WHERE NOT r.not_rankable AND NOT u.labels_excluded AND e.rank IS NOT NULL
-                          AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
+                          AND prompt_usable(p) AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
                           AND (r.feedback_source = 'HUMAN' OR :ai)
                           AND (:anyRound OR t.round_id IN (:rounds))
                         ORDER BY r.id, c.position
@@ -100,9 +100,8 @@ class LabelData {
     /** The TRAIN prompts PPO samples from, in id order (the trainer shuffles them with its seed). */
     public List<String> trainPrompts(DataSelection data) {
         return jdbc.sql("""
-                        SELECT text FROM prompt
-                        WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND status = 'ACTIVE'
-                          AND pii_status IN ('CLEAN', 'SCRUBBED')
+                        SELECT text FROM prompt p
+                        WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND prompt_usable(p)
                         ORDER BY id
                         """)
                 .param("datasets", datasets(data))
@@ -117,8 +116,12 @@ class LabelData {
         return data.datasetIds();
     }
 
-    /** Without VALID labels, every tenth TRAIN example (at least one) validates; with fewer than two, nothing can. */
-    private static <T> Split<T> heldOut(List<T> train, List<T> validation) {
+    /**
+     * Without VALID labels, every tenth TRAIN example (at least one) validates; with fewer than two, nothing can. The
+     * dashboard refuses runs this would leave without training or validation data by {@code LabelMinimum} in
+     * shared-model; {@code LabelDataTest} checks the two agree.
+     */
+    static <T> Split<T> heldOut(List<T> train, List<T> validation) {
         if (!validation.isEmpty() || train.size() < 2) {
             return new Split<>(train, validation);
         }

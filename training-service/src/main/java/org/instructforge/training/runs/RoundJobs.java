@@ -360,9 +360,8 @@ class RoundJobs {
      */
     private List<PromptRow> prompts(Round round, long seed) {
         return jdbc.sql("""
-                        SELECT id, text FROM prompt
-                        WHERE dataset_id = :dataset AND split = :split AND status = 'ACTIVE'
-                          AND pii_status IN ('CLEAN', 'SCRUBBED')
+                        SELECT id, text FROM prompt p
+                        WHERE dataset_id = :dataset AND split = :split AND prompt_usable(p)
                         ORDER BY md5(id::text || ':' || :seed), id LIMIT :count
                         """)
                 .param("dataset", round.datasetId())

@@ -319,6 +319,15 @@ class RunWorkerTest {
             fixtures.prompt(dataset, task[0], "TEST");
         }
         fixtures.prompt(dataset, "A training prompt, never evaluated on", "TRAIN");
+        // Held-out prompts the privacy gate (prompt_usable, V027) keeps out of every round.
+        long pending = fixtures.prompt(dataset, "Mail jane.doe@example.com the results", "TEST");
+        long retired = fixtures.prompt(dataset, "A retired held-out prompt", "TEST");
+        jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE id = :p")
+                .param("p", pending)
+                .update();
+        jdbc.sql("UPDATE prompt SET status = 'RETIRED' WHERE id = :p")
+                .param("p", retired)
+                .update();
         long a = fixtures.baseCheckpoint();
         long b = fixtures.checkpoint("tiny-sft", "SFT", TinyModels.random(dir.resolve("sft"), 7, false));
         long round = round(dataset, "EVALUATION", a, b, null, "HUMAN", 10);
@@ -333,11 +342,16 @@ class RunWorkerTest {
                         + " WHERE c.round_id = " + round + " AND p.split = 'TEST' AND c.model_a_id = " + a
                         + " AND c.model_b_id = " + b + " AND c.status = 'OPEN'"))
                 .isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM comparison_task WHERE prompt_id IN (" + pending + ", " + retired + ")"))
+                .isZero();
     }
 
     @Test
     void aFailedGenerationRunLeavesItsRoundFailedNotHalfOpen() {
-        long dataset = fixtures.dataset(); // no prompts at all
+        long dataset = fixtures.dataset(); // no usable prompts at all: its one prompt waits for PII review
+        jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE id = :p")
+                .param("p", fixtures.prompt(dataset, "Call me on +44 20 7946 0958", "TRAIN"))
+                .update();
         long policy = fixtures.baseCheckpoint();
         long round = round(dataset, "RANKING", policy, null, null, "HUMAN", 5);
         long run = fixtures.run("CANDIDATES", "{}", dataset, policy, null, round);

@@ -2,6 +2,7 @@ package org.instructforge.web.dataset.importing;
 
 import java.io.IOException;
 import org.instructforge.web.dataset.Datasets;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -34,7 +35,8 @@ class ImportController {
         return "dataset/imports";
     }
 
-    @PostMapping("/admin/datasets/{datasetId}/imports")
+    /** A form upload only: any other body is refused with 415 before a part is looked for (it was a 500). */
+    @PostMapping(path = "/admin/datasets/{datasetId}/imports", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     String upload(
             @PathVariable long datasetId,
             @RequestParam("file") MultipartFile file,
@@ -43,7 +45,7 @@ class ImportController {
             RedirectAttributes flash)
             throws IOException {
         if (file.isEmpty()) {
-            flash.addFlashAttribute("importError", "Choose a non-empty .jsonl or .csv file to import.");
+            flash.addFlashAttribute("importError", UploadedFiles.EMPTY_FILE);
             return "redirect:/admin/datasets/" + datasetId + "/imports";
         }
         String name = UploadedFiles.displayName(file.getOriginalFilename(), "upload");

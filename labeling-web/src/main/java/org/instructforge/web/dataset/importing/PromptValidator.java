@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.instructforge.shared.PromptCategory;
+import org.instructforge.web.system.StorableText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -205,24 +206,11 @@ final class PromptValidator {
         }
     }
 
-    /**
-     * Postgres stores neither U+0000 in text nor {@code \u0000} in jsonb, and a lone surrogate (which JSON escapes
-     * can produce although the file is valid UTF-8) cannot be encoded; catching them here gives a line number
-     * instead of a failed transaction.
-     */
+    /** Text the database cannot hold ({@link StorableText}) is a bad line, with its number, not a failed import. */
     private static void checkStorable(String field, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\0') {
-                throw new BadLineException(field + " contains a NUL character (U+0000), which cannot be stored");
-            }
-            if (Character.isHighSurrogate(c)
-                    && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new BadLineException(field + " contains an unpaired surrogate (an invalid \\u escape)");
-            }
+        String problem = StorableText.problem(value);
+        if (problem != null) {
+            throw new BadLineException(field + " " + problem);
         }
     }
 

@@ -16,10 +16,22 @@ final class UploadedFiles {
         }
     }
 
+    /** Why an empty upload is refused, on the page and the API alike: it holds no prompt to import. */
+    static final String EMPTY_FILE = "The file is empty: choose a non-empty .jsonl or .csv file to import.";
+
+    /** An upload with no bytes at all. */
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.BAD_REQUEST)
+    static final class EmptyFileException extends RuntimeException {
+        EmptyFileException() {
+            super(EMPTY_FILE);
+        }
+    }
+
     private UploadedFiles() {}
 
     /**
      * @throws FileTooLargeException past {@code maxBytes}: the disk is not filled by one request
+     * @throws EmptyFileException when there is nothing in it (an import of it would "succeed" with no prompt)
      */
     static Path spool(InputStream in, long maxBytes) throws IOException {
         Path file = Files.createTempFile("instructforge-import-", ".upload");
@@ -33,6 +45,9 @@ final class UploadedFiles {
                     throw new FileTooLargeException(maxBytes);
                 }
                 out.write(buffer, 0, n);
+            }
+            if (total == 0) {
+                throw new EmptyFileException();
             }
             return file;
         } catch (IOException | RuntimeException e) {

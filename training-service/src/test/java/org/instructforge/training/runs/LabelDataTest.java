@@ -1,0 +1,132 @@
+package org.instructforge.training.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.LabelMinimum;
+import org.instructforge.training.rlhf.RewardTrainer;
+import org.instructforge.training.rlhf.SftTrainer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What runs train on, read through the privacy gate ({@code prompt_usable}, V027): labels of a prompt waiting for PII
+ * review, or retired, reach no SFT, reward-model or PPO run, even though they were written while it was usable.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"instructforge.runs.heartbeat-interval=200ms", "instructforge.runs.stale-after=30s"})
+class LabelDataTest {
+
+    @Autowired
+    LabelData labels;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    LoopFixtures fixtures;
+    DataSelection selection;
+    String usable;
+    String pending;
+    String retired;
+    String validation;
+
+    /** Four prompts, each with a demonstration and a ranking; then one goes back to PII review and one is retired. */
+    @BeforeEach
+    void labelledPrompts() {
+        fixtures = new LoopFixtures(jdbc);
+        long dataset = fixtures.dataset();
+        selection = new DataSelection(List.of(dataset), List.of(), false);
+        long labeler = fixtures.labeler("gate");
+        usable = "usable " + fixtures.tag;
+        pending = "pending " + fixtures.tag;
+        retired = "retired " + fixtures.tag;
+        validation = "validation " + fixtures.tag;
+        for (String text : List.of(usable, pending, retired, validation)) {
+            long prompt = fixtures.prompt(dataset, text, text.equals(validation) ? "VALID" : "TRAIN");
+            fixtures.demonstration(prompt, labeler, "answer to " + text);
+            ranking(prompt, labeler);
+        }
+        jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE text = :t")
+                .param("t", pending)
+                .update();
+        jdbc.sql("UPDATE prompt SET status = 'RETIRED' WHERE text = :t")
+                .param("t", retired)
+                .update();
+    }
+
+    @Test
+    void sftReadsDemonstrationsOfUsablePromptsOnly() {
+        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(selection);
+
+        assertThat(Stream.concat(data.train().stream(), data.validation().stream())
+                        .map(SftTrainer.Example::prompt))
+                .containsExactlyInAnyOrder(usable, validation);
+    }
+
+    @Test
+    void theRewardModelReadsRankingsOfUsablePromptsOnly() {
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(selection);
+
+        assertThat(Stream.concat(data.train().stream(), data.validation().stream())
+                        .map(RewardTrainer.RankedExample::prompt))
+                .containsExactlyInAnyOrder(usable, validation);
+    }
+
+    @Test
+    void ppoSamplesUsableTrainPromptsOnly() {
+        assertThat(labels.trainPrompts(selection)).containsExactly(usable);
+    }
+
+    /** The minimum the dashboard asks for before it queues a run is exactly what the worker can split. */
+    @Test
+    void theDashboardsLabelMinimumIsWhatTheWorkersHoldOutCanTrainAndValidateOn() {
+        for (int train = 0; train <= 12; train++) {
+            for (int validation = 0; validation <= 2; validation++) {
+                LabelData.Split<Integer> split = LabelData.heldOut(examples(train), examples(validation));
+                boolean trainable =
+                        !split.train().isEmpty() && !split.validation().isEmpty();
+                assertThat(LabelMinimum.enough(train, validation))
+                        .as(train + " TRAIN and " + validation + " VALID examples")
+                        .isEqualTo(trainable);
+            }
+        }
+    }
+
+    private static List<Integer> examples(int n) {
+        return new ArrayList<>(IntStream.range(0, n).boxed().toList());
+    }
+
+    /** A ranking task of four outputs, ranked 1..4 by the labeler. */
+    private void ranking(long prompt, long labeler) {
+        long task = jdbc.sql("INSERT INTO ranking_task (prompt_id) VALUES (:p) RETURNING id")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+        long ranking = jdbc.sql("""
+                        INSERT INTO ranking (task_id, labeler_id, display_order) VALUES (:t, :l, '[]') RETURNING id""")
+                .param("t", task)
+                .param("l", labeler)
+                .query(Long.class)
+                .single();
+        for (int position = 0; position < 4; position++) {
+            jdbc.sql("""
+                            WITH c AS (INSERT INTO ranking_candidate (task_id, position, text)
+                                       VALUES (:t, :pos, :text) RETURNING id)
+                            INSERT INTO ranking_entry (ranking_id, candidate_id, rank) SELECT :r, c.id, :rank FROM c""")
+                    .param("r", ranking)
+                    .param("rank", position + 1)
+                    .param("t", task)
+                    .param("pos", position)
+                    .param("text", "output " + position)
+                    .update();
+        }
+    }
+}
