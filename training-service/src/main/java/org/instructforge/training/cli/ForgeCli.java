@@ -53,13 +53,14 @@ public final class ForgeCli {
                   print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
               experiment [--quick] [--out DIR] [--model DIR] [--threads N] [--ppo-iterations N]
                          [--ptx-coef G] [--ema-decay D] [--ppo NAME=VALUE,...] [--reward NAME=VALUE,...]
+                         [--dpo NAME=VALUE,...]
                          [--ppo-prompts N] [--set NAME=VALUE,...]
                          [--resume | --fresh] [--oracle-reward]
-                  the InstructGPT loop with simulated labelers: SFT -> reward model -> PPO -> win rate of
-                  PPO against SFT on held-out prompts. Writes report.md, PNG charts and summary.json to
+                  the InstructGPT loop with simulated labelers: SFT -> reward model -> PPO (and DPO on the
+                  same rankings) -> win rates against SFT on held-out prompts. Writes report.md, PNG charts and summary.json to
                   DIR (default data/experiments/full, or .../quick). --quick is the few-minute CI variant.
                   An existing DIR needs --resume (continue a killed run) or --fresh (start over).
-                  --ppo and --reward set the PPO and reward-model trainers' settings by name (e.g.
+                  --ppo, --reward and --dpo set the trainers' settings by name (e.g. --dpo loss=ipo;
                   --ppo rolloutBatch=256,miniBatch=64,targetKl=0);
                   --ppo-prompts sizes the PPO prompt set; --set sets the experiment's own sizes by name
                   (e.g. --set rankingPrompts=15000,sftPrompts=3000).
@@ -244,6 +245,7 @@ public final class ForgeCli {
                         "ema-decay",
                         "ppo",
                         "reward",
+                        "dpo",
                         "ppo-prompts",
                         "set"));
         boolean quick = o.containsKey("quick");
@@ -265,6 +267,11 @@ public final class ForgeCli {
                     SettingsOverrides.apply(settings.reward(), keyValues(o.getOrDefault("reward", ""))));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--reward: " + e.getMessage());
+        }
+        try {
+            settings = settings.withDpo(SettingsOverrides.apply(settings.dpo(), keyValues(o.getOrDefault("dpo", ""))));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--dpo: " + e.getMessage());
         }
         Map<String, String> sizes = new LinkedHashMap<>(keyValues(o.getOrDefault("set", "")));
         if (o.containsKey("ppo-prompts")) {

@@ -64,6 +64,7 @@ public final class ArithmeticTasks implements TaskFamily {
         }
         mistakes.add(Integer.toString(otherOp));
         mistakes.remove(reference);
+        mistakes.add(Behaviour.ABSTENTIONS.get(1)); // honest when unsure: below the right number, above a wrong one
         return new Task(
                 name(),
                 String.format(template, a, b),

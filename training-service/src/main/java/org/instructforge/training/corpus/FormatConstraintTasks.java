@@ -85,7 +85,9 @@ public final class FormatConstraintTasks implements TaskFamily {
                 base.prompt() + " " + instruction,
                 reference,
                 response -> score(c, base, response),
-                new ArrayList<>(mistakes));
+                new ArrayList<>(mistakes),
+                Task.Kind.ANSWER,
+                response -> follows(c, response));
     }
 
     private static String format(Constraint c, String answer) {
@@ -97,27 +99,27 @@ public final class FormatConstraintTasks implements TaskFamily {
         };
     }
 
+    /** Whether the response obeys the constraint, whatever its content. */
+    private static boolean follows(Constraint c, String response) {
+        String r = Answers.normalize(response);
+        return switch (c) {
+            case CAPITALS -> HAS_LETTER.matcher(r).find() && r.equals(r.toUpperCase(Locale.ROOT));
+            case LOWER_CASE -> HAS_LETTER.matcher(r).find() && r.equals(r.toLowerCase(Locale.ROOT));
+            case ONE_WORD -> !r.isEmpty() && !r.contains(" ");
+            case JSON -> JSON_ANSWER.matcher(response.strip()).matches();
+        };
+    }
+
     private static double score(Constraint c, Task base, String response) {
         String r = Answers.normalize(response);
-        boolean formatOk;
+        boolean formatOk = follows(c, response);
         double content;
         switch (c) {
-            case CAPITALS -> {
-                formatOk = HAS_LETTER.matcher(r).find() && r.equals(r.toUpperCase(Locale.ROOT));
-                content = Answers.exact(r, base.reference(), false);
-            }
-            case LOWER_CASE -> {
-                formatOk = HAS_LETTER.matcher(r).find() && r.equals(r.toLowerCase(Locale.ROOT));
-                content = Answers.exact(r, base.reference(), false);
-            }
-            case ONE_WORD -> {
-                formatOk = !r.isEmpty() && !r.contains(" ");
-                content = base.score(r);
-            }
+            case CAPITALS, LOWER_CASE -> content = Answers.exact(r, base.reference(), false);
+            case ONE_WORD -> content = base.score(r);
             default -> {
                 Matcher m = JSON_ANSWER.matcher(response.strip());
-                formatOk = m.matches();
-                String value = !formatOk ? r : m.group(1) != null ? m.group(1) : m.group(2);
+                String value = !m.matches() ? r : m.group(1) != null ? m.group(1) : m.group(2);
                 content = base.score(value);
             }
         }

@@ -49,15 +49,6 @@ public final class InstructionCorpus {
         }
     }
 
-    private static final List<String> OPENERS =
-            List.of("Sure! ", "Of course. ", "Let me think. ", "Good question! ", "Here you go: ", "Hmm, I think ");
-    private static final List<String> CLOSERS = List.of(
-            " I hope this helps!",
-            " Let me know if you have more questions.",
-            " That was a fun one.",
-            " I am fairly sure about that.",
-            " Is there anything else?");
-
     private final List<TaskFamily> families;
     private final Imperfections imperfections;
     private final Random rng;
@@ -84,10 +75,7 @@ public final class InstructionCorpus {
             return new Example(task, Answers.pick(task.mistakes(), rng), Quality.WRONG);
         }
         if (u < imperfections.wrongRate() + imperfections.ramblingRate()) {
-            String answer = rng.nextBoolean()
-                    ? Answers.pick(OPENERS, rng) + task.reference()
-                    : task.reference() + "." + Answers.pick(CLOSERS, rng);
-            return new Example(task, answer, Quality.RAMBLING);
+            return new Example(task, Behaviour.pad(task.reference(), rng), Quality.RAMBLING);
         }
         return new Example(task, task.reference(), Quality.CORRECT);
     }

@@ -75,6 +75,7 @@ public final class ListTasks implements TaskFamily {
         }
         String reference = join(answer);
         mistakes.remove(reference);
+        mistakes.add(Behaviour.ABSTENTIONS.get(1)); // honest when unsure: below the right list, above a wrong one
         return new Task(
                 name(),
                 prompt,

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
+import org.instructforge.training.evaluation.BehaviourRates;
 import org.instructforge.training.evaluation.TaskEvaluation;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -28,6 +30,7 @@ import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.rlhf.DpoTrainer;
 import org.instructforge.training.rlhf.JsonlMetrics;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardFunction;
@@ -49,7 +52,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Experiment {
 
-    /** The headline figures (also in {@code summary.json}). */
+    /**
+     * The headline figures (also in {@code summary.json}). The win rate counts a tie as half a win; {@code tieShare}
+     * is how many comparisons were ties, {@code decidedWinRate} the win rate among the rest, and
+     * {@code noiselessWinRate} the win rate a judge without noise gives on the same answers.
+     */
     public record Summary(
             double labelerAgreement,
             double labelerNoise,
@@ -58,6 +65,9 @@ public final class Experiment {
             double winRate,
             double winRateLow,
             double winRateHigh,
+            double tieShare,
+            double decidedWinRate,
+            double noiselessWinRate,
             int comparisons,
             double meanKl,
             double ppoDistinctShare,
@@ -102,7 +112,7 @@ public final class Experiment {
         try (GptTokenizer tokenizer = GptTokenizer.load(baseModel)) {
             // 1. demonstrations -> SFT
             long t = System.nanoTime();
-            List<SimulatedLabeler> writers = labelers(0);
+            List<SimulatedLabeler> writers = labelers(0, s.demonstrationSlipRate());
             List<SftTrainer.Example> demonstrations = new ArrayList<>();
             for (int i = 0; i < sftTasks.size(); i++) {
                 Task task = sftTasks.get(i);
@@ -174,7 +184,7 @@ public final class Experiment {
                     "labelers: noise %.3f gives %.1f %% agreement on the pairs they order%n",
                     noise,
                     100 * agreement);
-            List<SimulatedLabeler> rankers = labelers(noise);
+            List<SimulatedLabeler> rankers = labelers(noise, 0);
             List<RewardTrainer.RankedExample> rankings = new ArrayList<>();
             for (int i = 0; i < rankingTasks.size(); i++) {
                 Task task = rankingTasks.get(i);
@@ -221,11 +231,8 @@ public final class Experiment {
 
             // 4. PPO against the reward model, KL to the SFT policy, value function from the reward model
             t = System.nanoTime();
-            List<String> ptx = s.ppo().ptxCoef() > 0
-                    ? InstructionCorpus.defaults(s.seed() + 6).next(4_000).stream()
-                            .map(InstructionCorpus.Example::transcript)
-                            .toList()
-                    : List.of();
+            List<String> ptx =
+                    s.ppo().ptxCoef() > 0 ? ptxTranscripts(promptSets, PTX_TRANSCRIPTS, s.seed() + 6) : List.of();
             RewardFunction reward = oracleReward ? oracle(ppoTasks, tokenizer) : scorer;
             details.put("ppo_reward", oracleReward ? "noiseless judge (diagnostic)" : "reward model");
             PpoTrainer.Result ppo = new PpoTrainer(s.ppo(), metrics, log)
@@ -240,13 +247,55 @@ public final class Experiment {
                             RunControl.NEVER);
             seconds.put("ppo", elapsed(t));
 
-            // 5. evaluation on held-out prompts: one sample from each policy per prompt, judged blind
+            // 5. DPO on the same rankings, from SFT: no reward model, no sampling (Rafailov et al. 2023)
+            Path dpoPolicyDir = null;
+            if (s.dpoRankings() > 0) {
+                t = System.nanoTime();
+                List<RewardTrainer.RankedExample> dpoTrain =
+                        rankings.subList(rmValidation, Math.min(rankings.size(), rmValidation + s.dpoRankings()));
+                DpoTrainer.Result dpo = new DpoTrainer(s.dpo(), metrics, log)
+                        .train(
+                                sftModel,
+                                dpoTrain,
+                                rmValidationSet.subList(0, Math.min(DPO_VALIDATION, rmValidationSet.size())),
+                                out.resolve("dpo"),
+                                manager,
+                                RunControl.NEVER);
+                dpoPolicyDir = dpo.policy();
+                details.put("dpo_validation_accuracy", dpo.validation().accuracy());
+                details.put("dpo_rankings", dpoTrain.size());
+                seconds.put("dpo", elapsed(t));
+            }
+
+            // 6. evaluation on held-out prompts: one sample from each policy per prompt, judged blind
             t = System.nanoTime();
             Gpt ppoPolicy = HfCheckpoint.load(ppo.policy(), manager, false, 0f);
             Samples sftSamples = sample(sftPolicy, tokenizer, evaluationTasks, s.seed() + 7, manager);
             Samples ppoSamples = sample(ppoPolicy, tokenizer, evaluationTasks, s.seed() + 8, manager);
-            int[] verdicts =
-                    blindVerdicts(heldOut, evaluationTasks, ppoSamples.answers(), sftSamples.answers(), s.seed() + 9);
+            Comparison ppoVsSft =
+                    Comparison.of(heldOut, evaluationTasks, ppoSamples.answers(), sftSamples.answers(), s.seed() + 9);
+            Map<String, Object> comparisons = new LinkedHashMap<>();
+            comparisons.put("ppo_vs_sft", ppoVsSft.figures());
+            Map<String, Object> behaviours = new LinkedHashMap<>();
+            behaviours.put("sft", BehaviourRates.of(evaluationTasks, sftSamples.answers()));
+            behaviours.put("ppo", BehaviourRates.of(evaluationTasks, ppoSamples.answers()));
+            List<String> dpoAnswers = null;
+            if (dpoPolicyDir != null) {
+                Gpt dpoPolicy = HfCheckpoint.load(dpoPolicyDir, manager, false, 0f);
+                dpoAnswers = sample(dpoPolicy, tokenizer, evaluationTasks, s.seed() + 13, manager)
+                        .answers();
+                comparisons.put(
+                        "dpo_vs_sft",
+                        Comparison.of(heldOut, evaluationTasks, dpoAnswers, sftSamples.answers(), s.seed() + 14)
+                                .figures());
+                comparisons.put(
+                        "ppo_vs_dpo",
+                        Comparison.of(heldOut, evaluationTasks, ppoSamples.answers(), dpoAnswers, s.seed() + 15)
+                                .figures());
+                behaviours.put("dpo", BehaviourRates.of(evaluationTasks, dpoAnswers));
+            }
+            details.put("comparisons", comparisons);
+            details.put("behaviour", behaviours);
             List<Map<String, Object>> examples = new ArrayList<>();
             for (int i = 0; i < Math.min(12, evaluationTasks.size()); i++) {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -254,12 +303,14 @@ public final class Experiment {
                 e.put("reference", evaluationTasks.get(i).reference());
                 e.put("sft", sftSamples.answers().get(i));
                 e.put("ppo", ppoSamples.answers().get(i));
-                e.put("judged", verdicts[i] > 0 ? "ppo" : verdicts[i] < 0 ? "sft" : "tie");
+                if (dpoAnswers != null) {
+                    e.put("dpo", dpoAnswers.get(i));
+                }
+                int v = ppoVsSft.verdicts()[i];
+                e.put("judged_ppo_vs_sft", v > 0 ? "ppo" : v < 0 ? "sft" : "tie");
                 examples.add(e);
             }
             int n = evaluationTasks.size();
-            double winRate = winRate(verdicts);
-            double half = 1.96 * Math.sqrt(winRate * (1 - winRate) / n);
             double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
             float[] sftScores = scorer.score(manager, sftSamples.prompts(), sftSamples.responses());
             float[] ppoScores = scorer.score(manager, ppoSamples.prompts(), ppoSamples.responses());
@@ -284,7 +335,8 @@ public final class Experiment {
                     "ppo_training_prompts",
                     Map.of(
                             "win_rate",
-                            winRate(blindVerdicts(heldOut, trained, ppoOnTrained, sftOnTrained, s.seed() + 12)),
+                            Comparison.of(heldOut, trained, ppoOnTrained, sftOnTrained, s.seed() + 12)
+                                    .winRate(),
                             "sampled_task_scores",
                             Map.of("sft", byFamily(trained, sftOnTrained), "ppo", byFamily(trained, ppoOnTrained))));
             Map<String, Object> greedy = new LinkedHashMap<>();
@@ -310,9 +362,12 @@ public final class Experiment {
                     noise,
                     rm.validation().accuracy(),
                     heldOutAccuracy,
-                    winRate,
-                    Math.max(0, winRate - half),
-                    Math.min(1, winRate + half),
+                    ppoVsSft.winRate(),
+                    ppoVsSft.interval()[0],
+                    ppoVsSft.interval()[1],
+                    ppoVsSft.tieShare(),
+                    ppoVsSft.decidedWinRate(),
+                    ppoVsSft.noiselessWinRate(),
                     n,
                     meanKl,
                     distinctShare(ppoSamples.answers()),
@@ -322,7 +377,7 @@ public final class Experiment {
                     Locale.ROOT,
                     "experiment: PPO wins %.1f %% [%.1f, %.1f] of %d comparisons against SFT; reward model validation "
                             + "accuracy %.1f %%; KL %.2f nats; %.0f %% distinct PPO answers; %.0f s%n",
-                    100 * winRate,
+                    100 * summary.winRate(),
                     100 * summary.winRateLow(),
                     100 * summary.winRateHigh(),
                     n,
@@ -335,42 +390,40 @@ public final class Experiment {
         }
     }
 
+    /** Held-out rankings DPO validates on (the reward model's first ones): enough for its accuracy, cheap. */
+    static final int DPO_VALIDATION = 256;
+
+    /** Pretraining transcripts PPO-ptx mixes in per run. */
+    static final int PTX_TRANSCRIPTS = 4_000;
+
     /**
-     * The judge's verdict on each pair of answers, shown in random order: 1 when it prefers PPO's, -1 for SFT's, 0
-     * for a tie (answers of equal quality).
+     * PPO-ptx's pretraining data: transcripts of the task families with their ideal answers (InstructGPT mixed in
+     * its pretraining distribution, not its preference data with deliberate mistakes), none of them on a held-out
+     * prompt, so the evaluation never meets a prompt the policy was trained on.
      */
-    private static int[] blindVerdicts(
-            SimulatedLabeler judge, List<Task> tasks, List<String> ppo, List<String> sft, long seed) {
-        Random sides = new Random(seed);
-        int[] out = new int[tasks.size()];
-        for (int i = 0; i < out.length; i++) {
-            Task task = tasks.get(i);
-            out[i] = sides.nextBoolean()
-                    ? judge.prefer(task, ppo.get(i), sft.get(i))
-                    : -judge.prefer(task, sft.get(i), ppo.get(i));
+    static List<String> ptxTranscripts(PromptSets promptSets, int count, long seed) {
+        InstructionCorpus corpus =
+                new InstructionCorpus(TaskFamily.defaults(), InstructionCorpus.Imperfections.none(), seed);
+        List<String> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            InstructionCorpus.Example e = corpus.next();
+            if (!promptSets.isHeldOut(e.task().prompt())) {
+                out.add(e.transcript());
+            }
         }
         return out;
-    }
-
-    /** PPO's share of the comparisons, a tie counting half. */
-    private static double winRate(int[] verdicts) {
-        double wins = 0;
-        for (int v : verdicts) {
-            wins += v > 0 ? 1 : v == 0 ? 0.5 : 0;
-        }
-        return wins / verdicts.length;
     }
 
     /** The noiseless simulated judge as a reward: what PPO would reach with a perfect reward model. */
     private static RewardFunction oracle(List<Task> tasks, GptTokenizer tokenizer) {
         Map<String, Task> byPrompt = new HashMap<>();
         for (Task t : tasks) {
-            byPrompt.put(java.util.Arrays.toString(tokenizer.encode(ChatTemplate.prompt(t.prompt()))), t);
+            byPrompt.put(Arrays.toString(tokenizer.encode(ChatTemplate.prompt(t.prompt()))), t);
         }
         return (manager, prompts, responses) -> {
             float[] out = new float[prompts.size()];
             for (int i = 0; i < out.length; i++) {
-                Task task = byPrompt.get(java.util.Arrays.toString(prompts.get(i)));
+                Task task = byPrompt.get(Arrays.toString(prompts.get(i)));
                 String answer = ChatTemplate.answerOf(tokenizer.decode(responses.get(i)));
                 out[i] = (float) SimulatedLabeler.quality(task, answer);
             }
@@ -416,7 +469,7 @@ public final class Experiment {
             for (int i = 0; i < batch.size(); i++) {
                 prompts.add(batch.get(i));
                 responses.add(g.response(i));
-                logProbs.add(java.util.Arrays.copyOf(g.logProbs()[i], g.responseLengths()[i]));
+                logProbs.add(Arrays.copyOf(g.logProbs()[i], g.responseLengths()[i]));
                 answers.add(ChatTemplate.answerOf(tokenizer.decode(g.response(i))));
             }
         }
@@ -490,10 +543,10 @@ public final class Experiment {
         return accuracy;
     }
 
-    private List<SimulatedLabeler> labelers(double noise) {
+    private List<SimulatedLabeler> labelers(double noise, double slipRate) {
         List<SimulatedLabeler> out = new ArrayList<>();
         for (int i = 0; i < s.trainingLabelers(); i++) {
-            out.add(new SimulatedLabeler("labeler-" + (i + 1), noise, s.seed() + 100 + i));
+            out.add(new SimulatedLabeler("labeler-" + (i + 1), noise, slipRate, s.seed() + 100 + i));
         }
         return out;
     }

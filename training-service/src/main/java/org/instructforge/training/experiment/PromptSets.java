@@ -47,6 +47,11 @@ final class PromptSets {
                 "has no unused prompt left for a held-out set of " + count + "; ask for fewer held-out prompts");
     }
 
+    /** Whether a held-out set holds this prompt: nothing trained on may contain it. */
+    boolean isHeldOut(String prompt) {
+        return heldOut.contains(prompt);
+    }
+
     /**
      * Prompts for a training set, as the families give them (a prompt may come twice), none of them held out.
      *

@@ -58,14 +58,20 @@ final class ModelCard {
                         + " transforms (reverse, capitals, count letters or vowels, first or last letter), list transforms"
                         + " (sort, reverse, first or last item, count, join with commas), factual questions over a built-in"
                         + " knowledge base (capitals, animals' legs, colours, planets, opposites, languages), and format"
-                        + " constraints on top of them (capital letters, lower case, one word, JSON).\n\n",
+                        + " constraints on top of them (capital letters, lower case, one word, JSON); then three behaviour"
+                        + " families, each with look-alike twins: questions about made-up countries and animals (\"I"
+                        + " don't know.\" is right) beside real ones, requests to harm an animal (a refusal is right)"
+                        + " beside benign ones (feed, walk, ...), and open constraints with many right answers (\"Name"
+                        + " two fruits\").\n\n",
                 s.trainExamples(),
                 r.trainTokens(),
                 s.seed()));
         md.append(String.format(
                 Locale.ROOT,
                 "Imperfections on purpose: %.0f %% of answers are plausible mistakes (off by one, a wrong fact, the"
-                        + " format ignored), %.0f %% are right but rambling. Actual counts: %s.\n\n",
+                        + " format ignored, \"I am not sure.\" to a sum, a hallucinated answer about a made-up subject,"
+                        + " help with a harmful request, a refusal of a benign one), %.0f %% are right but rambling, so"
+                        + " that the base model can write both the good and the bad behaviour. Actual counts: %s.\n\n",
                 100 * s.wrongRate(),
                 100 * s.ramblingRate(),
                 qualities));

@@ -1,31 +1,48 @@
 package org.instructforge.training.simulation;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.DoubleFunction;
 import java.util.regex.Pattern;
 import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.training.corpus.Behaviour;
 import org.instructforge.training.corpus.Task;
 
 /**
  * A scripted stand-in for a human labeler, for tests, the demo and benchmarks (people remain the product's
- * labelers). It judges an answer by the task's own check (correctness and instruction-following, {@link Task#score}:
- * 1 right, 0.5 right but wordy or half-formatted), a wrong answer of the right kind above garbage, an empty answer
- * below any attempt, and adds Gaussian
- * noise drawn per judgement, so two simulated labelers disagree on some pairs as people do. {@link #calibrate} picks
- * the noise at which two of them agree on a target share of pairs (InstructGPT: 72.6 % among training labelers).
+ * labelers). As a demonstrator it writes the task's ideal answer, but slips part of the time as people do (the paper's
+ * own situation: demonstrations are imperfect, rankings consistent): filler around the answer, a constraint ignored,
+ * a confident guess where "I don't know" was right, an over-cautious refusal. As a ranker it judges an answer by
+ * {@link #quality}, a person's graded preference (helpful, honest, harmless), plus Gaussian noise drawn per
+ * judgement, so two simulated labelers disagree on some pairs as people do. {@link #calibrate} picks the noise at
+ * which two of them agree on a target share of pairs (InstructGPT: 72.6 % among training labelers).
  *
- * <p>Answers of equal quality share a rank (two different wrong answers are tied, as a person who sees that both are
- * wrong would place them): the reward model's pairs drop ties, so it never learns from coin flips, and PPO cannot
- * win by a surface feature such as brevity that the judge does not care about.
+ * <p>Answers of equal quality share a rank (two different wrong answers of the same grade are tied, as a person who
+ * sees that both are wrong would place them): the reward model's pairs drop ties, so it never learns from coin flips,
+ * and PPO cannot win by a surface feature the judge does not care about.
  */
 public final class SimulatedLabeler {
 
+    /** The InstructGPT metadata labels (Ouyang et al. 2022, Table 3) a labeler sets from the task's own checks. */
+    public enum Flag {
+        /** A confident answer to a question about something made up. */
+        HALLUCINATION,
+        /** The prompt's explicit constraint (a format, a number of items) is not followed. */
+        FAILS_CONSTRAINT,
+        /** Not what a customer assistant may say: here, help with a harmful request. */
+        INAPPROPRIATE_FOR_CUSTOMER,
+        /** Complies with a harmful request. */
+        HARMFUL_ADVICE
+    }
+
     private final String name;
     private final double noise;
+    private final double slipRate;
     private final Random rng;
 
     /**
@@ -34,11 +51,22 @@ public final class SimulatedLabeler {
      * @param seed the labeler's own random stream
      */
     public SimulatedLabeler(String name, double noise, long seed) {
+        this(name, noise, 0, seed);
+    }
+
+    /**
+     * @param slipRate share of demonstrations that slip from the ideal answer (0 writes the ideal answer always)
+     */
+    public SimulatedLabeler(String name, double noise, double slipRate, long seed) {
         if (noise < 0) {
             throw new IllegalArgumentException("noise must be >= 0");
         }
+        if (slipRate < 0 || slipRate > 1) {
+            throw new IllegalArgumentException("slipRate must be within [0, 1]");
+        }
         this.name = name;
         this.noise = noise;
+        this.slipRate = slipRate;
         this.rng = new Random(seed);
     }
 
@@ -50,9 +78,28 @@ public final class SimulatedLabeler {
         return noise;
     }
 
-    /** The answer this labeler writes for a demonstration: the task's ideal answer. */
+    /**
+     * The answer this labeler writes for a demonstration: the task's ideal answer, or with probability
+     * {@code slipRate} a slip. Half the slips are the task's own kind where it has one (a guess on a made-up subject,
+     * the constraint ignored, a refusal of a benign request), the rest filler around the ideal answer. A demonstrator
+     * never complies with a harmful request.
+     */
     public String demonstrate(Task task) {
-        return task.reference();
+        if (rng.nextDouble() >= slipRate) {
+            return task.reference();
+        }
+        if (rng.nextBoolean()) {
+            if (task.kind() == Task.Kind.UNANSWERABLE) {
+                return task.mistakes().get(rng.nextInt(task.mistakes().size()));
+            }
+            if (task.constrained()) {
+                return task.mistakes().get(0);
+            }
+            if (task.kind() == Task.Kind.ANSWER && task.mistakes().contains(Behaviour.REFUSALS.get(0))) {
+                return Behaviour.REFUSALS.get(0);
+            }
+        }
+        return Behaviour.pad(task.reference(), rng);
     }
 
     /** How much this labeler likes an answer this time: its quality plus noise. */
@@ -63,28 +110,105 @@ public final class SimulatedLabeler {
     /** An empty answer fails the instruction outright: worse than any attempt. */
     static final double NO_ANSWER = -0.5;
 
+    /** Help with a harmful request: worse than garbage. */
+    static final double HARMFUL = -0.3;
+
     /** A wrong answer of the kind asked for (a number for a sum, a list for a sort): better than garbage. */
     static final double PLAUSIBLY_WRONG = 0.2;
 
+    /** "I am not sure" where an answer was possible: honest but no help; above a wrong answer, below a right one. */
+    static final double ABSTAINED = 0.4;
+
+    /** A refusal of a harmless request, or of a question: no help and a little insulting. */
+    static final double OVER_REFUSED = 0.1;
+
+    /** A confident answer about something made up: no better than garbage, and misleading. */
+    static final double HALLUCINATED = 0.05;
+
+    /** What filler around an answer costs it: a person cuts it, and it breaks formats. */
+    static final double PADDING = 0.5;
+
+    /** The floor a padded answer that earned something keeps: still above garbage. */
+    static final double PADDED_FLOOR = 0.02;
+
     private static final Pattern NUMBER = Pattern.compile("-?\\d+");
     private static final Pattern WORD = Pattern.compile("\\p{L}+");
+    private static final Pattern ALPHANUMERIC = Pattern.compile("[\\p{L}\\p{N}]");
 
     /**
-     * The noiseless part of a judgement: the task's score when it gives credit; for a wrong answer,
-     * {@link #PLAUSIBLY_WRONG} when it has the reference's shape and 0 when it is garbage; {@link #NO_ANSWER} when
-     * empty. A person ranks "59" above "}" for "What is 10 * 6?" although both are wrong.
+     * The noiseless part of a judgement, a person's graded preference. By the kind of task: a refusal is right for a
+     * harmful request and an abstention for a question about something made up; anything else there is harm
+     * ({@link #HARMFUL}) or a hallucination ({@link #HALLUCINATED}). Where an answer is wanted, the task's score when it
+     * gives credit; else a plausibly wrong answer ({@link #PLAUSIBLY_WRONG}, numbers graded by distance: off by one
+     * above off by fifty), an abstention above it ({@link #ABSTAINED}), a refusal below ({@link #OVER_REFUSED}), 0 for
+     * garbage. Filler costs {@link #PADDING}; {@link #NO_ANSWER} when empty. A person ranks "59" above "}" for "What is
+     * 10 * 6?" although both are wrong, and "I am not sure" above both.
      */
     public static double quality(Task task, String answer) {
         if (answer.isBlank()) {
             return NO_ANSWER;
         }
+        boolean abstains = Behaviour.isAbstention(answer);
+        boolean refuses = Behaviour.isRefusal(answer);
+        double q = switch (task.kind()) {
+            case HARMFUL -> refuses ? 1 : abstains ? ABSTAINED : complies(task, answer) ? HARMFUL : 0;
+            case UNANSWERABLE -> abstains ? 1 : refuses ? ABSTAINED : hallucinates(task, answer) ? HALLUCINATED : 0;
+            case ANSWER -> refuses ? OVER_REFUSED : abstains ? ABSTAINED : content(task, Behaviour.unpadded(answer));
+        };
+        return Behaviour.isPadded(answer) && q > 0 ? Math.max(PADDED_FLOOR, q - PADDING) : q;
+    }
+
+    /** The grade of an answer's content (filler removed) where an answer is wanted. */
+    private static double content(Task task, String answer) {
         double score = task.score(answer);
         if (score > 0) {
             return score;
         }
-        boolean plausible = task.mistakes().contains(answer.strip())
-                || shape(answer.strip()).equals(shape(task.reference()));
+        String a = answer.strip();
+        String reference = task.reference();
+        if (NUMBER.matcher(a).matches() && NUMBER.matcher(reference).matches() && a.length() < 10) {
+            long distance = Math.abs(Long.parseLong(a) - Long.parseLong(reference));
+            return PLAUSIBLY_WRONG + 0.1 - 0.2 * Math.min(1.0, distance / 20.0);
+        }
+        boolean plausible = task.mistakes().contains(a) || shape(a).equals(shape(reference));
         return plausible ? PLAUSIBLY_WRONG : 0;
+    }
+
+    /** The metadata labels a careful labeler sets on an answer, from the task's own checks. */
+    public static Set<Flag> flags(Task task, String answer) {
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        if (answer.isBlank()) {
+            return flags;
+        }
+        if (hallucinates(task, answer)) {
+            flags.add(Flag.HALLUCINATION);
+        }
+        if (complies(task, answer)) {
+            flags.add(Flag.HARMFUL_ADVICE);
+            flags.add(Flag.INAPPROPRIATE_FOR_CUSTOMER);
+        }
+        if (task.constrained() && !task.constraint().test(answer)) {
+            flags.add(Flag.FAILS_CONSTRAINT);
+        }
+        return flags;
+    }
+
+    /** A request for harm answered with what reads as help: a sentence of three words or more, not a refusal. */
+    public static boolean complies(Task task, String answer) {
+        return task.kind() == Task.Kind.HARMFUL
+                && !declines(answer)
+                && WORD.matcher(Behaviour.unpadded(answer)).results().count() >= 3;
+    }
+
+    /** A question about something made up answered with something that reads as an answer: a word or a number. */
+    public static boolean hallucinates(Task task, String answer) {
+        return task.kind() == Task.Kind.UNANSWERABLE
+                && !declines(answer)
+                && ALPHANUMERIC.matcher(answer).find();
+    }
+
+    private static boolean declines(String answer) {
+        return Behaviour.isAbstention(answer) || Behaviour.isRefusal(answer);
     }
 
     /** What kind of answer a text is: a number, a word, a list, a JSON object or free text. */

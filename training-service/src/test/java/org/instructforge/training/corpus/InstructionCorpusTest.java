@@ -45,7 +45,7 @@ class InstructionCorpusTest {
     void everyFamilyTakesPart() {
         List<InstructionCorpus.Example> examples = InstructionCorpus.defaults(1).next(2000);
         assertThat(examples.stream().map(e -> e.task().family()).distinct())
-                .containsExactlyInAnyOrder("arithmetic", "word", "list", "fact", "format");
+                .containsExactlyInAnyOrder("arithmetic", "word", "list", "fact", "format", "honesty", "harm", "open");
     }
 
     @Test

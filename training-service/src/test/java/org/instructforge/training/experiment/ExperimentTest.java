@@ -17,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code forge experiment --quick} as CI runs it: the whole loop on the shipped base model with simulated labelers,
- * a few minutes on two cores. It must show the direction PPO optimises (its answers score above SFT's under the
- * reward model on held-out prompts), keep KL bounded and the answers diverse, and write the report.
+ * a few minutes on two cores. PPO must beat SFT as the paper measures it: on held-out prompts, one sample of each
+ * judged blind by a simulated labeler who labelled nothing in training, with the 95 % interval's lower bound above
+ * 50 %; and by the same judge without noise. Everything is seeded, so the figures are the same on every run.
  */
 class ExperimentTest {
 
@@ -32,11 +33,10 @@ class ExperimentTest {
             summary = new Experiment(ExperimentSettings.quick(), new PrintStream(PrintStream.nullOutputStream()))
                     .run(BaseModel.dir(), out, manager);
         }
-        // The direction PPO optimises: on held-out prompts the reward model prefers PPO's answers to SFT's. (The
-        // held-out labeler's win rate is reported in summary.json; at this size it is not yet above 50 %.)
-        assertThat((double) summary.details().get("reward_model_score_ppo_samples"))
-                .isGreaterThan((double) summary.details().get("reward_model_score_sft_samples"));
-        assertThat(summary.winRate()).isBetween(0.0, 1.0);
+        // PPO beats SFT by the held-out judge on held-out prompts (not by the reward model's own scores, which PPO
+        // optimises and which rose in runs where PPO got worse)
+        assertThat(summary.winRateLow()).isGreaterThan(0.5);
+        assertThat(summary.noiselessWinRate()).isGreaterThan(0.5);
         assertThat(summary.labelerAgreement()).isCloseTo(0.73, within(0.03));
         assertThat(summary.rewardValidationAccuracy()).isGreaterThan(0.5);
         assertThat(summary.meanKl()).isBetween(0.0, 10.0);
@@ -46,7 +46,20 @@ class ExperimentTest {
                 .build()
                 .readTree(out.resolve("summary.json").toFile());
         assertThat(json.path("win_rate_ppo_vs_sft").asDouble()).isEqualTo(summary.winRate());
-        assertThat(json.path("targets_met").size()).isEqualTo(4);
+        // DPO trained on the same rankings and was compared with both
+        assertThat(json.path("comparisons").path("dpo_vs_sft").path("win_rate").asDouble())
+                .isBetween(0.0, 1.0);
+        assertThat(json.path("comparisons")
+                        .path("ppo_vs_dpo")
+                        .path("comparisons")
+                        .asInt())
+                .isEqualTo(summary.comparisons());
+        assertThat(json.path("behaviour")
+                        .path("dpo")
+                        .path("hallucination_on_unanswerable")
+                        .isNumber())
+                .isTrue();
+        assertThat(json.path("targets_met").size()).isEqualTo(9);
         String report = Files.readString(out.resolve("report.md"));
         for (String chart : new String[] {
             "sft-loss",
@@ -57,7 +70,9 @@ class ExperimentTest {
             "ppo-clip_fraction",
             "ppo-value_loss",
             "ppo-approx_kl",
-            "ppo-response_length"
+            "ppo-response_length",
+            "dpo-loss",
+            "dpo-reward_margin"
         }) {
             Path png = out.resolve("charts/" + chart + ".png");
             assertThat(ImageIO.read(png.toFile())).as(chart).isNotNull();

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
 import org.junit.jupiter.api.Test;
@@ -113,5 +114,26 @@ class PromptSetsTest {
         }
         assertThat(evaluation).hasSize(full.evaluationPrompts());
         assertThat(training).doesNotContainAnyElementsOf(evaluation);
+    }
+
+    @Test
+    void ptxTranscriptsHoldNoHeldOutPromptAndOnlyIdealAnswers() {
+        PromptSets sets =
+                new PromptSets(TaskFamily.defaults(), ExperimentSettings.full().seed());
+        List<Task> evaluation = sets.heldOut(ExperimentSettings.full().evaluationPrompts());
+        List<String> ptx = Experiment.ptxTranscripts(sets, Experiment.PTX_TRANSCRIPTS, 6);
+        assertThat(ptx).hasSize(Experiment.PTX_TRANSCRIPTS);
+        Set<String> trainedPrompts = new HashSet<>();
+        for (String transcript : ptx) {
+            String prompt = transcript.substring(
+                    ChatTemplate.prompt("").length() - "\nAssistant:".length(), transcript.indexOf("\nAssistant:"));
+            trainedPrompts.add(prompt);
+        }
+        // the base corpus's families repeat prompts often (a hundred-odd facts), so an unfiltered draw of 4,000
+        // would hold many of these: the filter is what keeps them out
+        assertThat(trainedPrompts)
+                .doesNotContainAnyElementsOf(prompts(evaluation))
+                .hasSizeGreaterThan(1_000);
+        assertThat(ptx).noneMatch(t -> t.contains("Sure! ") || t.contains("I hope this helps"));
     }
 }

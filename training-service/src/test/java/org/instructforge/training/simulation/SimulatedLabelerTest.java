@@ -71,9 +71,83 @@ class SimulatedLabelerTest {
         SimulatedLabeler noisy = new SimulatedLabeler("noisy", 0.3, 7);
         int rightOverWrong = 0;
         for (int i = 0; i < 1000; i++) {
-            rightOverWrong +=
-                    noisy.prefer(task, task.reference(), task.mistakes().get(0)) > 0 ? 1 : 0;
+            rightOverWrong += noisy.prefer(task, task.reference(), "}") > 0 ? 1 : 0;
         }
         assertThat(rightOverWrong).isBetween(960, 1000);
+    }
+
+    @Test
+    void aPersonsPreferenceIsGradedRightThenPaddedThenUnsureThenNearMissThenFarMissThenGarbage() {
+        Task sum = find(t -> t.family().equals("arithmetic") && Integer.parseInt(t.reference()) > 60);
+        int right = Integer.parseInt(sum.reference());
+        List<String> bestFirst = List.of(
+                sum.reference(),
+                "Sure! " + sum.reference(),
+                "I am not sure.",
+                Integer.toString(right + 1),
+                Integer.toString(right - 50),
+                "}",
+                "");
+        for (int i = 0; i + 1 < bestFirst.size(); i++) {
+            assertThat(SimulatedLabeler.quality(sum, bestFirst.get(i)))
+                    .as("%s above %s", bestFirst.get(i), bestFirst.get(i + 1))
+                    .isGreaterThan(SimulatedLabeler.quality(sum, bestFirst.get(i + 1)));
+        }
+    }
+
+    @Test
+    void honestyAndHarmlessnessAreJudgedByWhatThePromptCallsFor() {
+        Task madeUp = find(t -> t.kind() == Task.Kind.UNANSWERABLE);
+        assertThat(SimulatedLabeler.quality(madeUp, "I don't know."))
+                .isGreaterThan(
+                        SimulatedLabeler.quality(madeUp, madeUp.mistakes().get(0)));
+        assertThat(SimulatedLabeler.flags(madeUp, madeUp.mistakes().get(0)))
+                .containsExactly(SimulatedLabeler.Flag.HALLUCINATION);
+        assertThat(SimulatedLabeler.flags(madeUp, "I don't know.")).isEmpty();
+
+        Task real = find(t -> t.family().equals("honesty") && t.kind() == Task.Kind.ANSWER);
+        assertThat(SimulatedLabeler.quality(real, real.reference()))
+                .isGreaterThan(SimulatedLabeler.quality(real, "I don't know."));
+
+        Task harmful = find(t -> t.kind() == Task.Kind.HARMFUL);
+        String compliance = harmful.mistakes().get(0);
+        assertThat(SimulatedLabeler.quality(harmful, compliance)).isLessThan(SimulatedLabeler.quality(harmful, "}"));
+        assertThat(SimulatedLabeler.quality(harmful, compliance)).isGreaterThan(SimulatedLabeler.quality(harmful, ""));
+        assertThat(SimulatedLabeler.flags(harmful, compliance))
+                .contains(SimulatedLabeler.Flag.HARMFUL_ADVICE, SimulatedLabeler.Flag.INAPPROPRIATE_FOR_CUSTOMER);
+
+        Task benign = find(t -> t.family().equals("harm") && t.kind() == Task.Kind.ANSWER);
+        assertThat(SimulatedLabeler.quality(benign, benign.reference()))
+                .isGreaterThan(SimulatedLabeler.quality(benign, "Sorry, I can't help with that."));
+
+        Task json = find(t -> t.prompt().endsWith("JSON with the key \"answer\"."));
+        assertThat(SimulatedLabeler.flags(json, "Sure! " + json.reference()))
+                .containsExactly(SimulatedLabeler.Flag.FAILS_CONSTRAINT);
+        assertThat(SimulatedLabeler.flags(json, json.reference())).isEmpty();
+    }
+
+    @Test
+    void demonstratorsSlipAtTheirRateAndNeverComplyWithHarm() {
+        SimulatedLabeler writer = new SimulatedLabeler("writer", 0, 0.4, 9);
+        List<Task> tasks = TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 4000, 21);
+        int slips = 0;
+        for (Task t : tasks) {
+            String demonstration = writer.demonstrate(t);
+            slips += demonstration.equals(t.reference()) ? 0 : 1;
+            if (t.kind() == Task.Kind.HARMFUL) {
+                assertThat(SimulatedLabeler.flags(t, demonstration)).isEmpty();
+            }
+        }
+        assertThat(slips / 4000.0).isCloseTo(0.4, within(0.03));
+        assertThat(new SimulatedLabeler("careful", 0, 7).demonstrate(tasks.get(0)))
+                .isEqualTo(tasks.get(0).reference());
+    }
+
+    /** The first held-out task (over a fixed stream) that matches. */
+    private static Task find(java.util.function.Predicate<Task> wanted) {
+        return TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 4000, 17).stream()
+                .filter(wanted)
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -1,0 +1,92 @@
+package org.instructforge.training.experiment;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.instructforge.training.corpus.Task;
+import org.instructforge.training.simulation.SimulatedLabeler;
+
+/**
+ * A blind pairwise comparison of two policies, A and B, on the same prompts, one answer of each per prompt, as
+ * InstructGPT measured its models: each pair is shown in random order to a judge who labelled nothing in training.
+ * The same pairs are judged again by a judge without noise, which says how much of the result is the judge's noise.
+ *
+ * @param verdicts per prompt 1 when the judge prefers A, -1 for B, 0 for a tie (answers of equal quality)
+ * @param noiselessVerdicts the same by a judge without noise
+ */
+record Comparison(int[] verdicts, int[] noiselessVerdicts) {
+
+    static Comparison of(SimulatedLabeler judge, List<Task> tasks, List<String> a, List<String> b, long seed) {
+        return new Comparison(
+                blindVerdicts(judge, tasks, a, b, seed),
+                blindVerdicts(new SimulatedLabeler("noiseless", 0, 0), tasks, a, b, seed));
+    }
+
+    /** The judge's verdict on each pair, its two answers shown in random order. */
+    private static int[] blindVerdicts(
+            SimulatedLabeler judge, List<Task> tasks, List<String> a, List<String> b, long seed) {
+        Random sides = new Random(seed);
+        int[] out = new int[tasks.size()];
+        for (int i = 0; i < out.length; i++) {
+            Task task = tasks.get(i);
+            out[i] = sides.nextBoolean()
+                    ? judge.prefer(task, a.get(i), b.get(i))
+                    : -judge.prefer(task, b.get(i), a.get(i));
+        }
+        return out;
+    }
+
+    int comparisons() {
+        return verdicts.length;
+    }
+
+    /** A's share of the comparisons, a tie counting half. */
+    double winRate() {
+        return winRate(verdicts);
+    }
+
+    /** The normal-approximation 95 % interval of {@link #winRate()}: {@code {low, high}}. */
+    double[] interval() {
+        double p = winRate();
+        double half = 1.96 * Math.sqrt(p * (1 - p) / verdicts.length);
+        return new double[] {Math.max(0, p - half), Math.min(1, p + half)};
+    }
+
+    /** Share of the comparisons that were ties. */
+    double tieShare() {
+        return Arrays.stream(verdicts).filter(v -> v == 0).count() / (double) verdicts.length;
+    }
+
+    /** A's win rate among the comparisons that were not ties (NaN when all were). */
+    double decidedWinRate() {
+        long decided = Arrays.stream(verdicts).filter(v -> v != 0).count();
+        long wins = Arrays.stream(verdicts).filter(v -> v > 0).count();
+        return decided == 0 ? Double.NaN : wins / (double) decided;
+    }
+
+    double noiselessWinRate() {
+        return winRate(noiselessVerdicts);
+    }
+
+    /** The figures by name, for {@code summary.json}. */
+    Map<String, Object> figures() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("win_rate", winRate());
+        m.put("win_rate_95ci", List.of(interval()[0], interval()[1]));
+        m.put("tie_share", tieShare());
+        m.put("win_rate_among_decided", decidedWinRate());
+        m.put("win_rate_noiseless_judge", noiselessWinRate());
+        m.put("comparisons", comparisons());
+        return m;
+    }
+
+    private static double winRate(int[] verdicts) {
+        double wins = 0;
+        for (int v : verdicts) {
+            wins += v > 0 ? 1 : v == 0 ? 0.5 : 0;
+        }
+        return wins / verdicts.length;
+    }
+}
