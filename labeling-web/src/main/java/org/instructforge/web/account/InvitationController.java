@@ -69,7 +69,10 @@ class InvitationController {
             model.addAttribute("reason", link.state().name().toLowerCase(java.util.Locale.ROOT));
             return "account/link-unusable";
         }
-        model.addAttribute("invitation", link.purpose() == AccountLink.Purpose.INVITATION);
+        boolean invitation = link.purpose() == AccountLink.Purpose.INVITATION;
+        model.addAttribute("invitation", invitation);
+        // The form posts back to its own link; th:action also adds the CSRF token.
+        model.addAttribute("formAction", (invitation ? "/invitations/" : "/password-resets/") + token);
         model.addAttribute("username", link.username());
         model.addAttribute("displayName", link.displayName());
         return FORM;
