@@ -7,9 +7,11 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.model;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
@@ -26,6 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import tools.jackson.databind.JsonNode;
@@ -284,6 +287,54 @@ class PeopleApiTest {
         mvc.perform(get("/api/admin/people/" + self).with(admin()))
                 .andExpect(jsonPath("$.enabled").value(true))
                 .andExpect(jsonPath("$.roles[0]").value("ADMIN"));
+    }
+
+    @Test
+    void thePersonPageSaysBesideTheRolesWhyAnAdminCannotDropTheirOwnAdminRole() throws Exception {
+        long self = json.readTree(mvc.perform(get("/api/admin/people").with(admin()))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .valueStream()
+                .filter(p -> p.get("username").asText().equals("admin"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asLong();
+        mvc.perform(post("/admin/people/" + self + "/roles")
+                        .with(admin())
+                        .with(csrf())
+                        .param("roles", "LABELER"))
+                .andExpect(redirectedUrl("/admin/people/" + self))
+                .andExpect(flash().attribute("roleError", "person.roles.ownAdmin"));
+        mvc.perform(get("/admin/people/" + self).with(admin()).flashAttr("roleError", "person.roles.ownAdmin"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("You cannot take the ADMIN role from yourself")));
+    }
+
+    @Test
+    void theUploadPageListsEveryBadLineOrShowsEveryLinkOnce() throws Exception {
+        String name = unique("upload");
+        byte[] bad = ("user_name,display_name,roles\n" + name + ",Up Load,LABELER\nBAD NAME,X,LABELER\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        mvc.perform(multipart("/admin/people/import")
+                        .file(new MockMultipartFile("file", "people.csv", "text/csv", bad))
+                        .with(admin())
+                        .with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("Nobody was created")))
+                .andExpect(content().string(containsString("user_name: 2 to 64 characters")));
+        mvc.perform(get("/api/admin/people").with(admin()))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(name))));
+        byte[] good = ("user_name,display_name,roles\n" + name + ",Up Load,LABELER\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        mvc.perform(multipart("/admin/people/import")
+                        .file(new MockMultipartFile("file", "people.csv", "text/csv", good))
+                        .with(admin())
+                        .with(csrf()))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("/invitations/")))
+                .andExpect(content().string(containsString(name)));
     }
 
     @Test
