@@ -75,6 +75,19 @@ class PeopleApiTest {
         return json.readTree(body);
     }
 
+    long demoAdminId() throws Exception {
+        return json.readTree(mvc.perform(get("/api/admin/people").with(admin()))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .valueStream()
+                .filter(p -> p.get("username").asText().equals("admin"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asLong();
+    }
+
     static String path(JsonNode link) {
         return URI.create(link.get("url").asText()).getPath();
     }
@@ -266,16 +279,7 @@ class PeopleApiTest {
 
     @Test
     void anAdminCannotTakeTheirOwnAdminRoleOrDisableThemselves() throws Exception {
-        long self = json.readTree(mvc.perform(get("/api/admin/people").with(admin()))
-                        .andReturn()
-                        .getResponse()
-                        .getContentAsString())
-                .valueStream()
-                .filter(p -> p.get("username").asText().equals("admin"))
-                .findFirst()
-                .orElseThrow()
-                .get("id")
-                .asLong();
+        long self = demoAdminId();
         mvc.perform(put("/api/admin/people/" + self + "/roles")
                         .with(admin())
                         .contentType(MediaType.APPLICATION_JSON)
@@ -291,16 +295,7 @@ class PeopleApiTest {
 
     @Test
     void thePersonPageSaysBesideTheRolesWhyAnAdminCannotDropTheirOwnAdminRole() throws Exception {
-        long self = json.readTree(mvc.perform(get("/api/admin/people").with(admin()))
-                        .andReturn()
-                        .getResponse()
-                        .getContentAsString())
-                .valueStream()
-                .filter(p -> p.get("username").asText().equals("admin"))
-                .findFirst()
-                .orElseThrow()
-                .get("id")
-                .asLong();
+        long self = demoAdminId();
         mvc.perform(post("/admin/people/" + self + "/roles")
                         .with(admin())
                         .with(csrf())
