@@ -1,6 +1,7 @@
 package org.instructforge.web;
 
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -19,13 +20,67 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 
-/** Each role reaches exactly its own pages and APIs; anonymous visitors reach only the login page. */
+/**
+ * Each role reaches exactly its own pages and APIs; anonymous visitors reach only the login page and the one-time
+ * links; every signed-in role reaches its own account page.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class RoleMatrixTest {
 
     @Autowired
     MockMvc mvc;
+
+    /** An account every database has: the AI labeler, inserted by migration V023 as the first account. */
+    static final long ANY_ACCOUNT = 1;
+
+    /** Every state-changing admin route for people, with its method: nobody but an admin gets through. */
+    static Stream<Arguments> adminWrites() {
+        return Stream.of(
+                Arguments.of("POST", "/api/admin/people"),
+                Arguments.of("PUT", "/api/admin/people/" + ANY_ACCOUNT + "/roles"),
+                Arguments.of("POST", "/api/admin/people/" + ANY_ACCOUNT + "/disable"),
+                Arguments.of("POST", "/api/admin/people/" + ANY_ACCOUNT + "/enable"),
+                Arguments.of("POST", "/api/admin/people/" + ANY_ACCOUNT + "/password-reset"),
+                Arguments.of("POST", "/api/admin/people/import"),
+                Arguments.of("POST", "/admin/people"),
+                Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/roles"),
+                Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/access"),
+                Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/password-reset"),
+                Arguments.of("POST", "/admin/people/import"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} is refused to non-admins and anonymous visitors")
+    @MethodSource("adminWrites")
+    void peopleChangesAreRefusedToEveryoneButAdmins(String method, String path) throws Exception {
+        for (Role role : Role.values()) {
+            if (role == Role.ADMIN) {
+                continue; // what an admin's request does is PeopleApiTest's business
+            }
+            mvc.perform(request(method, path)
+                            .with(csrf())
+                            .with(user("matrix-" + role.name().toLowerCase()).roles(role.name())))
+                    .andExpect(status().isForbidden());
+        }
+        mvc.perform(request(method, path).with(csrf()))
+                .andExpect(path.startsWith("/api/") ? status().isUnauthorized() : status().isFound());
+    }
+
+    private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request(
+            String method, String path) {
+        return org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request(
+                org.springframework.http.HttpMethod.valueOf(method), path);
+    }
+
+    @Test
+    void everySignedInRoleReachesItsOwnAccountPage() throws Exception {
+        for (Role role : Role.values()) {
+            mvc.perform(get("/account")
+                            .with(user("account-" + role.name().toLowerCase()).roles(role.name())))
+                    .andExpect(status().isOk());
+        }
+        mvc.perform(get("/account")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
+    }
 
     /** Every role-owned page and API, with the role that owns it. */
     static Stream<Arguments> ownedEndpoints() {
@@ -35,6 +90,11 @@ class RoleMatrixTest {
                 Arguments.of("/admin", Role.ADMIN),
                 Arguments.of("/api/admin/datasets", Role.ADMIN),
                 Arguments.of("/api/admin/people", Role.ADMIN),
+                Arguments.of("/api/admin/people/" + ANY_ACCOUNT, Role.ADMIN),
+                Arguments.of("/admin/people", Role.ADMIN),
+                Arguments.of("/admin/people/new", Role.ADMIN),
+                Arguments.of("/admin/people/import", Role.ADMIN),
+                Arguments.of("/admin/people/" + ANY_ACCOUNT, Role.ADMIN),
                 Arguments.of("/admin/datasets/new", Role.ADMIN),
                 Arguments.of("/admin/pii", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),
@@ -75,6 +135,9 @@ class RoleMatrixTest {
         mvc.perform(get("/")).andExpect(status().isFound()).andExpect(redirectedUrl("/login"));
         mvc.perform(get("/api/me")).andExpect(status().isUnauthorized());
         mvc.perform(get("/actuator/info")).andExpect(status().isFound());
+        // One-time links are reached without signing in: an unknown one gets its page (404), not the sign-in.
+        mvc.perform(get("/invitations/unknown-token")).andExpect(status().isNotFound());
+        mvc.perform(get("/password-resets/unknown-token")).andExpect(status().isNotFound());
     }
 
     @Test

@@ -11,7 +11,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creating and listing accounts. */
+/**
+ * Creating, inviting and changing accounts. Every change an admin makes is in the audit log, and no admin can
+ * take the ADMIN role from themselves or disable themselves, so the platform always keeps an admin who can sign in.
+ */
 @Service
 public class Accounts {
 
@@ -22,12 +25,115 @@ public class Accounts {
     private final PasswordEncoder passwordEncoder;
     private final AuditTrail audit;
     private final SessionRegistry sessions;
+    private final AccountLinks links;
+    private final PasswordPolicy policy;
 
-    Accounts(AppUserRepository users, PasswordEncoder passwordEncoder, AuditTrail audit, SessionRegistry sessions) {
+    Accounts(
+            AppUserRepository users,
+            PasswordEncoder passwordEncoder,
+            AuditTrail audit,
+            SessionRegistry sessions,
+            AccountLinks links,
+            PasswordPolicy policy) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
         this.sessions = sessions;
+        this.links = links;
+        this.policy = policy;
+    }
+
+    /**
+     * Creates an account without a password and issues its invitation link, the one way to set it.
+     *
+     * @throws InvalidPersonException for a taken user name or an unknown role
+     */
+    @Transactional
+    public IssuedLink invite(NewPerson person, String actor) {
+        Set<Role> roles = RoleNames.parse(person.roles());
+        if (users.existsByUsername(person.username())) {
+            throw new InvalidPersonException("username", "person.username.taken");
+        }
+        AppUser user = users.saveAndFlush(
+                AppUser.invited(person.username(), person.displayName().strip(), person.email(), roles));
+        audit.record(
+                actor,
+                "account.created",
+                "app_user",
+                user.getId(),
+                "username",
+                user.getUsername(),
+                "roles",
+                roles.toString());
+        return links.issue(user, AccountLink.Purpose.INVITATION, actor);
+    }
+
+    /** A new one-time link for the person to choose a new password; their earlier links stop working. */
+    @Transactional
+    public IssuedLink issuePasswordReset(long userId, String actor) {
+        AppUser user = find(userId);
+        refuseAiLabeler(user);
+        return links.issue(user, AccountLink.Purpose.PASSWORD_RESET, actor);
+    }
+
+    /**
+     * Replaces an account's roles. Its open browser sessions end, so the new roles apply at once.
+     *
+     * @throws InvalidPersonException when an admin would take the ADMIN role from themselves
+     */
+    @Transactional
+    public Person changeRoles(long userId, java.util.Collection<String> roleNames, String actor) {
+        Set<Role> roles = RoleNames.parse(roleNames);
+        AppUser user = find(userId);
+        refuseAiLabeler(user);
+        if (user.getUsername().equals(actor) && !roles.contains(Role.ADMIN)) {
+            throw new InvalidPersonException("roles", "person.roles.ownAdmin");
+        }
+        Set<Role> before = user.getRoles();
+        if (before.equals(roles)) {
+            return Person.of(user);
+        }
+        user.changeRoles(roles);
+        audit.record(
+                actor, "account.roles_changed", "app_user", userId, "from", before.toString(), "to", roles.toString());
+        endSessionsOf(user.getUsername());
+        return Person.of(user);
+    }
+
+    /**
+     * A signed-in person changes their own password; the current one is asked so that a session left open on a
+     * shared computer is not enough to take the account.
+     *
+     * @throws InvalidPersonException (fields {@code currentPassword}, {@code newPassword})
+     */
+    @Transactional
+    public void changeOwnPassword(String username, String currentPassword, String newPassword) {
+        AppUser user = users.findByUsername(username)
+                .orElseThrow(() -> new IllegalStateException("No account named " + username));
+        if (currentPassword == null
+                || !user.hasPassword()
+                || !passwordEncoder.matches(currentPassword, user.getPasswordHash())) {
+            throw new InvalidPersonException("currentPassword", "password.current.wrong");
+        }
+        String problem = policy.problem(newPassword, username);
+        if (problem != null) {
+            throw new InvalidPersonException("newPassword", problem);
+        }
+        user.changePassword(passwordEncoder.encode(newPassword));
+        links.revokeAll(user.getId(), java.time.Instant.now());
+        audit.record(username, "account.password_changed", "app_user", user.getId());
+    }
+
+    @Transactional(readOnly = true)
+    public Person person(long userId) {
+        return Person.of(find(userId));
+    }
+
+    private static void refuseAiLabeler(AppUser user) {
+        if (AI_LABELER.equals(user.getUsername())) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.CONFLICT, "The AI labeler is not a person and never signs in.");
+        }
     }
 
     /** Creates an account; {@code createdBy} is the acting username for the audit log (null: the system). */
@@ -44,9 +150,13 @@ public class Accounts {
     @Transactional
     public void changeAccess(long userId, boolean enabled, String actor) {
         AppUser user = find(userId);
+        refuseAiLabeler(user);
         if (!enabled && user.getUsername().equals(actor)) {
             throw new org.springframework.web.server.ResponseStatusException(
                     org.springframework.http.HttpStatus.CONFLICT, "You cannot disable your own account.");
+        }
+        if (user.isEnabled() == enabled) {
+            return; // nothing changes, nothing to audit
         }
         user.changeAccess(enabled, enabled ? null : "disabled by " + actor);
         audit.record(actor, enabled ? "account.enabled" : "account.disabled", "app_user", userId);

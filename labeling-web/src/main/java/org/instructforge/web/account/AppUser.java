@@ -41,6 +41,9 @@ class AppUser {
     @Column(name = "labels_excluded", nullable = false)
     private boolean labelsExcluded;
 
+    @Column(length = 254)
+    private String email;
+
     @Column(name = "disabled_reason")
     private String disabledReason;
 
@@ -63,6 +66,39 @@ class AppUser {
         this.displayName = displayName;
         this.passwordHash = passwordHash;
         this.roles = EnumSet.copyOf(roles);
+    }
+
+    /**
+     * Marks a password hash that matches nothing: an invited person until they choose a password through their
+     * link, and the {@code ai-labeler} account (V023), which never signs in. It is not in the
+     * {@code {id}hash} form of Spring's DelegatingPasswordEncoder, so no password can ever match it.
+     */
+    static final String NO_PASSWORD = "!no-password";
+
+    /** A person invited by an admin: no password until they choose one through their invitation link. */
+    static AppUser invited(String username, String displayName, String email, Set<Role> roles) {
+        AppUser user = new AppUser(username, displayName, NO_PASSWORD, roles);
+        user.email = email == null || email.isBlank() ? null : email.strip();
+        return user;
+    }
+
+    /** Whether any password can sign this account in (false for an invitation not yet used, and the AI labeler). */
+    boolean hasPassword() {
+        return passwordHash != null && passwordHash.startsWith("{");
+    }
+
+    void changePassword(String encodedHash) {
+        if (encodedHash == null || !encodedHash.startsWith("{")) {
+            throw new IllegalArgumentException("A password is stored only as an encoder-tagged hash");
+        }
+        this.passwordHash = encodedHash;
+    }
+
+    void changeRoles(Set<Role> newRoles) {
+        if (newRoles.isEmpty()) {
+            throw new IllegalArgumentException("An account needs at least one role");
+        }
+        this.roles = EnumSet.copyOf(newRoles);
     }
 
     /** Disabled people cannot sign in; their labels stay unless excluded separately. */
@@ -106,6 +142,10 @@ class AppUser {
 
     Instant getCreatedAt() {
         return createdAt;
+    }
+
+    String getEmail() {
+        return email;
     }
 
     String getDisabledReason() {

@@ -9,19 +9,23 @@ public record Person(
         long id,
         String username,
         String displayName,
+        String email,
         Set<Role> roles,
         boolean enabled,
         boolean labelsExcluded,
-        Instant createdAt) {
+        Instant createdAt,
+        boolean hasPassword) {
 
     static Person of(AppUser user) {
         return new Person(
                 user.getId(),
                 user.getUsername(),
                 user.getDisplayName(),
+                user.getEmail(),
                 user.getRoles(),
                 user.isEnabled(),
                 user.isLabelsExcluded(),
-                user.getCreatedAt());
+                user.getCreatedAt(),
+                user.hasPassword());
     }
 }

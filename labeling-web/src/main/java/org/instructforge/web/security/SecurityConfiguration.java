@@ -1,8 +1,10 @@
 package org.instructforge.web.security;
 
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -13,12 +15,16 @@ import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /**
  * Who may reach what. Each role owns one URL space for pages ({@code /labeler}, {@code /admin},
  * {@code /engineer}) and the same under {@code /api}; everything else needs a signed-in user, and an
- * anonymous visitor reaches only the login page (and the health probe that containers poll).
+ * anonymous visitor reaches only the login page, the one-time invitation and password-reset links, and the health
+ * probe that containers poll. Both chains sign in through the one {@code PasswordSignIn} provider, throttled per
+ * name by {@link SignInThrottle}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -47,17 +53,30 @@ class SecurityConfiguration {
                             .permitAll();
                     rules.requestMatchers("/actuator/health", "/actuator/health/**")
                             .permitAll();
+                    // One-time links: the token in the path is the credential (AccountLinks).
+                    rules.requestMatchers("/invitations/*", "/password-resets/*")
+                            .permitAll();
                     rules.requestMatchers("/actuator/**").hasAnyRole("ADMIN", "ML_ENGINEER");
                     roleRules(rules, "");
                 })
-                .formLogin(form ->
-                        form.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+                .formLogin(form -> form.loginPage("/login")
+                        .defaultSuccessUrl("/", true)
+                        .failureHandler(signInFailure())
+                        .permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 // Every signed-in session is known, so that disabling an account ends its sessions at once
                 // (Accounts.changeAccess), not when they time out.
                 .sessionManagement(session ->
                         session.maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended"))
                 .build();
+    }
+
+    /** A throttled name is told so (SignInThrottle); every other failure reads the same, whatever its cause. */
+    private static AuthenticationFailureHandler signInFailure() {
+        ExceptionMappingAuthenticationFailureHandler handler = new ExceptionMappingAuthenticationFailureHandler();
+        handler.setExceptionMappings(Map.of(LockedException.class.getName(), "/login?locked"));
+        handler.setDefaultFailureUrl("/login?error");
+        return handler;
     }
 
     @Bean
