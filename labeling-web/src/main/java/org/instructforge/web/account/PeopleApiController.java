@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.instructforge.web.system.StorableText;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 
 /**
  * People over the API, for scripts: the same rules as the pages. Problems answer 400 with
@@ -128,6 +130,13 @@ class PeopleApiController {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Map<String, String>>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof StorableText.UnstorableTextException unstorable
+                && e.getCause() instanceof JacksonException json
+                && !json.getPath().isEmpty()) {
+            // the one rule for text that cannot be stored (StorableText), reported beside its field like the others
+            String field = json.getPath().get(json.getPath().size() - 1).getPropertyName();
+            return ResponseEntity.badRequest().body(Map.of("errors", Map.of(field, unstorable.getMessage())));
+        }
         String detail = e.getMostSpecificCause().getMessage();
         String first =
                 detail == null ? "unreadable" : detail.lines().findFirst().orElse(detail);

@@ -196,10 +196,9 @@ class PeopleApiTest {
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"username\": \"nul\\u0000name\", \"displayName\": \"Nul\\u0000Name\","
                                 + " \"email\": \"a\\u0000@example.org\", \"roles\": [\"LABELER\"]}"))
+                // the one rule for text that cannot be stored (StorableText), beside the first field that breaks it
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors.username").exists())
-                .andExpect(jsonPath("$.errors.displayName").exists())
-                .andExpect(jsonPath("$.errors.email").exists());
+                .andExpect(jsonPath("$.errors.username").value(org.hamcrest.Matchers.containsString("NUL")));
         mvc.perform(post("/api/admin/people")
                         .with(admin())
                         .contentType(MediaType.APPLICATION_JSON)
