@@ -12,22 +12,24 @@ class TaskEvaluationTest {
 
     @Test
     void heldOutTasksGiveEveryFamilyAnEqualShare() {
-        List<Task> tasks = TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 200, 5);
-        assertThat(tasks).hasSize(200);
+        int families = TaskFamily.defaults().size();
+        List<Task> tasks = TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 25 * families, 5);
+        assertThat(tasks).hasSize(25 * families);
         for (TaskFamily f : TaskFamily.defaults()) {
-            assertThat(tasks.stream().filter(t -> t.family().equals(f.name()))).hasSize(40);
+            assertThat(tasks.stream().filter(t -> t.family().equals(f.name()))).hasSize(25);
         }
-        assertThat(TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 200, 5).stream()
+        assertThat(TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 25 * families, 5).stream()
                         .map(Task::prompt))
                 .containsExactlyElementsOf(tasks.stream().map(Task::prompt).toList());
     }
 
     @Test
     void reportCountsOnlyFullScoresAsCorrect() {
-        List<Task> tasks = TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 10, 5);
+        int families = TaskFamily.defaults().size();
+        List<Task> tasks = TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 2 * families, 5);
         List<TaskEvaluation.Answer> answers = List.of(
                 new TaskEvaluation.Answer(tasks.get(0), "a", 1.0),
-                new TaskEvaluation.Answer(tasks.get(5), "b", 0.5),
+                new TaskEvaluation.Answer(tasks.get(families), "b", 0.5), // the first family again
                 new TaskEvaluation.Answer(tasks.get(1), "c", 0.0));
         TaskEvaluation.Report report = TaskEvaluation.report(answers);
         assertThat(report.overall().tasks()).isEqualTo(3);
