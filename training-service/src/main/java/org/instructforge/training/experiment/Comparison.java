@@ -16,7 +16,7 @@ import org.instructforge.training.simulation.SimulatedLabeler;
  * @param verdicts per prompt 1 when the judge prefers A, -1 for B, 0 for a tie (answers of equal quality)
  * @param noiselessVerdicts the same by a judge without noise
  */
-record Comparison(int[] verdicts, int[] noiselessVerdicts) {
+public record Comparison(int[] verdicts, int[] noiselessVerdicts) {
 
     static Comparison of(SimulatedLabeler judge, List<Task> tasks, List<String> a, List<String> b, long seed) {
         return new Comparison(
@@ -38,40 +38,40 @@ record Comparison(int[] verdicts, int[] noiselessVerdicts) {
         return out;
     }
 
-    int comparisons() {
+    public int comparisons() {
         return verdicts.length;
     }
 
     /** A's share of the comparisons, a tie counting half. */
-    double winRate() {
+    public double winRate() {
         return winRate(verdicts);
     }
 
     /** The normal-approximation 95 % interval of {@link #winRate()}: {@code {low, high}}. */
-    double[] interval() {
+    public double[] interval() {
         double p = winRate();
         double half = 1.96 * Math.sqrt(p * (1 - p) / verdicts.length);
         return new double[] {Math.max(0, p - half), Math.min(1, p + half)};
     }
 
     /** Share of the comparisons that were ties. */
-    double tieShare() {
+    public double tieShare() {
         return Arrays.stream(verdicts).filter(v -> v == 0).count() / (double) verdicts.length;
     }
 
     /** A's win rate among the comparisons that were not ties (NaN when all were). */
-    double decidedWinRate() {
+    public double decidedWinRate() {
         long decided = Arrays.stream(verdicts).filter(v -> v != 0).count();
         long wins = Arrays.stream(verdicts).filter(v -> v > 0).count();
         return decided == 0 ? Double.NaN : wins / (double) decided;
     }
 
-    double noiselessWinRate() {
+    public double noiselessWinRate() {
         return winRate(noiselessVerdicts);
     }
 
     /** The figures by name, for {@code summary.json}. */
-    Map<String, Object> figures() {
+    public Map<String, Object> figures() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("win_rate", winRate());
         m.put("win_rate_95ci", List.of(interval()[0], interval()[1]));

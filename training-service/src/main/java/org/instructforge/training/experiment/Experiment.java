@@ -53,26 +53,34 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Experiment {
 
     /**
-     * The headline figures (also in {@code summary.json}). The win rate counts a tie as half a win; {@code tieShare}
-     * is how many comparisons were ties, {@code decidedWinRate} the win rate among the rest, and
-     * {@code noiselessWinRate} the win rate a judge without noise gives on the same answers.
+     * The headline figures (also in {@code summary.json}): the labelers' calibration, the reward model's accuracy, and
+     * the held-out comparison of PPO against SFT (win rate with a tie as half a win, its interval, the tie share, the
+     * win rate among decided pairs and a noiseless judge's) with PPO's KL and answer variety.
      */
     public record Summary(
             double labelerAgreement,
             double labelerNoise,
             double rewardValidationAccuracy,
             double rewardHeldOutLabelerAccuracy,
-            double winRate,
-            double winRateLow,
-            double winRateHigh,
-            double tieShare,
-            double decidedWinRate,
-            double noiselessWinRate,
-            int comparisons,
+            Comparison ppoVsSft,
             double meanKl,
             double ppoDistinctShare,
             double sftDistinctShare,
-            Map<String, Object> details) {}
+            Map<String, Object> details) {
+
+        /** PPO's share of the held-out comparisons against SFT, a tie counting half. */
+        public double winRate() {
+            return ppoVsSft.winRate();
+        }
+
+        public double noiselessWinRate() {
+            return ppoVsSft.noiselessWinRate();
+        }
+
+        public int comparisons() {
+            return ppoVsSft.comparisons();
+        }
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final ExperimentSettings s;
@@ -96,22 +104,94 @@ public final class Experiment {
 
     public Summary run(Path baseModel, Path out, NDManager manager) throws IOException {
         Files.createDirectories(out);
-        JsonlMetrics metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        Map<String, Object> details = new LinkedHashMap<>();
-        long started = System.nanoTime();
-
-        // Prompt sets: the final evaluation's are held out from the three training sets (what labelers demonstrate,
-        // rank, and PPO trains on), which repeat each other's prompts only where a family has run out of new ones.
-        PromptSets promptSets = new PromptSets(TaskFamily.defaults(), s.seed());
-        List<Task> evaluationTasks = promptSets.heldOut(s.evaluationPrompts());
-        List<Task> sftTasks = promptSets.training(s.sftPrompts());
-        List<Task> rankingTasks = promptSets.training(s.rankingPrompts());
-        List<Task> ppoTasks = promptSets.training(s.ppoPrompts());
-
         try (GptTokenizer tokenizer = GptTokenizer.load(baseModel)) {
-            // 1. demonstrations -> SFT
-            long t = System.nanoTime();
+            return new Run(baseModel, out, manager, tokenizer).all();
+        }
+    }
+
+    /** The reward model as trained and as PPO scores with it, with the figures the report gives. */
+    private record RewardStage(RewardTrainer.Result result, RewardScorer scorer, double heldOutAccuracy) {}
+
+    /**
+     * The ranked prompts and what the calibrated labelers made of them, with the held-out judge: a labeler who ranked
+     * nothing in training, as noisy as those who did (the paper's held-out labelers).
+     */
+    private record Ranked(
+            List<RewardTrainer.RankedExample> rankings,
+            double noise,
+            double agreement,
+            int validationCount,
+            SimulatedLabeler heldOut) {
+
+        List<RewardTrainer.RankedExample> validation() {
+            return rankings.subList(0, validationCount);
+        }
+
+        List<RewardTrainer.RankedExample> training() {
+            return rankings.subList(validationCount, rankings.size());
+        }
+    }
+
+    /** One experiment's state, its stages in the order they run; each stage records its time and figures. */
+    private final class Run {
+        private final Path baseModel;
+        private final Path out;
+        private final NDManager manager;
+        private final GptTokenizer tokenizer;
+        private final JsonlMetrics metrics;
+        private final Map<String, Double> seconds = new LinkedHashMap<>();
+        private final Map<String, Object> details = new LinkedHashMap<>();
+        private final PromptSets promptSets;
+        private final List<Task> evaluationTasks;
+        private final List<Task> sftTasks;
+        private final List<Task> rankingTasks;
+        private final List<Task> ppoTasks;
+
+        Run(Path baseModel, Path out, NDManager manager, GptTokenizer tokenizer) throws IOException {
+            this.baseModel = baseModel;
+            this.out = out;
+            this.manager = manager;
+            this.tokenizer = tokenizer;
+            this.metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
+            // Prompt sets: the final evaluation's are held out from the three training sets (what labelers
+            // demonstrate, rank, and PPO trains on), which repeat each other's prompts only where a family has run
+            // out of new ones.
+            this.promptSets = new PromptSets(TaskFamily.defaults(), s.seed());
+            this.evaluationTasks = promptSets.heldOut(s.evaluationPrompts());
+            this.sftTasks = promptSets.training(s.sftPrompts());
+            this.rankingTasks = promptSets.training(s.rankingPrompts());
+            this.ppoTasks = promptSets.training(s.ppoPrompts());
+        }
+
+        Summary all() throws IOException {
+            long started = System.nanoTime();
+            List<SftTrainer.Example> demonstrations = demonstrations();
+            Path sftModel = sft(demonstrations);
+            Gpt sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
+            Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
+            Ranked ranked = rankings(sftPolicy, basePolicy);
+            RewardStage rm = rewardModel(sftModel, ranked, demonstrations);
+            Path ppoModel = ppo(sftModel, rm);
+            Path dpoModel = s.dpoRankings() > 0 ? dpo(sftModel, ranked) : null;
+            Summary summary = evaluate(basePolicy, sftPolicy, ppoModel, dpoModel, ranked, rm, started);
+            log.printf(
+                    Locale.ROOT,
+                    "experiment: PPO wins %.1f %% [%.1f, %.1f] of %d comparisons against SFT; reward model validation "
+                            + "accuracy %.1f %%; KL %.2f nats; %.0f %% distinct PPO answers; %.0f s%n",
+                    100 * summary.winRate(),
+                    100 * summary.ppoVsSft().interval()[0],
+                    100 * summary.ppoVsSft().interval()[1],
+                    summary.comparisons(),
+                    100 * summary.rewardValidationAccuracy(),
+                    summary.meanKl(),
+                    100 * summary.ppoDistinctShare(),
+                    seconds.get("total"));
+            ExperimentReport.write(out, s, summary, metrics);
+            return summary;
+        }
+
+        /** 1a. One demonstration per SFT prompt, the writers taking turns. */
+        private List<SftTrainer.Example> demonstrations() {
             List<SimulatedLabeler> writers = labelers(0, s.demonstrationSlipRate());
             List<SftTrainer.Example> demonstrations = new ArrayList<>();
             for (int i = 0; i < sftTasks.size(); i++) {
@@ -119,24 +199,31 @@ public final class Experiment {
                 demonstrations.add(new SftTrainer.Example(
                         task.prompt(), writers.get(i % writers.size()).demonstrate(task)));
             }
-            int sftValidation = Math.max(1, demonstrations.size() / 10);
+            return demonstrations;
+        }
+
+        /** 1b. SFT on the demonstrations, a tenth held out; the best checkpoint by validation loss. */
+        private Path sft(List<SftTrainer.Example> demonstrations) throws IOException {
+            long t = System.nanoTime();
+            int validation = Math.max(1, demonstrations.size() / 10);
             SftTrainer.Result sft = new SftTrainer(s.sft(), metrics, log)
                     .train(
                             baseModel,
-                            demonstrations.subList(sftValidation, demonstrations.size()),
-                            demonstrations.subList(0, sftValidation),
+                            demonstrations.subList(validation, demonstrations.size()),
+                            demonstrations.subList(0, validation),
                             null,
                             out.resolve("sft"),
                             manager,
                             RunControl.NEVER);
-            Path sftModel = sft.best();
             seconds.put("sft", elapsed(t));
             details.put("sft_best_step", sft.bestStep());
             details.put("sft_best_validation_loss", sft.bestValidationLoss());
+            return sft.best();
+        }
 
-            // 2. K samples of the SFT policy per prompt, ranked by simulated labelers calibrated to the agreement
-            t = System.nanoTime();
-            Gpt sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
+        /** 2. K samples per prompt, ranked by simulated labelers calibrated to the target agreement. */
+        private Ranked rankings(Gpt sftPolicy, Gpt basePolicy) throws IOException {
+            long t = System.nanoTime();
             Random kRng = new Random(s.seed() + 2);
             List<Task> repeated = new ArrayList<>();
             List<Integer> ks = new ArrayList<>();
@@ -147,30 +234,7 @@ public final class Experiment {
                     repeated.add(task);
                 }
             }
-            // InstructGPT ranks outputs of several models; half of each prompt's K come from the base model here,
-            // which still rambles and errs as its corpus did, so rankings hold more pairs of different quality.
-            // Kept in the run folder: a resumed experiment does not sample again.
-            Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
-            Path samplesFile = out.resolve("ranking-samples.json");
-            List<String> rankedPrompts = repeated.stream().map(Task::prompt).toList();
-            List<String> flat;
-            RankingSamples saved = savedRankingSamples(samplesFile);
-            if (saved != null && saved.prompts().equals(rankedPrompts)) {
-                flat = saved.answers();
-            } else {
-                if (Files.isRegularFile(samplesFile)) {
-                    log.println("ranking samples: " + samplesFile + " holds other prompts; sampling again");
-                }
-                List<String> fromSft = sample(sftPolicy, tokenizer, repeated, s.seed() + 3, manager)
-                        .answers();
-                List<String> fromBase = sample(basePolicy, tokenizer, repeated, s.seed() + 33, manager)
-                        .answers();
-                flat = new ArrayList<>();
-                for (int i = 0; i < repeated.size(); i++) {
-                    flat.add(i % 2 == 0 ? fromSft.get(i) : fromBase.get(i));
-                }
-                JSON.writeValue(samplesFile.toFile(), new RankingSamples(rankedPrompts, flat));
-            }
+            List<String> flat = rankingSamples(sftPolicy, basePolicy, repeated);
             List<List<String>> answers = new ArrayList<>();
             int at = 0;
             for (int k : ks) {
@@ -194,26 +258,58 @@ public final class Experiment {
                         rankers.get(i % rankers.size()).rank(task, answers.get(i))));
             }
             seconds.put("ranking_samples", elapsed(t));
+            return new Ranked(
+                    rankings,
+                    noise,
+                    agreement,
+                    Math.max(1, rankings.size() * 15 / 100),
+                    new SimulatedLabeler("held-out", noise, s.seed() + 1_000));
+        }
 
-            // 3. reward model, initialised from SFT; demonstrations score 0 on average afterwards
-            t = System.nanoTime();
-            int rmValidation = Math.max(1, rankings.size() * 15 / 100);
-            List<RewardTrainer.RankedExample> rmValidationSet = rankings.subList(0, rmValidation);
+        /**
+         * The answers to rank, flattened. InstructGPT ranks outputs of several models; half of each prompt's K come
+         * from the base model here, which still rambles and errs as its corpus did, so rankings hold more pairs of
+         * different quality. Kept in the run folder: a resumed experiment does not sample again.
+         */
+        private List<String> rankingSamples(Gpt sftPolicy, Gpt basePolicy, List<Task> repeated) throws IOException {
+            Path samplesFile = out.resolve("ranking-samples.json");
+            List<String> rankedPrompts = repeated.stream().map(Task::prompt).toList();
+            RankingSamples saved = savedRankingSamples(samplesFile);
+            if (saved != null && saved.prompts().equals(rankedPrompts)) {
+                return saved.answers();
+            }
+            if (Files.isRegularFile(samplesFile)) {
+                log.println("ranking samples: " + samplesFile + " holds other prompts; sampling again");
+            }
+            List<String> fromSft = sample(sftPolicy, tokenizer, repeated, s.seed() + 3, manager)
+                    .answers();
+            List<String> fromBase = sample(basePolicy, tokenizer, repeated, s.seed() + 33, manager)
+                    .answers();
+            List<String> flat = new ArrayList<>();
+            for (int i = 0; i < repeated.size(); i++) {
+                flat.add(i % 2 == 0 ? fromSft.get(i) : fromBase.get(i));
+            }
+            JSON.writeValue(samplesFile.toFile(), new RankingSamples(rankedPrompts, flat));
+            return flat;
+        }
+
+        /** 3. The reward model, initialised from SFT; demonstrations score 0 on average afterwards. */
+        private RewardStage rewardModel(Path sftModel, Ranked ranked, List<SftTrainer.Example> demonstrations)
+                throws IOException {
+            long t = System.nanoTime();
             RewardTrainer.Result rm = new RewardTrainer(s.reward(), metrics, log)
                     .train(
                             sftModel,
-                            rankings.subList(rmValidation, rankings.size()),
-                            rmValidationSet,
+                            ranked.training(),
+                            ranked.validation(),
                             demonstrations.subList(0, Math.min(256, demonstrations.size())),
                             out.resolve("reward"),
                             manager,
                             RunControl.NEVER);
-            Gpt rewardModel = HfCheckpoint.load(rm.model(), manager, true, 0f);
-            RewardScorer scorer = new RewardScorer(rewardModel, 64);
-            SimulatedLabeler heldOut = new SimulatedLabeler("held-out", noise, s.seed() + 1_000);
-            List<Task> validationTasks = rankingTasks.subList(0, rmValidation);
+            RewardScorer scorer = new RewardScorer(HfCheckpoint.load(rm.model(), manager, true, 0f), 64);
+            List<Task> validationTasks = rankingTasks.subList(0, ranked.validationCount());
             double heldOutAccuracy = rewardAccuracy(
-                            scorer, tokenizer, heldOut, validationTasks, rmValidationSet, manager)
+                            scorer, tokenizer, ranked.heldOut(), validationTasks, ranked.validation(), manager)
                     .getOrDefault("all", Double.NaN);
             details.put(
                     "reward_accuracy_against_noiseless_judge",
@@ -222,23 +318,26 @@ public final class Experiment {
                             tokenizer,
                             new SimulatedLabeler("truth", 0, 0),
                             validationTasks,
-                            rmValidationSet,
+                            ranked.validation(),
                             manager));
             seconds.put("reward", elapsed(t));
             details.put("reward_validation_log_loss", rm.validation().logLoss());
             details.put("reward_validation_pairs", rm.validation().pairs());
             details.put("reward_demonstration_mean_before_shift", rm.demonstrationMean());
+            return new RewardStage(rm, scorer, heldOutAccuracy);
+        }
 
-            // 4. PPO against the reward model, KL to the SFT policy, value function from the reward model
-            t = System.nanoTime();
+        /** 4. PPO against the reward model, KL to the SFT policy, value function from the reward model. */
+        private Path ppo(Path sftModel, RewardStage rm) throws IOException {
+            long t = System.nanoTime();
             List<String> ptx =
                     s.ppo().ptxCoef() > 0 ? ptxTranscripts(promptSets, PTX_TRANSCRIPTS, s.seed() + 6) : List.of();
-            RewardFunction reward = oracleReward ? oracle(ppoTasks, tokenizer) : scorer;
+            RewardFunction reward = oracleReward ? oracle(ppoTasks, tokenizer) : rm.scorer();
             details.put("ppo_reward", oracleReward ? "noiseless judge (diagnostic)" : "reward model");
             PpoTrainer.Result ppo = new PpoTrainer(s.ppo(), metrics, log)
                     .train(
                             sftModel,
-                            rm.model(),
+                            rm.result().model(),
                             reward,
                             ppoTasks.stream().map(Task::prompt).toList(),
                             ptx,
@@ -246,30 +345,45 @@ public final class Experiment {
                             manager,
                             RunControl.NEVER);
             seconds.put("ppo", elapsed(t));
+            return ppo.policy();
+        }
 
-            // 5. DPO on the same rankings, from SFT: no reward model, no sampling (Rafailov et al. 2023)
-            Path dpoPolicyDir = null;
-            if (s.dpoRankings() > 0) {
-                t = System.nanoTime();
-                List<RewardTrainer.RankedExample> dpoTrain =
-                        rankings.subList(rmValidation, Math.min(rankings.size(), rmValidation + s.dpoRankings()));
-                DpoTrainer.Result dpo = new DpoTrainer(s.dpo(), metrics, log)
-                        .train(
-                                sftModel,
-                                dpoTrain,
-                                rmValidationSet.subList(0, Math.min(DPO_VALIDATION, rmValidationSet.size())),
-                                out.resolve("dpo"),
-                                manager,
-                                RunControl.NEVER);
-                dpoPolicyDir = dpo.policy();
-                details.put("dpo_validation_accuracy", dpo.validation().accuracy());
-                details.put("dpo_rankings", dpoTrain.size());
-                seconds.put("dpo", elapsed(t));
-            }
+        /** 5. DPO on the same rankings, from SFT: no reward model, no sampling (Rafailov et al. 2023). */
+        private Path dpo(Path sftModel, Ranked ranked) throws IOException {
+            long t = System.nanoTime();
+            List<RewardTrainer.RankedExample> train =
+                    ranked.training().subList(0, Math.min(ranked.training().size(), s.dpoRankings()));
+            List<RewardTrainer.RankedExample> validation = ranked.validation();
+            DpoTrainer.Result dpo = new DpoTrainer(s.dpo(), metrics, log)
+                    .train(
+                            sftModel,
+                            train,
+                            validation.subList(0, Math.min(DPO_VALIDATION, validation.size())),
+                            out.resolve("dpo"),
+                            manager,
+                            RunControl.NEVER);
+            details.put("dpo_validation_accuracy", dpo.validation().accuracy());
+            details.put("dpo_rankings", train.size());
+            seconds.put("dpo", elapsed(t));
+            return dpo.policy();
+        }
 
-            // 6. evaluation on held-out prompts: one sample from each policy per prompt, judged blind
-            t = System.nanoTime();
-            Gpt ppoPolicy = HfCheckpoint.load(ppo.policy(), manager, false, 0f);
+        /**
+         * 6. Evaluation on held-out prompts: one sample from each policy per prompt, judged blind by a labeler who
+         * labelled nothing in training; behaviour rates, KL, and the same comparison on PPO's own prompts.
+         */
+        private Summary evaluate(
+                Gpt basePolicy,
+                Gpt sftPolicy,
+                Path ppoModel,
+                Path dpoModel,
+                Ranked ranked,
+                RewardStage rm,
+                long started)
+                throws IOException {
+            long t = System.nanoTime();
+            SimulatedLabeler heldOut = ranked.heldOut();
+            Gpt ppoPolicy = HfCheckpoint.load(ppoModel, manager, false, 0f);
             Samples sftSamples = sample(sftPolicy, tokenizer, evaluationTasks, s.seed() + 7, manager);
             Samples ppoSamples = sample(ppoPolicy, tokenizer, evaluationTasks, s.seed() + 8, manager);
             Comparison ppoVsSft =
@@ -280,8 +394,8 @@ public final class Experiment {
             behaviours.put("sft", BehaviourRates.of(evaluationTasks, sftSamples.answers()));
             behaviours.put("ppo", BehaviourRates.of(evaluationTasks, ppoSamples.answers()));
             List<String> dpoAnswers = null;
-            if (dpoPolicyDir != null) {
-                Gpt dpoPolicy = HfCheckpoint.load(dpoPolicyDir, manager, false, 0f);
+            if (dpoModel != null) {
+                Gpt dpoPolicy = HfCheckpoint.load(dpoModel, manager, false, 0f);
                 dpoAnswers = sample(dpoPolicy, tokenizer, evaluationTasks, s.seed() + 13, manager)
                         .answers();
                 comparisons.put(
@@ -296,6 +410,50 @@ public final class Experiment {
             }
             details.put("comparisons", comparisons);
             details.put("behaviour", behaviours);
+            details.put("examples", examples(sftSamples, ppoSamples, dpoAnswers, ppoVsSft));
+            double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
+            float[] sftScores = rm.scorer().score(manager, sftSamples.prompts(), sftSamples.responses());
+            float[] ppoScores = rm.scorer().score(manager, ppoSamples.prompts(), ppoSamples.responses());
+            details.put("reward_model_score_sft_samples", RlMath.mean(sftScores));
+            details.put("reward_model_score_ppo_samples", RlMath.mean(ppoScores));
+            details.put(
+                    "sampled_task_scores",
+                    Map.of(
+                            "sft", byFamily(evaluationTasks, sftSamples.answers()),
+                            "ppo", byFamily(evaluationTasks, ppoSamples.answers())));
+            details.put("mean_response_tokens", Map.of("sft", meanLength(sftSamples), "ppo", meanLength(ppoSamples)));
+            details.put("ppo_training_prompts", onTrainingPrompts(heldOut, sftPolicy, ppoPolicy));
+            Map<String, Object> greedy = new LinkedHashMap<>();
+            greedy.put(
+                    "base", TaskEvaluation.run(basePolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            greedy.put("sft", TaskEvaluation.run(sftPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            greedy.put("ppo", TaskEvaluation.run(ppoPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
+            details.put("greedy_accuracy", greedyTable(greedy));
+            seconds.put("evaluation", elapsed(t));
+            seconds.put("total", elapsed(started));
+            details.put("seconds", seconds);
+            details.put(
+                    "prompts",
+                    Map.of(
+                            "sft", sftTasks.size(),
+                            "ranking", rankingTasks.size(),
+                            "ppo", ppoTasks.size(),
+                            "evaluation", evaluationTasks.size()));
+            return new Summary(
+                    ranked.agreement(),
+                    ranked.noise(),
+                    rm.result().validation().accuracy(),
+                    rm.heldOutAccuracy(),
+                    ppoVsSft,
+                    meanKl,
+                    distinctShare(ppoSamples.answers()),
+                    distinctShare(sftSamples.answers()),
+                    details);
+        }
+
+        /** The first dozen held-out prompts with every policy's answer and the judge's verdict, for the report. */
+        private List<Map<String, Object>> examples(
+                Samples sftSamples, Samples ppoSamples, List<String> dpoAnswers, Comparison ppoVsSft) {
             List<Map<String, Object>> examples = new ArrayList<>();
             for (int i = 0; i < Math.min(12, evaluationTasks.size()); i++) {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -310,83 +468,28 @@ public final class Experiment {
                 e.put("judged_ppo_vs_sft", v > 0 ? "ppo" : v < 0 ? "sft" : "tie");
                 examples.add(e);
             }
-            int n = evaluationTasks.size();
-            double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
-            float[] sftScores = scorer.score(manager, sftSamples.prompts(), sftSamples.responses());
-            float[] ppoScores = scorer.score(manager, ppoSamples.prompts(), ppoSamples.responses());
-            details.put("reward_model_score_sft_samples", RlMath.mean(sftScores));
-            details.put("reward_model_score_ppo_samples", RlMath.mean(ppoScores));
-            details.put(
-                    "sampled_task_scores",
-                    Map.of(
-                            "sft", byFamily(evaluationTasks, sftSamples.answers()),
-                            "ppo", byFamily(evaluationTasks, ppoSamples.answers())));
-            details.put("mean_response_tokens", Map.of("sft", meanLength(sftSamples), "ppo", meanLength(ppoSamples)));
-            // The same comparison on prompts PPO trained on: what PPO learned for its own prompts and did not carry
-            // over to new ones is the gap between these figures and the held-out ones.
+            return examples;
+        }
+
+        /**
+         * The same comparison on prompts PPO trained on: what PPO learned for its own prompts and did not carry over
+         * to new ones is the gap between these figures and the held-out ones.
+         */
+        private Map<String, Object> onTrainingPrompts(SimulatedLabeler heldOut, Gpt sftPolicy, Gpt ppoPolicy) {
             Map<String, Task> byPrompt = new LinkedHashMap<>();
             ppoTasks.forEach(task -> byPrompt.putIfAbsent(task.prompt(), task));
-            List<Task> trained = byPrompt.values().stream().limit(n).toList();
+            List<Task> trained =
+                    byPrompt.values().stream().limit(evaluationTasks.size()).toList();
             List<String> sftOnTrained = sample(sftPolicy, tokenizer, trained, s.seed() + 10, manager)
                     .answers();
             List<String> ppoOnTrained = sample(ppoPolicy, tokenizer, trained, s.seed() + 11, manager)
                     .answers();
-            details.put(
-                    "ppo_training_prompts",
-                    Map.of(
-                            "win_rate",
-                            Comparison.of(heldOut, trained, ppoOnTrained, sftOnTrained, s.seed() + 12)
-                                    .winRate(),
-                            "sampled_task_scores",
-                            Map.of("sft", byFamily(trained, sftOnTrained), "ppo", byFamily(trained, ppoOnTrained))));
-            Map<String, Object> greedy = new LinkedHashMap<>();
-            greedy.put(
-                    "base", TaskEvaluation.run(basePolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
-            greedy.put("sft", TaskEvaluation.run(sftPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
-            greedy.put("ppo", TaskEvaluation.run(ppoPolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
-            details.put("greedy_accuracy", greedyTable(greedy));
-            details.put("examples", examples);
-            seconds.put("evaluation", elapsed(t));
-            seconds.put("total", elapsed(started));
-            details.put("seconds", seconds);
-            details.put(
-                    "prompts",
-                    Map.of(
-                            "sft", sftTasks.size(),
-                            "ranking", rankingTasks.size(),
-                            "ppo", ppoTasks.size(),
-                            "evaluation", evaluationTasks.size()));
-
-            Summary summary = new Summary(
-                    agreement,
-                    noise,
-                    rm.validation().accuracy(),
-                    heldOutAccuracy,
-                    ppoVsSft.winRate(),
-                    ppoVsSft.interval()[0],
-                    ppoVsSft.interval()[1],
-                    ppoVsSft.tieShare(),
-                    ppoVsSft.decidedWinRate(),
-                    ppoVsSft.noiselessWinRate(),
-                    n,
-                    meanKl,
-                    distinctShare(ppoSamples.answers()),
-                    distinctShare(sftSamples.answers()),
-                    details);
-            log.printf(
-                    Locale.ROOT,
-                    "experiment: PPO wins %.1f %% [%.1f, %.1f] of %d comparisons against SFT; reward model validation "
-                            + "accuracy %.1f %%; KL %.2f nats; %.0f %% distinct PPO answers; %.0f s%n",
-                    100 * summary.winRate(),
-                    100 * summary.winRateLow(),
-                    100 * summary.winRateHigh(),
-                    n,
-                    100 * summary.rewardValidationAccuracy(),
-                    meanKl,
-                    100 * summary.ppoDistinctShare(),
-                    seconds.get("total"));
-            ExperimentReport.write(out, s, summary, metrics);
-            return summary;
+            return Map.of(
+                    "win_rate",
+                    Comparison.of(heldOut, trained, ppoOnTrained, sftOnTrained, s.seed() + 12)
+                            .winRate(),
+                    "sampled_task_scores",
+                    Map.of("sft", byFamily(trained, sftOnTrained), "ppo", byFamily(trained, ppoOnTrained)));
         }
     }
 

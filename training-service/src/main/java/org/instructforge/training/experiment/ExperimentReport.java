@@ -46,12 +46,9 @@ final class ExperimentReport {
         json.put("labeler_noise", summary.labelerNoise());
         json.put("reward_validation_accuracy", summary.rewardValidationAccuracy());
         json.put("reward_held_out_labeler_accuracy", summary.rewardHeldOutLabelerAccuracy());
-        json.put("win_rate_ppo_vs_sft", summary.winRate());
-        json.put("win_rate_95ci", List.of(summary.winRateLow(), summary.winRateHigh()));
-        json.put("tie_share", summary.tieShare());
-        json.put("win_rate_among_decided", summary.decidedWinRate());
-        json.put("win_rate_noiseless_judge", summary.noiselessWinRate());
-        json.put("comparisons", summary.comparisons());
+        Map<String, Object> headline = summary.ppoVsSft().figures();
+        json.put("win_rate_ppo_vs_sft", headline.remove("win_rate"));
+        json.putAll(headline);
         json.put("mean_kl_nats", summary.meanKl());
         json.put("distinct_answer_share", Map.of("ppo", summary.ppoDistinctShare(), "sft", summary.sftDistinctShare()));
         json.put("targets_met", targets(summary));
@@ -67,7 +64,7 @@ final class ExperimentReport {
     static Map<String, Boolean> targets(Experiment.Summary s) {
         Map<String, Boolean> t = new LinkedHashMap<>();
         t.put("win_rate_at_least_65pct", s.winRate() >= TARGET_WIN_RATE);
-        t.put("win_rate_interval_above_60pct", s.winRateLow() > TARGET_WIN_RATE_LOW);
+        t.put("win_rate_interval_above_60pct", s.ppoVsSft().interval()[0] > TARGET_WIN_RATE_LOW);
         t.put("reward_validation_accuracy_at_least_70pct", s.rewardValidationAccuracy() >= TARGET_REWARD_ACCURACY);
         t.put("mean_kl_at_most_10_nats", s.meanKl() <= TARGET_MAX_KL);
         t.put("most_outputs_distinct", s.ppoDistinctShare() >= TARGET_DISTINCT);
@@ -132,10 +129,11 @@ final class ExperimentReport {
         row(
                 md,
                 "PPO win rate against SFT (held-out prompts)",
-                pct(s.winRate()) + " [" + pct(s.winRateLow()) + ", " + pct(s.winRateHigh()) + "] of " + s.comparisons(),
+                pct(s.winRate()) + " [" + pct(s.ppoVsSft().interval()[0]) + ", "
+                        + pct(s.ppoVsSft().interval()[1]) + "] of " + s.comparisons(),
                 ">= 65 %, interval above 60 %");
-        row(md, "Ties among those comparisons", pct(s.tieShare()), "");
-        row(md, "PPO win rate among decided comparisons", pct(s.decidedWinRate()), "");
+        row(md, "Ties among those comparisons", pct(s.ppoVsSft().tieShare()), "");
+        row(md, "PPO win rate among decided comparisons", pct(s.ppoVsSft().decidedWinRate()), "");
         row(md, "PPO win rate judged without noise", pct(s.noiselessWinRate()), "");
         row(md, "Reward model validation accuracy", pct(s.rewardValidationAccuracy()), ">= 70 %");
         row(md, "Reward model accuracy against a held-out labeler", pct(s.rewardHeldOutLabelerAccuracy()), "");

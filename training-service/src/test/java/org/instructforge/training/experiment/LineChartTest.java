@@ -2,7 +2,6 @@ package org.instructforge.training.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -77,18 +76,6 @@ class LineChartTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("loss")
                 .hasMessageContaining("3 x values but 2 y values");
-    }
-
-    @Test
-    void ticksUseNiceStepsAndCompactLabels() {
-        assertThat(LineChart.ticks(-0.05, 1.05))
-                .containsExactly(new double[] {0, 0.2, 0.4, 0.6, 0.8, 1}, within(1e-12));
-        assertThat(LineChart.ticks(0, 1000)).hasSizeBetween(5, 8);
-        assertThat(LineChart.format(0.5, 0.5)).isEqualTo("0.5");
-        assertThat(LineChart.format(1200, 200)).isEqualTo("1.2k");
-        assertThat(LineChart.format(3e-4, 1e-4)).isEqualTo("3e-4");
-        assertThat(LineChart.format(2.0, 0.5)).isEqualTo("2");
-        assertThat(LineChart.format(1e-17, 0.2)).isEqualTo("0");
     }
 
     private static int count(BufferedImage image, Color colour) {
