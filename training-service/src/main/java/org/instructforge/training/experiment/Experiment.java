@@ -32,6 +32,7 @@ import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
 import org.instructforge.training.rlhf.DpoTrainer;
 import org.instructforge.training.rlhf.JsonlMetrics;
+import org.instructforge.training.rlhf.MetricSink;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardFunction;
 import org.instructforge.training.rlhf.RewardScorer;
@@ -39,6 +40,7 @@ import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.RlMath;
 import org.instructforge.training.rlhf.RunControl;
 import org.instructforge.training.rlhf.Sequences;
+import org.instructforge.training.rlhf.SettingsOverrides;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.instructforge.training.simulation.SimulatedLabeler;
 import tools.jackson.core.JacksonException;
@@ -171,9 +173,16 @@ public final class Experiment {
             Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
             Ranked ranked = rankings(sftPolicy, basePolicy);
             RewardStage rm = rewardModel(sftModel, ranked, demonstrations);
-            Path ppoModel = ppo(sftModel, rm);
-            Path dpoModel = s.dpoRankings() > 0 ? dpo(sftModel, ranked) : null;
-            Summary summary = evaluate(basePolicy, sftPolicy, ppoModel, dpoModel, ranked, rm, started);
+            Path ppoModel = ppo(sftModel, rm, s.ppo(), PPO);
+            Map<String, Path> others = new LinkedHashMap<>();
+            if (s.dpoRankings() > 0) {
+                others.put(DPO, dpo(sftModel, ranked));
+            }
+            if (s.ptxAblation() && s.ppo().ptxCoef() > 0) {
+                PpoTrainer.Settings withoutPtx = SettingsOverrides.apply(s.ppo(), Map.of("ptxCoef", "0"));
+                others.put(PPO_NO_PTX, ppo(sftModel, rm, withoutPtx, PPO_NO_PTX));
+            }
+            Summary summary = evaluate(basePolicy, sftPolicy, ppoModel, others, ranked, rm, started);
             log.printf(
                     Locale.ROOT,
                     "experiment: PPO wins %.1f %% [%.1f, %.1f] of %d comparisons against SFT; reward model validation "
@@ -327,24 +336,27 @@ public final class Experiment {
             return new RewardStage(rm, scorer, heldOutAccuracy);
         }
 
-        /** 4. PPO against the reward model, KL to the SFT policy, value function from the reward model. */
-        private Path ppo(Path sftModel, RewardStage rm) throws IOException {
+        /**
+         * 4. PPO against the reward model, KL to the SFT policy, value function from the reward model; {@code name}
+         * names its folder, its metrics' stage and its time (the ablation without ptx runs beside the real one).
+         */
+        private Path ppo(Path sftModel, RewardStage rm, PpoTrainer.Settings settings, String name) throws IOException {
             long t = System.nanoTime();
             List<String> ptx =
-                    s.ppo().ptxCoef() > 0 ? ptxTranscripts(promptSets, PTX_TRANSCRIPTS, s.seed() + 6) : List.of();
+                    settings.ptxCoef() > 0 ? ptxTranscripts(promptSets, PTX_TRANSCRIPTS, s.seed() + 6) : List.of();
             RewardFunction reward = oracleReward ? oracle(ppoTasks, tokenizer) : rm.scorer();
             details.put("ppo_reward", oracleReward ? "noiseless judge (diagnostic)" : "reward model");
-            PpoTrainer.Result ppo = new PpoTrainer(s.ppo(), metrics, log)
+            PpoTrainer.Result ppo = new PpoTrainer(settings, renamed(metrics, PPO, name), log)
                     .train(
                             sftModel,
                             rm.result().model(),
                             reward,
                             ppoTasks.stream().map(Task::prompt).toList(),
                             ptx,
-                            out.resolve("ppo"),
+                            out.resolve(name),
                             manager,
                             RunControl.NEVER);
-            seconds.put("ppo", elapsed(t));
+            seconds.put(name, elapsed(t));
             return ppo.policy();
         }
 
@@ -359,24 +371,25 @@ public final class Experiment {
                             sftModel,
                             train,
                             validation.subList(0, Math.min(DPO_VALIDATION, validation.size())),
-                            out.resolve("dpo"),
+                            out.resolve(DPO),
                             manager,
                             RunControl.NEVER);
             details.put("dpo_validation_accuracy", dpo.validation().accuracy());
             details.put("dpo_rankings", train.size());
-            seconds.put("dpo", elapsed(t));
+            seconds.put(DPO, elapsed(t));
             return dpo.policy();
         }
 
         /**
          * 6. Evaluation on held-out prompts: one sample from each policy per prompt, judged blind by a labeler who
-         * labelled nothing in training; behaviour rates, KL, and the same comparison on PPO's own prompts.
+         * labelled nothing in training; behaviour rates, KL, and the same comparison on PPO's own prompts. The other
+         * policies (DPO, PPO without ptx) are each compared with SFT, and DPO with PPO.
          */
         private Summary evaluate(
                 Gpt basePolicy,
                 Gpt sftPolicy,
                 Path ppoModel,
-                Path dpoModel,
+                Map<String, Path> others,
                 Ranked ranked,
                 RewardStage rm,
                 long started)
@@ -393,24 +406,33 @@ public final class Experiment {
             Map<String, Object> behaviours = new LinkedHashMap<>();
             behaviours.put("sft", BehaviourRates.of(evaluationTasks, sftSamples.answers()));
             behaviours.put("ppo", BehaviourRates.of(evaluationTasks, ppoSamples.answers()));
-            List<String> dpoAnswers = null;
-            if (dpoModel != null) {
-                Gpt dpoPolicy = HfCheckpoint.load(dpoModel, manager, false, 0f);
-                dpoAnswers = sample(dpoPolicy, tokenizer, evaluationTasks, s.seed() + 13, manager)
+            Map<String, List<String>> otherAnswers = new LinkedHashMap<>();
+            long seed = s.seed() + 13;
+            for (Map.Entry<String, Path> other : others.entrySet()) {
+                String name = other.getKey().replace('-', '_');
+                List<String> answers = sample(
+                                HfCheckpoint.load(other.getValue(), manager, false, 0f),
+                                tokenizer,
+                                evaluationTasks,
+                                seed++,
+                                manager)
                         .answers();
+                otherAnswers.put(name, answers);
                 comparisons.put(
-                        "dpo_vs_sft",
-                        Comparison.of(heldOut, evaluationTasks, dpoAnswers, sftSamples.answers(), s.seed() + 14)
+                        name + "_vs_sft",
+                        Comparison.of(heldOut, evaluationTasks, answers, sftSamples.answers(), seed++)
                                 .figures());
-                comparisons.put(
-                        "ppo_vs_dpo",
-                        Comparison.of(heldOut, evaluationTasks, ppoSamples.answers(), dpoAnswers, s.seed() + 15)
-                                .figures());
-                behaviours.put("dpo", BehaviourRates.of(evaluationTasks, dpoAnswers));
+                if (other.getKey().equals(DPO)) {
+                    comparisons.put(
+                            "ppo_vs_dpo",
+                            Comparison.of(heldOut, evaluationTasks, ppoSamples.answers(), answers, seed++)
+                                    .figures());
+                }
+                behaviours.put(name, BehaviourRates.of(evaluationTasks, answers));
             }
             details.put("comparisons", comparisons);
             details.put("behaviour", behaviours);
-            details.put("examples", examples(sftSamples, ppoSamples, dpoAnswers, ppoVsSft));
+            details.put("examples", examples(sftSamples, ppoSamples, otherAnswers, ppoVsSft));
             double meanKl = heldOutKl(ppoSamples, sftPolicy, manager);
             float[] sftScores = rm.scorer().score(manager, sftSamples.prompts(), sftSamples.responses());
             float[] ppoScores = rm.scorer().score(manager, ppoSamples.prompts(), ppoSamples.responses());
@@ -453,7 +475,7 @@ public final class Experiment {
 
         /** The first dozen held-out prompts with every policy's answer and the judge's verdict, for the report. */
         private List<Map<String, Object>> examples(
-                Samples sftSamples, Samples ppoSamples, List<String> dpoAnswers, Comparison ppoVsSft) {
+                Samples sftSamples, Samples ppoSamples, Map<String, List<String>> others, Comparison ppoVsSft) {
             List<Map<String, Object>> examples = new ArrayList<>();
             for (int i = 0; i < Math.min(12, evaluationTasks.size()); i++) {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -461,8 +483,8 @@ public final class Experiment {
                 e.put("reference", evaluationTasks.get(i).reference());
                 e.put("sft", sftSamples.answers().get(i));
                 e.put("ppo", ppoSamples.answers().get(i));
-                if (dpoAnswers != null) {
-                    e.put("dpo", dpoAnswers.get(i));
+                for (Map.Entry<String, List<String>> other : others.entrySet()) {
+                    e.put(other.getKey(), other.getValue().get(i));
                 }
                 int v = ppoVsSft.verdicts()[i];
                 e.put("judged_ppo_vs_sft", v > 0 ? "ppo" : v < 0 ? "sft" : "tie");
@@ -493,6 +515,30 @@ public final class Experiment {
         }
     }
 
+    /** The policies' names: their folders, metric stages and report columns. */
+    static final String PPO = "ppo";
+
+    static final String DPO = "dpo";
+    static final String PPO_NO_PTX = "ppo-no-ptx";
+
+    /** A sink that files one trainer's stage under another name, so two runs of one trainer keep apart curves. */
+    private static MetricSink renamed(MetricSink sink, String stage, String name) {
+        if (stage.equals(name)) {
+            return sink;
+        }
+        return new MetricSink() {
+            @Override
+            public void record(String recorded, int step, Map<String, Double> values) {
+                sink.record(recorded.equals(stage) ? name : recorded, step, values);
+            }
+
+            @Override
+            public void resumedAt(String resumed, int step) {
+                sink.resumedAt(resumed.equals(stage) ? name : resumed, step);
+            }
+        };
+    }
+
     /** Held-out rankings DPO validates on (the reward model's first ones): enough for its accuracy, cheap. */
     static final int DPO_VALIDATION = 256;
 
@@ -500,13 +546,14 @@ public final class Experiment {
     static final int PTX_TRANSCRIPTS = 4_000;
 
     /**
-     * PPO-ptx's pretraining data: transcripts of the task families with their ideal answers (InstructGPT mixed in
-     * its pretraining distribution, not its preference data with deliberate mistakes), none of them on a held-out
-     * prompt, so the evaluation never meets a prompt the policy was trained on.
+     * PPO-ptx's pretraining data: the base model's own pretraining distribution ({@link InstructionCorpus#defaults},
+     * right answers beside the corpus's wrong and rambling ones), as InstructGPT mixed in GPT-3's pretraining
+     * distribution. Not clean ideal answers: those would be extra demonstrations, and PPO's gain over SFT would then
+     * be partly supervised. None is on a held-out prompt, so the evaluation never meets a prompt the policy trained
+     * on.
      */
     static List<String> ptxTranscripts(PromptSets promptSets, int count, long seed) {
-        InstructionCorpus corpus =
-                new InstructionCorpus(TaskFamily.defaults(), InstructionCorpus.Imperfections.none(), seed);
+        InstructionCorpus corpus = InstructionCorpus.defaults(seed);
         List<String> out = new ArrayList<>(count);
         while (out.size() < count) {
             InstructionCorpus.Example e = corpus.next();

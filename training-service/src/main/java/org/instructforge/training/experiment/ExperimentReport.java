@@ -23,7 +23,8 @@ final class ExperimentReport {
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final List<String> STAGES = List.of("sft", "reward", "ppo", "dpo");
+    private static final List<String> STAGES =
+            List.of("sft", "reward", Experiment.PPO, Experiment.DPO, Experiment.PPO_NO_PTX);
 
     /** The targets of the documented (full) run. */
     static final double TARGET_REWARD_ACCURACY = 0.70;

@@ -17,6 +17,8 @@ import org.instructforge.training.rlhf.SftTrainer;
  * @param maxK largest K (InstructGPT: 9)
  * @param ppoPrompts the PPO prompt set
  * @param dpoRankings how many of the reward model's training rankings DPO trains on (0: no DPO)
+ * @param ptxAblation also train PPO without PPO-ptx (same seed and prompts) and evaluate it beside the rest: what
+ *     ptx's pretraining mix adds or saves, the paper's alignment tax with and without it
  * @param evaluationPrompts held-out prompts of the final comparison, disjoint from every training set
  * @param trainingLabelers simulated labelers who write demonstrations and rankings
  * @param targetAgreement share of pairs two labelers should agree on (InstructGPT: 72.6 %)
@@ -33,6 +35,7 @@ public record ExperimentSettings(
         int maxK,
         int ppoPrompts,
         int dpoRankings,
+        boolean ptxAblation,
         int evaluationPrompts,
         int trainingLabelers,
         double targetAgreement,
@@ -62,6 +65,7 @@ public record ExperimentSettings(
                 2_000,
                 // DPO on 6,000 of the 12,750 training rankings: one pass costs about what the reward model's does
                 6_000,
+                true,
                 // 600 held-out prompts, 75 per family: a 95 % interval of about +-4 points on the win rate
                 600,
                 4,
@@ -100,6 +104,7 @@ public record ExperimentSettings(
                 9,
                 600,
                 1_000,
+                false,
                 240,
                 4,
                 0.73,
@@ -136,6 +141,7 @@ public record ExperimentSettings(
                 maxK,
                 ppoPrompts,
                 dpoRankings,
+                ptxAblation,
                 evaluationPrompts,
                 trainingLabelers,
                 targetAgreement,
