@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.simulation.SimulatedLabeler;
 
@@ -15,13 +16,15 @@ import org.instructforge.training.simulation.SimulatedLabeler;
  *
  * @param verdicts per prompt 1 when the judge prefers A, -1 for B, 0 for a tie (answers of equal quality)
  * @param noiselessVerdicts the same by a judge without noise
+ * @param families each prompt's task family, for the win rate per family
  */
-public record Comparison(int[] verdicts, int[] noiselessVerdicts) {
+public record Comparison(int[] verdicts, int[] noiselessVerdicts, List<String> families) {
 
     static Comparison of(SimulatedLabeler judge, List<Task> tasks, List<String> a, List<String> b, long seed) {
         return new Comparison(
                 blindVerdicts(judge, tasks, a, b, seed),
-                blindVerdicts(new SimulatedLabeler("noiseless", 0, 0), tasks, a, b, seed));
+                blindVerdicts(new SimulatedLabeler("noiseless", 0, 0), tasks, a, b, seed),
+                tasks.stream().map(Task::family).toList());
     }
 
     /** The judge's verdict on each pair, its two answers shown in random order. */
@@ -79,7 +82,34 @@ public record Comparison(int[] verdicts, int[] noiselessVerdicts) {
         m.put("win_rate_among_decided", decidedWinRate());
         m.put("win_rate_noiseless_judge", noiselessWinRate());
         m.put("comparisons", comparisons());
+        m.put("by_family", byFamily());
         return m;
+    }
+
+    /**
+     * Per task family: A's win rate and tie share, by the noisy and the noiseless judge. Where the gain comes from:
+     * InstructGPT's came from behaviour, not knowledge, so the capability families should mostly tie.
+     */
+    public Map<String, Map<String, Double>> byFamily() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (String family : families.stream().distinct().sorted().toList()) {
+            int[] noisy = select(verdicts, family);
+            int[] noiseless = select(noiselessVerdicts, family);
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("win_rate", winRate(noisy));
+            m.put("tie_share", Arrays.stream(noisy).filter(v -> v == 0).count() / (double) noisy.length);
+            m.put("win_rate_noiseless_judge", winRate(noiseless));
+            m.put("comparisons", (double) noisy.length);
+            out.put(family, m);
+        }
+        return out;
+    }
+
+    private int[] select(int[] all, String family) {
+        return IntStream.range(0, all.length)
+                .filter(i -> families.get(i).equals(family))
+                .map(i -> all[i])
+                .toArray();
     }
 
     private static double winRate(int[] verdicts) {

@@ -145,6 +145,7 @@ final class ExperimentReport {
                 pct(s.ppoDistinctShare()) + " / " + pct(s.sftDistinctShare()),
                 "most distinct");
         comparisonTable(md, s.details().get("comparisons"));
+        familyTable(md, s.ppoVsSft().byFamily());
         behaviourTable(md, s.details().get("behaviour"));
         md.append("\n## Details\n\n```json\n");
         Map<String, Object> details = new LinkedHashMap<>(s.details());
@@ -190,6 +191,24 @@ final class ExperimentReport {
                     .append(pct((double) c.get("win_rate_noiseless_judge")))
                     .append(" |\n");
         });
+    }
+
+    /** PPO against SFT per task family: where the gain comes from, and where the comparisons tie. */
+    private static void familyTable(StringBuilder md, Map<String, Map<String, Double>> byFamily) {
+        md.append("\n## PPO vs SFT by task family\n\n")
+                .append("| family | comparisons | PPO win rate | ties | judged without noise |\n")
+                .append("|---|---|---|---|---|\n");
+        byFamily.forEach((family, f) -> md.append("| ")
+                .append(family)
+                .append(" | ")
+                .append(f.get("comparisons").intValue())
+                .append(" | ")
+                .append(pct(f.get("win_rate")))
+                .append(" | ")
+                .append(pct(f.get("tie_share")))
+                .append(" | ")
+                .append(pct(f.get("win_rate_noiseless_judge")))
+                .append(" |\n"));
     }
 
     /**
