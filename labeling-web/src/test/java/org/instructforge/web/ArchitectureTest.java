@@ -2,6 +2,7 @@ package org.instructforge.web;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -55,6 +56,14 @@ class ArchitectureTest {
         noClasses()
                 .should()
                 .resideInAnyPackage("..domain..", "..repository..", "..service..", "..web.controller..", "..dto..")
+                .check(APP);
+    }
+
+    @Test
+    void featurePackagesAreFreeOfCycles() {
+        slices().matching("org.instructforge.web.(*)..")
+                .should()
+                .beFreeOfCycles()
                 .check(APP);
     }
 }
