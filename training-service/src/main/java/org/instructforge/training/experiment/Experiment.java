@@ -546,14 +546,13 @@ public final class Experiment {
     static final int PTX_TRANSCRIPTS = 4_000;
 
     /**
-     * PPO-ptx's pretraining data: the base model's own pretraining distribution ({@link InstructionCorpus#defaults},
-     * right answers beside the corpus's wrong and rambling ones), as InstructGPT mixed in GPT-3's pretraining
-     * distribution. Not clean ideal answers: those would be extra demonstrations, and PPO's gain over SFT would then
-     * be partly supervised. None is on a held-out prompt, so the evaluation never meets a prompt the policy trained
-     * on.
+     * PPO-ptx's pretraining data: transcripts of the task families with their ideal answers, none of them on a
+     * held-out prompt, so the evaluation never meets a prompt the policy was trained on. (Whether the base model's own
+     * corpus, wrong answers included, is the more faithful mix is open: see the README.)
      */
     static List<String> ptxTranscripts(PromptSets promptSets, int count, long seed) {
-        InstructionCorpus corpus = InstructionCorpus.defaults(seed);
+        InstructionCorpus corpus =
+                new InstructionCorpus(TaskFamily.defaults(), InstructionCorpus.Imperfections.none(), seed);
         List<String> out = new ArrayList<>(count);
         while (out.size() < count) {
             InstructionCorpus.Example e = corpus.next();
