@@ -106,8 +106,8 @@ public final class Experiment {
 
     public Summary run(Path baseModel, Path out, NDManager manager) throws IOException {
         Files.createDirectories(out);
-        try (GptTokenizer tokenizer = GptTokenizer.load(baseModel)) {
-            return new Run(baseModel, out, manager, tokenizer).all();
+        try (Run run = new Run(baseModel, out, manager)) {
+            return run.all();
         }
     }
 
@@ -135,7 +135,7 @@ public final class Experiment {
     }
 
     /** One experiment's state, its stages in the order they run; each stage records its time and figures. */
-    private final class Run {
+    private final class Run implements AutoCloseable {
         private final Path baseModel;
         private final Path out;
         private final NDManager manager;
@@ -149,12 +149,11 @@ public final class Experiment {
         private final List<Task> rankingTasks;
         private final List<Task> ppoTasks;
 
-        Run(Path baseModel, Path out, NDManager manager, GptTokenizer tokenizer) throws IOException {
+        /** Sizes the prompt sets first: a set larger than the families allow fails before anything loads. */
+        Run(Path baseModel, Path out, NDManager manager) throws IOException {
             this.baseModel = baseModel;
             this.out = out;
             this.manager = manager;
-            this.tokenizer = tokenizer;
-            this.metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
             // Prompt sets: the final evaluation's are held out from the three training sets (what labelers
             // demonstrate, rank, and PPO trains on), which repeat each other's prompts only where a family has run
             // out of new ones.
@@ -163,6 +162,13 @@ public final class Experiment {
             this.sftTasks = promptSets.training(s.sftPrompts());
             this.rankingTasks = promptSets.training(s.rankingPrompts());
             this.ppoTasks = promptSets.training(s.ppoPrompts());
+            this.metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
+            this.tokenizer = GptTokenizer.load(baseModel);
+        }
+
+        @Override
+        public void close() {
+            tokenizer.close();
         }
 
         Summary all() throws IOException {
