@@ -59,7 +59,7 @@ public record Comparison(int[] verdicts, int[] noiselessVerdicts, List<String> f
 
     /** Share of the comparisons that were ties. */
     public double tieShare() {
-        return Arrays.stream(verdicts).filter(v -> v == 0).count() / (double) verdicts.length;
+        return tieShare(verdicts);
     }
 
     /** A's win rate among the comparisons that were not ties (NaN when all were). */
@@ -97,7 +97,7 @@ public record Comparison(int[] verdicts, int[] noiselessVerdicts, List<String> f
             int[] noiseless = select(noiselessVerdicts, family);
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("win_rate", winRate(noisy));
-            m.put("tie_share", Arrays.stream(noisy).filter(v -> v == 0).count() / (double) noisy.length);
+            m.put("tie_share", tieShare(noisy));
             m.put("win_rate_noiseless_judge", winRate(noiseless));
             m.put("comparisons", (double) noisy.length);
             out.put(family, m);
@@ -110,6 +110,10 @@ public record Comparison(int[] verdicts, int[] noiselessVerdicts, List<String> f
                 .filter(i -> families.get(i).equals(family))
                 .map(i -> all[i])
                 .toArray();
+    }
+
+    private static double tieShare(int[] verdicts) {
+        return Arrays.stream(verdicts).filter(v -> v == 0).count() / (double) verdicts.length;
     }
 
     private static double winRate(int[] verdicts) {
