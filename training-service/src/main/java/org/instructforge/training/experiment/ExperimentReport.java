@@ -49,6 +49,10 @@ final class ExperimentReport {
         json.put("reward_held_out_labeler_accuracy", summary.rewardHeldOutLabelerAccuracy());
         Map<String, Object> headline = summary.ppoVsSft().figures();
         json.put("win_rate_ppo_vs_sft", headline.remove("win_rate"));
+        // The count and the per-family table stay in comparisons.ppo_vs_sft: a top-level "comparisons" would be
+        // overwritten by the details' map of all comparisons, which has the same name.
+        json.put("held_out_comparisons", headline.remove("comparisons"));
+        headline.remove("by_family");
         json.putAll(headline);
         json.put("mean_kl_nats", summary.meanKl());
         json.put("distinct_answer_share", Map.of("ppo", summary.ppoDistinctShare(), "sft", summary.sftDistinctShare()));

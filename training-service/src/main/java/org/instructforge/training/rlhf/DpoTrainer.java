@@ -32,7 +32,8 @@ import org.instructforge.training.model.HfCheckpoint;
  * <p>Each step: 1. a batch of ranked prompts, each with all its K outputs and the ranking's strict pairs, the same
  * rows as the reward model's ({@link Rankings}: all C(K,2) pairs but the ties, not-rankable rankings dropped, each
  * prompt weighing the same); 2. the frozen reference's log-probs of every output (outside autograd); 3. the policy's,
- * in one pass over all outputs; 4. the loss per pair ({@link #pairLosses}), weighted; 5. backward; 6. AdamW with a
+ * in one pass over all outputs; 4. the loss per pair ({@link #pairLosses}, plus RPO's likelihood term on the
+ * chosen output when {@link Settings#rpoAlpha} is set), weighted; 5. backward; 6. AdamW with a
  * cosine schedule. The reference is the SFT policy, loaded once from {@code sftModel}; the policy starts as a copy of
  * it. Both run without dropout, as TRL's DPO does: otherwise the two would score the same output differently and h
  * would not start at 0. The reference pass is repeated each step rather than cached, which costs one forward pass
@@ -81,6 +82,10 @@ public final class DpoTrainer {
      * @param referenceFree take the reference's log-probs as 0 (no reference model, as SimPO without its length
      *     normalisation and margin): h compares the policy's own log-probs, and nothing ties the policy to SFT but
      *     the learning rate and the number of steps
+     * @param rpoAlpha weight of a negative log-likelihood term on each pair's chosen output, per token (RPO, Pang et
+     *     al. 2024; TRL's {@code rpo_alpha}; the paper uses 1): DPO widens the margin by lowering both outputs, and
+     *     over hundreds of steps the mass it takes from the chosen answers goes to answers no labeler ranked. 0 is
+     *     plain DPO
      * @param weightDecay decoupled, on matrices and embeddings
      * @param gradClip global gradient norm limit
      * @param maxPromptTokens longer prompts keep their end
@@ -97,6 +102,7 @@ public final class DpoTrainer {
             float beta,
             Loss loss,
             boolean referenceFree,
+            float rpoAlpha,
             float weightDecay,
             float gradClip,
             int maxPromptTokens,
@@ -111,11 +117,14 @@ public final class DpoTrainer {
             if (!(beta > 0) || loss == null) {
                 throw new IllegalArgumentException("beta must be positive and the loss sigmoid or ipo");
             }
+            if (!(rpoAlpha >= 0)) {
+                throw new IllegalArgumentException("rpoAlpha must be 0 or more");
+            }
         }
 
         /** The paper's beta and loss; batch size and learning rate for a 2M-parameter model on a CPU (see above). */
         public static Settings defaults() {
-            return new Settings(1, 1, 16, 1e-4f, 0.1f, 0.1f, Loss.SIGMOID, false, 0.0f, 1.0f, 128, 96, 20, 20);
+            return new Settings(1, 1, 16, 1e-4f, 0.1f, 0.1f, Loss.SIGMOID, false, 0f, 0.0f, 1.0f, 128, 96, 20, 20);
         }
 
         public float learningRateAt(int step, int total) {
@@ -213,7 +222,7 @@ public final class DpoTrainer {
                         // 3. the policy's log p(y|x) of every output, one pass over all K outputs of each prompt
                         logProbs = Sequences.responseLogProbs(policy, new ParameterStore(m, false), a, true); // (N)
                         // 4. DPO loss per pair, each prompt's pairs together weighing 1 / prompts
-                        lossArray = weightedLoss(logProbs, refLogProbs, rows);
+                        lossArray = weightedLoss(logProbs, refLogProbs, a[2], rows);
                         // 5. backward
                         collector.backward(lossArray);
                     }
@@ -280,16 +289,23 @@ public final class DpoTrainer {
         };
     }
 
-    /** sum over pairs of weight * loss: the objective of one batch, each prompt weighing the same. */
-    private NDArray weightedLoss(NDArray logProbs, NDArray refLogProbs, Rankings.Rows rows) {
+    /**
+     * sum over pairs of weight * loss: the objective of one batch, each prompt weighing the same. With
+     * {@link Settings#rpoAlpha} each pair also adds alpha times its chosen output's negative log-likelihood per
+     * response token ({@code responseMask}, (N, T-1), counts the tokens).
+     */
+    private NDArray weightedLoss(NDArray logProbs, NDArray refLogProbs, NDArray responseMask, Rankings.Rows rows) {
         NDManager m = logProbs.getManager();
         NDArray w = m.create(rows.winners());
         NDArray l = m.create(rows.losers());
         NDArray refChosen = refLogProbs == null ? null : refLogProbs.gather(w, 0); // (P)
         NDArray refRejected = refLogProbs == null ? null : refLogProbs.gather(l, 0); // (P)
-        return pairLosses(s, logProbs.gather(w, 0), logProbs.gather(l, 0), refChosen, refRejected)
-                .mul(m.create(rows.weights()))
-                .sum();
+        NDArray losses = pairLosses(s, logProbs.gather(w, 0), logProbs.gather(l, 0), refChosen, refRejected); // (P)
+        if (s.rpoAlpha() > 0) {
+            NDArray perToken = logProbs.div(responseMask.sum(new int[] {1}).maximum(1f)); // (N) mean log p per token
+            losses = losses.sub(perToken.gather(w, 0).mul(s.rpoAlpha())); // (P) + alpha * NLL(chosen)
+        }
+        return losses.mul(m.create(rows.weights())).sum();
     }
 
     /** The frozen reference's log p(y|x) of every row, (N); null when reference-free. */
@@ -314,7 +330,8 @@ public final class DpoTrainer {
                 NDArray[] a = Sequences.arrays(m, r.batch());
                 NDArray refLogProbs = referenceLogProbs(reference, m, a); // (N)
                 NDArray logProbs = Sequences.responseLogProbs(policy, new ParameterStore(m, false), a, false); // (N)
-                loss += weightedLoss(logProbs, refLogProbs, r).getFloat() * part.size(); // a batch's mean, re-weighted
+                loss += weightedLoss(logProbs, refLogProbs, a[2], r).getFloat()
+                        * part.size(); // a batch's mean, re-weighted
                 implicit.add(logProbs.toFloatArray(), refLogProbs == null ? null : refLogProbs.toFloatArray(), r);
             }
         }

@@ -60,6 +60,16 @@ class ExperimentTest {
                 .build()
                 .readTree(out.resolve("summary.json").toFile());
         assertThat(json.path("win_rate_ppo_vs_sft").asDouble()).isEqualTo(summary.winRate());
+        assertThat(json.path("held_out_comparisons").asInt()).isEqualTo(summary.comparisons());
+        // the per-family table splits the same comparisons: every family of the evaluation set, none twice
+        JsonNode byFamily = json.path("comparisons").path("ppo_vs_sft").path("by_family");
+        assertThat(byFamily.propertyNames())
+                .containsAll(summary.ppoVsSft().byFamily().keySet());
+        int split = 0;
+        for (JsonNode family : byFamily) {
+            split += family.path("comparisons").asInt();
+        }
+        assertThat(split).isEqualTo(summary.comparisons());
         // DPO trained on the same rankings and was compared with both
         assertThat(json.path("comparisons").path("dpo_vs_sft").path("win_rate").asDouble())
                 .isBetween(0.0, 1.0);

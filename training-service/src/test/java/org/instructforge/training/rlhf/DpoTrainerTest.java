@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,8 +40,19 @@ class DpoTrainerTest {
 
     private static DpoTrainer.Settings settings(
             DpoTrainer.Loss loss, float beta, boolean referenceFree, int epochs, float lr, int checkpointEvery) {
+        return rpo(loss, beta, referenceFree, epochs, lr, checkpointEvery, 0f);
+    }
+
+    private static DpoTrainer.Settings rpo(
+            DpoTrainer.Loss loss,
+            float beta,
+            boolean referenceFree,
+            int epochs,
+            float lr,
+            int checkpointEvery,
+            float rpoAlpha) {
         return new DpoTrainer.Settings(
-                5, epochs, 4, lr, 0.1f, beta, loss, referenceFree, 0f, 1f, 32, 16, 4, checkpointEvery);
+                5, epochs, 4, lr, 0.1f, beta, loss, referenceFree, rpoAlpha, 0f, 1f, 32, 16, 4, checkpointEvery);
     }
 
     private static DpoTrainer.Settings objective(DpoTrainer.Loss loss, float beta, boolean referenceFree) {
@@ -259,6 +271,31 @@ class DpoTrainerTest {
         assertThat(accuracy).hasSize(8);
         assertThat(accuracy[0]).isLessThan(0.5); // every margin is 0 at the start, and 0 is not a right answer
         assertThat(Arrays.stream(accuracy, 4, 8).average().orElseThrow()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void rpoKeepsTheChosenOutputsLikelyWherePlainDpoLowersThem() throws IOException {
+        Path sft = TinyModels.random(tmp.resolve("sft"), 2, false);
+        List<RewardTrainer.RankedExample> train = toyRankings("Question", 32, 3);
+        List<RewardTrainer.RankedExample> heldOut = toyRankings("Held out", 8, 4);
+        Map<Float, JsonlMetrics> runs = new HashMap<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (float alpha : new float[] {0f, 1f}) {
+                JsonlMetrics metrics = new JsonlMetrics(tmp.resolve("rpo-" + alpha + ".jsonl"));
+                new DpoTrainer(rpo(DpoTrainer.Loss.SIGMOID, 0.1f, false, 1, 3e-3f, 100, alpha), metrics, QUIET)
+                        .train(sft, train, heldOut, tmp.resolve("out-" + alpha), m, RunControl.NEVER);
+                runs.put(alpha, metrics);
+            }
+        }
+        // at the first step the policy is the reference, h = 0: the objective is log 2 plus the chosen outputs'
+        // negative log-likelihood per token under a random model, well above 0
+        assertThat(runs.get(0f).series("dpo", "loss")[1][0]).isCloseTo(Math.log(2), within(1e-5));
+        assertThat(runs.get(1f).series("dpo", "loss")[1][0]).isGreaterThan(Math.log(2) + 1);
+        // after training, held-out chosen outputs are likelier relative to the reference with the likelihood term
+        double[] plain = runs.get(0f).series("dpo", "validation_chosen_reward")[1];
+        double[] withRpo = runs.get(1f).series("dpo", "validation_chosen_reward")[1];
+        assertThat(withRpo[withRpo.length - 1]).isGreaterThan(plain[plain.length - 1]);
+        assertThat(withRpo[withRpo.length - 1]).isGreaterThan(0);
     }
 
     @Test
