@@ -4,29 +4,25 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
-import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.LogProbs;
-import org.instructforge.training.model.Safetensors;
 import org.instructforge.training.model.SamplingSettings;
 
 /**
@@ -221,236 +217,284 @@ public final class PpoTrainer {
             throw new IllegalArgumentException("PPO-ptx (ptxCoef > 0) needs a pretraining corpus");
         }
         Path checkpoints = out.resolve("checkpoints");
-        Optional<Path> resume = Checkpoints.latest(checkpoints);
-        // RLHF runs without dropout, so sampling, reference and training passes score a token identically.
-        Gpt policy = HfCheckpoint.load(resume.map(d -> d.resolve("policy")).orElse(sft), manager, false, 0f);
-        Gpt value = HfCheckpoint.load(resume.map(d -> d.resolve("value")).orElse(valueInit), manager, true, 0f);
-        Gpt reference = HfCheckpoint.load(sft, manager, false, 0f);
-        AdamW.Settings adam = AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip());
-        AdamW policyOptimizer = new AdamW(policy.parametersByName(), adam, manager);
-        AdamW valueOptimizer = new AdamW(value.parametersByName(), adam, manager);
-        Map<String, NDArray> ema = s.emaDecay() > 0 ? copyWeights(policy, manager) : null;
-        KlController kl = new KlController(s.klCoef(), s.targetKl(), s.klHorizon());
-        int start = 0;
-        if (resume.isPresent()) {
-            Path dir = resume.get();
-            Checkpoints.verify(dir);
-            policyOptimizer.load(dir.resolve("policy").resolve(SftTrainer.OPTIMIZER));
-            valueOptimizer.load(dir.resolve("value").resolve(SftTrainer.OPTIMIZER));
-            var state = Checkpoints.readState(dir);
-            start = state.path("iteration").asInt();
-            kl = new KlController(state.path("kl_coef").asDouble(), s.targetKl(), s.klHorizon());
-            if (ema != null) {
-                loadInto(ema, dir.resolve(EMA_FILE), manager);
-            }
-            metrics.resumedAt(STAGE, start);
-            log.printf("ppo: resuming at iteration %d from %s%n", start, dir);
-        }
+        PpoState st = PpoState.startOrResume(s, sft, valueInit, checkpoints, manager, metrics, log);
         try (GptTokenizer tokenizer = GptTokenizer.load(sft)) {
-            List<long[]> promptIds = new ArrayList<>();
-            for (String p : prompts) {
-                promptIds.add(
-                        Sequences.fit(tokenizer.encode(ChatTemplate.prompt(p)), new long[0], s.maxPromptTokens(), 0)[
-                                0]);
-            }
-            List<long[]> ptx = new ArrayList<>();
-            for (String t : ptxTexts) {
-                long[] ids = tokenizer.encode(t);
-                ptx.add(
-                        ids.length > policy.config().blockSize()
-                                ? java.util.Arrays.copyOf(ids, policy.config().blockSize())
-                                : ids);
-            }
-            Generator generator = new Generator(policy);
+            List<long[]> promptIds = encodePrompts(tokenizer, prompts);
+            List<long[]> ptx =
+                    encodePtx(tokenizer, ptxTexts, st.policy().config().blockSize());
+            Generator generator = new Generator(st.policy());
             int rolloutsPerPass = (promptIds.size() + s.rolloutBatch() - 1) / s.rolloutBatch();
-            for (int iteration = start; iteration < s.iterations(); iteration++) {
+            for (int iteration = st.start(); iteration < s.iterations(); iteration++) {
                 if (control.shouldStop(iteration)) {
                     return new Result(null, null, iteration, true);
                 }
                 Random rng = new Random(s.seed() * 1_000_003 + iteration);
                 Engine.getInstance().setRandomSeed((int) (s.seed() * 7919 + iteration));
-                Map<String, Double> m = new LinkedHashMap<>();
+                Phases time = new Phases();
 
                 // 1. generate
-                long t0 = System.nanoTime();
                 List<long[]> batchPrompts =
                         Sequences.batchAt(promptIds, iteration, rolloutsPerPass, s.rolloutBatch(), s.seed());
                 Generation g =
                         generator.generate(manager, batchPrompts, SamplingSettings.sampling(s.maxNewTokens()), rng);
-                int b = batchPrompts.size();
-                List<long[]> responses = new ArrayList<>(b);
-                for (int i = 0; i < b; i++) {
-                    responses.add(g.response(i));
-                }
-                long t1 = System.nanoTime();
+                time.generate = time.lap();
 
                 // 2. score: the reward model reads the whole response. One that holds no finished answer gets the
                 // fixed penalty score instead: rankings rarely hold such samples, so a reward model may score them
                 // anywhere, and an empty answer is the first exploit a policy finds (measured: 14 of 400).
-                float[] scores = reward.score(manager, batchPrompts, responses);
-                int penalised = 0;
-                for (int i = 0; i < b; i++) {
-                    if (!Float.isNaN(s.missingEosScore())
-                            && !holdsAnswer(responses.get(i), policy.config().eosTokenId(), tokenizer)) {
-                        scores[i] = s.missingEosScore();
-                        penalised++;
-                    }
-                }
-                long t2 = System.nanoTime();
+                float[] scores = reward.score(manager, batchPrompts, responses(g));
+                int penalised =
+                        penaliseUnfinished(scores, g, st.policy().config().eosTokenId(), tokenizer);
+                time.score = time.lap();
 
                 // 3. reference log-probs and the value function's estimates of every response token
-                int p = g.prompts()[0].length;
-                int n = g.responses()[0].length;
-                long[][] tokens = new long[b][p + n];
-                long[][] attention = new long[b][p + n];
-                long[][] responseMask = g.responseMask();
-                float[][] mask = new float[b][n];
-                for (int i = 0; i < b; i++) {
-                    System.arraycopy(g.prompts()[i], 0, tokens[i], 0, p);
-                    System.arraycopy(g.responses()[i], 0, tokens[i], p, n);
-                    System.arraycopy(g.promptMask()[i], 0, attention[i], 0, p);
-                    System.arraycopy(responseMask[i], 0, attention[i], p, n);
-                    for (int t = 0; t < n; t++) {
-                        mask[i][t] = responseMask[i][t];
-                    }
-                }
-                float[][] refLogProbs;
-                float[][] values;
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray tok = step.create(tokens);
-                    NDArray att = step.create(attention);
-                    ParameterStore ps = new ParameterStore(step, false);
-                    refLogProbs = matrix(
-                            Sequences.nextTokenLogProbs(reference, ps, tok, att, false)
-                                    .get(":, " + (p - 1) + ":"),
-                            b,
-                            n);
-                    values = matrix(valuesOf(value, ps, tok, att, p, n, false), b, n);
-                }
-                long t3 = System.nanoTime();
+                Episodes episodes = Episodes.of(g);
+                Estimates estimates = referenceAndValues(st, episodes, manager);
+                time.reference = time.lap();
 
                 // 4. rewards = score - beta * KL: the penalty on every token, the score on the last one
                 float[][] oldLogProbs = g.logProbs(); // sampling log-probs: equal to a full pass's (Generator's test)
-                float[] sequenceKl = RlMath.sequenceKl(oldLogProbs, refLogProbs, mask);
-                float[][] rewards = new float[b][n];
-                double beta = kl.beta();
-                for (int i = 0; i < b; i++) {
-                    for (int t = 0; t < n; t++) {
-                        rewards[i][t] = (float) (-beta * (oldLogProbs[i][t] - refLogProbs[i][t])) * mask[i][t];
-                    }
-                    int last = g.responseLengths()[i] - 1;
-                    if (last >= 0) {
-                        rewards[i][last] += scores[i];
-                    }
-                }
+                float[] sequenceKl = RlMath.sequenceKl(oldLogProbs, estimates.refLogProbs(), episodes.mask());
+                double beta = st.kl().beta();
+                float[][] rewards = rewards(
+                        oldLogProbs, estimates.refLogProbs(), episodes.mask(), scores, g.responseLengths(), beta);
 
                 // 5. GAE: advantages and returns (gamma 1, lambda)
-                RlMath.Advantages gae = RlMath.gae(rewards, values, mask, s.gamma(), s.lambda());
+                RlMath.Advantages gae = RlMath.gae(rewards, estimates.values(), episodes.mask(), s.gamma(), s.lambda());
                 // 6. whiten the advantages over all response tokens of the batch
-                float[][] advantages = RlMath.whiten(gae.advantages(), mask, true);
+                float[][] advantages = RlMath.whiten(gae.advantages(), episodes.mask(), true);
                 Rollout rollout = new Rollout(
-                        tokens, attention, g.responses(), p, mask, oldLogProbs, values, advantages, gae.returns());
+                        episodes.tokens(),
+                        episodes.attention(),
+                        g.responses(),
+                        episodes.promptLength(),
+                        episodes.mask(),
+                        oldLogProbs,
+                        estimates.values(),
+                        advantages,
+                        gae.returns());
 
-                // 7. PPO epochs over shuffled minibatches
-                float lr = s.learningRateAt(iteration, s.learningRate());
-                float valueLr = s.learningRateAt(iteration, s.valueLearningRate());
-                Update u = new Update();
-                for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
-                    List<Integer> order = new ArrayList<>();
-                    for (int i = 0; i < b; i++) {
-                        order.add(i);
-                    }
-                    Collections.shuffle(order, new Random(s.seed() * 31 + iteration * 1_009L + epoch));
-                    for (int from = 0; from < b; from += s.miniBatch()) {
-                        int[] rows = order.subList(from, Math.min(b, from + s.miniBatch())).stream()
-                                .mapToInt(Integer::intValue)
-                                .toArray();
-                        minibatchStep(policy, value, rollout, rows, ptx, rng, manager, u);
-                        u.policyGradNorm += policyOptimizer.step(lr);
-                        u.valueGradNorm += valueOptimizer.step(valueLr);
-                        u.steps++;
-                        if (ema != null) {
-                            updateEma(ema, policy, s.emaDecay()); // after every optimizer step, as the decay assumes
-                        }
-                    }
-                }
+                // 7. PPO epochs over shuffled minibatches, then the KL coefficient adapts
+                Update u = optimise(st, rollout, ptx, rng, iteration, manager);
                 double meanKl = RlMath.mean(sequenceKl);
-                kl.update(meanKl, b);
-                long t4 = System.nanoTime();
+                st.kl().update(meanKl, batchPrompts.size());
+                time.update = time.lap();
 
-                long generatedTokens = 0;
-                for (int len : g.responseLengths()) {
-                    generatedTokens += len;
-                }
-                long allTokens = (long) b * (p + n);
-                m.put("reward_mean", RlMath.mean(scores));
-                m.put("reward_std", RlMath.std(scores));
-                m.put("kl", meanKl);
-                m.put("kl_coef", beta);
-                m.put("entropy", u.entropy / u.steps);
-                m.put("clip_fraction", u.clipFraction / u.steps);
-                m.put("approx_kl", u.approxKl / u.steps);
-                m.put("policy_loss", u.policyLoss / u.steps);
-                m.put("value_loss", u.valueLoss / u.steps);
-                if (s.ptxCoef() > 0) {
-                    m.put("ptx_loss", u.ptxLoss / u.steps);
-                }
-                m.put("response_length", generatedTokens / (double) b);
-                m.put("penalised_share", penalised / (double) b);
-                m.put("policy_grad_norm", (double) u.policyGradNorm / u.steps);
-                m.put("learning_rate", (double) lr);
-                m.put("generate_seconds", (t1 - t0) / 1e9);
-                m.put("score_seconds", (t2 - t1) / 1e9);
-                m.put("reference_seconds", (t3 - t2) / 1e9);
-                m.put("update_seconds", (t4 - t3) / 1e9);
-                m.put("generate_tokens_per_second", generatedTokens / ((t1 - t0) / 1e9));
-                m.put("score_tokens_per_second", allTokens / ((t2 - t1) / 1e9));
-                m.put("reference_tokens_per_second", 2 * allTokens / ((t3 - t2) / 1e9)); // reference + value passes
-                m.put("update_tokens_per_second", s.ppoEpochs() * allTokens / ((t4 - t3) / 1e9));
-                metrics.record(STAGE, iteration + 1, m);
-                log.printf(
-                        Locale.ROOT,
-                        "ppo iteration %d/%d  reward %.3f +- %.3f  kl %.3f (beta %.4f)  entropy %.3f  clip %.3f  "
-                                + "value loss %.4f  length %.1f  %.1fs (generate %.1fs)%n",
-                        iteration + 1,
-                        s.iterations(),
-                        m.get("reward_mean"),
-                        m.get("reward_std"),
-                        meanKl,
-                        beta,
-                        m.get("entropy"),
-                        m.get("clip_fraction"),
-                        m.get("value_loss"),
-                        m.get("response_length"),
-                        (t4 - t0) / 1e9,
-                        (t1 - t0) / 1e9);
-
+                report(iteration, figures(scores, meanKl, beta, penalised, u, g, time), time);
                 if ((iteration + 1) % s.checkpointEvery() == 0 || iteration == s.iterations() - 1) {
-                    Map<String, Object> state = new LinkedHashMap<>();
-                    state.put("stage", STAGE);
-                    state.put("iteration", iteration + 1);
-                    state.put("kl_coef", kl.beta());
-                    Map<String, NDArray> emaNow = ema;
-                    Checkpoints.writeAtomically(Checkpoints.stepDir(checkpoints, iteration + 1), dir -> {
-                        HfCheckpoint.save(policy, dir.resolve("policy"), sft);
-                        policyOptimizer.save(dir.resolve("policy").resolve(SftTrainer.OPTIMIZER));
-                        HfCheckpoint.save(value, dir.resolve("value"), sft);
-                        valueOptimizer.save(dir.resolve("value").resolve(SftTrainer.OPTIMIZER));
-                        if (emaNow != null) {
-                            saveWeights(emaNow, dir.resolve(EMA_FILE));
-                        }
-                        Checkpoints.writeState(dir, state);
-                    });
+                    st.save(Checkpoints.stepDir(checkpoints, iteration + 1), sft, iteration + 1);
                     Checkpoints.keepLast(checkpoints, 2);
                 }
             }
-            Path valueOut = Checkpoints.saveModel(value, out.resolve("value"), sft);
-            if (ema != null) {
-                swapIn(policy, ema); // InstructGPT evaluates the EMA of the weights
-            }
-            Path policyOut = Checkpoints.saveModel(policy, out.resolve("policy"), sft);
-            return new Result(policyOut, valueOut, s.iterations(), false);
+            return st.finish(out, sft, s.iterations());
         }
+    }
+
+    private List<long[]> encodePrompts(GptTokenizer tokenizer, List<String> prompts) {
+        List<long[]> ids = new ArrayList<>();
+        for (String p : prompts) {
+            ids.add(Sequences.fit(tokenizer.encode(ChatTemplate.prompt(p)), new long[0], s.maxPromptTokens(), 0)[0]);
+        }
+        return ids;
+    }
+
+    /** PPO-ptx's transcripts, each cut to the model's context. */
+    private static List<long[]> encodePtx(GptTokenizer tokenizer, List<String> texts, int blockSize) {
+        List<long[]> ids = new ArrayList<>();
+        for (String t : texts) {
+            long[] encoded = tokenizer.encode(t);
+            ids.add(encoded.length > blockSize ? Arrays.copyOf(encoded, blockSize) : encoded);
+        }
+        return ids;
+    }
+
+    private static List<long[]> responses(Generation g) {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < g.responses().length; i++) {
+            out.add(g.response(i));
+        }
+        return out;
+    }
+
+    /** Gives every response without a finished answer the fixed penalty score (when set); how many there were. */
+    private int penaliseUnfinished(float[] scores, Generation g, long eos, GptTokenizer tokenizer) {
+        if (Float.isNaN(s.missingEosScore())) {
+            return 0;
+        }
+        int penalised = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (!holdsAnswer(g.response(i), eos, tokenizer)) {
+                scores[i] = s.missingEosScore();
+                penalised++;
+            }
+        }
+        return penalised;
+    }
+
+    /** Every episode's prompt (left-padded, P) and response (N) as one row, with the response tokens' mask. */
+    private record Episodes(long[][] tokens, long[][] attention, float[][] mask, int promptLength) {
+        static Episodes of(Generation g) {
+            int b = g.prompts().length;
+            int p = g.prompts()[0].length;
+            int n = g.responses()[0].length;
+            long[][] tokens = new long[b][p + n];
+            long[][] attention = new long[b][p + n];
+            long[][] responseMask = g.responseMask();
+            float[][] mask = new float[b][n];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(g.prompts()[i], 0, tokens[i], 0, p);
+                System.arraycopy(g.responses()[i], 0, tokens[i], p, n);
+                System.arraycopy(g.promptMask()[i], 0, attention[i], 0, p);
+                System.arraycopy(responseMask[i], 0, attention[i], p, n);
+                for (int t = 0; t < n; t++) {
+                    mask[i][t] = responseMask[i][t];
+                }
+            }
+            return new Episodes(tokens, attention, mask, p);
+        }
+    }
+
+    /** The frozen reference's log-probs and the value function's estimates of every response token, (B, N) each. */
+    private record Estimates(float[][] refLogProbs, float[][] values) {}
+
+    private static Estimates referenceAndValues(PpoState st, Episodes e, NDManager manager) {
+        int b = e.tokens().length;
+        int p = e.promptLength();
+        int n = e.mask()[0].length;
+        try (NDManager step = manager.newSubManager()) {
+            NDArray tok = step.create(e.tokens());
+            NDArray att = step.create(e.attention());
+            ParameterStore ps = new ParameterStore(step, false);
+            float[][] refLogProbs = matrix(
+                    Sequences.nextTokenLogProbs(st.reference(), ps, tok, att, false)
+                            .get(":, " + (p - 1) + ":"),
+                    b,
+                    n);
+            float[][] values = matrix(valuesOf(st.value(), ps, tok, att, p, n, false), b, n);
+            return new Estimates(refLogProbs, values);
+        }
+    }
+
+    /** {@code -beta * (log pi - log ref)} on every response token, plus the score on the last one. */
+    static float[][] rewards(
+            float[][] logProbs, float[][] refLogProbs, float[][] mask, float[] scores, int[] lengths, double beta) {
+        int b = logProbs.length;
+        int n = mask[0].length;
+        float[][] rewards = new float[b][n];
+        for (int i = 0; i < b; i++) {
+            for (int t = 0; t < n; t++) {
+                rewards[i][t] = (float) (-beta * (logProbs[i][t] - refLogProbs[i][t])) * mask[i][t];
+            }
+            int last = lengths[i] - 1;
+            if (last >= 0) {
+                rewards[i][last] += scores[i];
+            }
+        }
+        return rewards;
+    }
+
+    /** Step 7: {@code ppoEpochs} passes over the rollout in shuffled minibatches, one optimizer step each. */
+    private Update optimise(
+            PpoState st, Rollout rollout, List<long[]> ptx, Random rng, int iteration, NDManager manager) {
+        int b = rollout.tokens().length;
+        Update u = new Update();
+        u.learningRate = s.learningRateAt(iteration, s.learningRate());
+        float valueLr = s.learningRateAt(iteration, s.valueLearningRate());
+        for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(s.seed() * 31 + iteration * 1_009L + epoch));
+            for (int from = 0; from < b; from += s.miniBatch()) {
+                int[] rows = order.subList(from, Math.min(b, from + s.miniBatch())).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray();
+                minibatchStep(st.policy(), st.value(), rollout, rows, ptx, rng, manager, u);
+                u.policyGradNorm += st.policyOptimizer().step(u.learningRate);
+                u.valueGradNorm += st.valueOptimizer().step(valueLr);
+                st.afterPolicyStep();
+                u.steps++;
+            }
+        }
+        return u;
+    }
+
+    /** Wall-clock seconds of one iteration's phases. */
+    private static final class Phases {
+        private long mark = System.nanoTime();
+        double generate;
+        double score;
+        double reference;
+        double update;
+
+        double lap() {
+            long now = System.nanoTime();
+            double seconds = (now - mark) / 1e9;
+            mark = now;
+            return seconds;
+        }
+
+        double total() {
+            return generate + score + reference + update;
+        }
+    }
+
+    /** One iteration's metrics ({@code ppo/...}), in the order the README lists them. */
+    private Map<String, Double> figures(
+            float[] scores, double meanKl, double beta, int penalised, Update u, Generation g, Phases time) {
+        int b = scores.length;
+        long generatedTokens = 0;
+        for (int len : g.responseLengths()) {
+            generatedTokens += len;
+        }
+        long allTokens = (long) b * (g.prompts()[0].length + g.responses()[0].length);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("reward_mean", RlMath.mean(scores));
+        m.put("reward_std", RlMath.std(scores));
+        m.put("kl", meanKl);
+        m.put("kl_coef", beta);
+        m.put("entropy", u.entropy / u.steps);
+        m.put("clip_fraction", u.clipFraction / u.steps);
+        m.put("approx_kl", u.approxKl / u.steps);
+        m.put("policy_loss", u.policyLoss / u.steps);
+        m.put("value_loss", u.valueLoss / u.steps);
+        if (s.ptxCoef() > 0) {
+            m.put("ptx_loss", u.ptxLoss / u.steps);
+        }
+        m.put("response_length", generatedTokens / (double) b);
+        m.put("penalised_share", penalised / (double) b);
+        m.put("policy_grad_norm", (double) u.policyGradNorm / u.steps);
+        m.put("learning_rate", (double) u.learningRate);
+        m.put("generate_seconds", time.generate);
+        m.put("score_seconds", time.score);
+        m.put("reference_seconds", time.reference);
+        m.put("update_seconds", time.update);
+        m.put("generate_tokens_per_second", generatedTokens / time.generate);
+        m.put("score_tokens_per_second", allTokens / time.score);
+        m.put("reference_tokens_per_second", 2 * allTokens / time.reference); // reference + value passes
+        m.put("update_tokens_per_second", s.ppoEpochs() * allTokens / time.update);
+        return m;
+    }
+
+    private void report(int iteration, Map<String, Double> m, Phases time) {
+        metrics.record(STAGE, iteration + 1, m);
+        log.printf(
+                Locale.ROOT,
+                "ppo iteration %d/%d  reward %.3f +- %.3f  kl %.3f (beta %.4f)  entropy %.3f  clip %.3f  "
+                        + "value loss %.4f  length %.1f  %.1fs (generate %.1fs)%n",
+                iteration + 1,
+                s.iterations(),
+                m.get("reward_mean"),
+                m.get("reward_std"),
+                m.get("kl"),
+                m.get("kl_coef"),
+                m.get("entropy"),
+                m.get("clip_fraction"),
+                m.get("value_loss"),
+                m.get("response_length"),
+                time.total(),
+                time.generate);
     }
 
     /** Whether a sampled response is a finished answer: it ends with end-of-text and says something before it. */
@@ -459,11 +503,10 @@ public final class PpoTrainer {
         return ended && !ChatTemplate.answerOf(tokenizer.decode(response)).isBlank();
     }
 
-    private static final String EMA_FILE = "ema.safetensors";
-
     /** Running sums of one iteration's minibatch statistics. */
     private static final class Update {
         int steps;
+        float learningRate;
         double policyLoss;
         double valueLoss;
         double ptxLoss;
@@ -543,9 +586,8 @@ public final class PpoTrainer {
         }
         // Whole transcripts scored on every token: Sequences.of with an empty "prompt" of one token.
         List<long[]> starts = texts.stream().map(t -> new long[] {t[0]}).toList();
-        List<long[]> rests = texts.stream()
-                .map(t -> java.util.Arrays.copyOfRange(t, 1, t.length))
-                .toList();
+        List<long[]> rests =
+                texts.stream().map(t -> Arrays.copyOfRange(t, 1, t.length)).toList();
         Sequences.Batch b = Sequences.of(starts, rests, policy.config().eosTokenId());
         NDArray loss;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -587,46 +629,5 @@ public final class PpoTrainer {
             out[i] = a[rows[i]];
         }
         return out;
-    }
-
-    private static Map<String, NDArray> copyWeights(Gpt gpt, NDManager manager) {
-        Map<String, NDArray> copy = new LinkedHashMap<>();
-        gpt.parametersByName().forEach((name, p) -> {
-            NDArray c = p.getArray().duplicate();
-            c.attach(manager);
-            copy.put(name, c);
-        });
-        return copy;
-    }
-
-    /** ema = decay * ema + (1 - decay) * w, outside autograd. */
-    private static void updateEma(Map<String, NDArray> ema, Gpt policy, float decay) {
-        ema.forEach((name, e) -> {
-            try (NDArray w = policy.parametersByName().get(name).getArray().mul(1 - decay)) {
-                e.muli(decay).addi(w);
-            }
-        });
-    }
-
-    private static void swapIn(Gpt policy, Map<String, NDArray> weights) {
-        weights.forEach((name, w) -> {
-            Parameter p = policy.parametersByName().get(name);
-            p.getArray().set(w.toFloatArray());
-        });
-    }
-
-    private static void saveWeights(Map<String, NDArray> weights, Path file) throws IOException {
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        weights.forEach((name, w) ->
-                tensors.put(name, new Safetensors.Tensor("F32", w.getShape().getShape(), w.toFloatArray())));
-        Safetensors.write(file, tensors);
-    }
-
-    private static void loadInto(Map<String, NDArray> weights, Path file, NDManager manager) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("Checkpoint lacks its EMA weights " + file);
-        }
-        Map<String, Safetensors.Tensor> tensors = Safetensors.read(file);
-        weights.forEach((name, w) -> w.set(tensors.get(name).data()));
     }
 }
