@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.corpus.Task;
 import org.instructforge.training.experiment.Experiment;
 import org.instructforge.training.experiment.ExperimentSettings;
+import org.instructforge.training.experiment.World;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -65,6 +67,11 @@ public final class ForgeCli {
                   --ppo-prompts sizes the PPO prompt set; --set sets the experiment's own sizes by name
                   (e.g. --set rankingPrompts=15000,sftPrompts=3000).
                   --oracle-reward (diagnostic): PPO optimises the noiseless judge instead of the reward model.
+              world prompts [--count N] [--seed S] [--out FILE]
+                  write N distinct prompts of the task families (default 2000) as a JSONL file the prompt import
+                  accepts (default world-prompts.jsonl); the experiment's held-out evaluation prompts for seed S
+                  (default the experiment's) are left out. forge crowd finds the task behind each prompt by the same
+                  count and seed.
             """;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -106,6 +113,7 @@ public final class ForgeCli {
                 case "generate" -> generate(rest);
                 case "logits" -> logits(rest);
                 case "experiment" -> experiment(rest);
+                case "world" -> world(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             }
             return 0;
@@ -307,6 +315,26 @@ public final class ForgeCli {
                     summary.rewardValidationAccuracy(),
                     summary.meanKl());
         }
+    }
+
+    private void world(List<String> args) throws IOException {
+        if (args.isEmpty() || !args.get(0).equals("prompts")) {
+            throw new UsageException("world takes one command: prompts");
+        }
+        Map<String, String> o = parse(args.subList(1, args.size()), Set.of(), Set.of("count", "seed", "out"));
+        int count = intOption(o, "count", 2_000);
+        long seed = longOption(o, "seed", World.defaultSeed());
+        Path file = Path.of(o.getOrDefault("out", "world-prompts.jsonl"));
+        List<Task> tasks = World.tasks(count, seed);
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        List<String> lines = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            lines.add(World.importLine(tasks.get(i), i));
+        }
+        Files.write(file, lines);
+        out.printf("wrote %d prompts (seed %d) to %s%n", tasks.size(), seed, file);
     }
 
     private static boolean hasFiles(Path dir) throws IOException {
