@@ -110,6 +110,19 @@ final class LabelingWebProcess implements AutoCloseable {
         throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail());
     }
 
+    /** The answer's JSON (null for an empty body) after checking it succeeded; else fails with the service's log. */
+    JsonNode ok(Answer answer) {
+        org.assertj.core.api.Assertions.assertThat(answer.status())
+                .as("HTTP answer %s\n--- labeling-web log ---\n%s", answer.body(), tail())
+                .isBetween(200, 299);
+        return answer.body().isBlank() ? null : answer.json();
+    }
+
+    /** The service's address, e.g. {@code http://localhost:41234}. */
+    String base() {
+        return base;
+    }
+
     /** The end of the service's console, for failure messages. */
     String tail() {
         try {
