@@ -125,23 +125,7 @@ class CrowdTest {
 
     /** A dataset with the world's prompts imported through the admin API, as {@code forge world prompts} writes them. */
     private long importWorld(List<Task> world) throws Exception {
-        long dataset = ok(web.post(
-                        ADMIN,
-                        "/api/admin/datasets",
-                        Map.ofEntries(
-                                Map.entry("name", "crowd-" + System.nanoTime()),
-                                Map.entry("description", "CrowdTest"),
-                                Map.entry("guidelines", "Answer exactly what is asked."),
-                                Map.entry("keepPiiOriginals", false),
-                                Map.entry("maxPromptsPerUser", 200),
-                                Map.entry("dedupPrefixChars", 200),
-                                Map.entry("labelsPerItem", 1),
-                                Map.entry("overlapShare", 0),
-                                Map.entry("trainRatio", 0.6),
-                                Map.entry("validRatio", 0.1),
-                                Map.entry("testRatio", 0.3))))
-                .path("id")
-                .asLong();
+        long dataset = web.dataset("crowd-" + System.nanoTime(), "CrowdTest", 0.6, 0.1, 0.3);
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < world.size(); i++) {
             jsonl.append(World.importLine(world.get(i), i)).append('\n');
