@@ -1,9 +1,11 @@
 package org.instructforge.shared;
 
-/** The lineage stages of a checkpoint: base -> SFT -> reward model -> PPO. */
+/** The lineage stages of a checkpoint: base -> SFT -> reward model -> PPO, or SFT -> DPO (no reward model). */
 public enum CheckpointKind {
     BASE,
     SFT,
     REWARD,
-    PPO
+    PPO,
+    /** A policy fitted to the rankings by DPO, its start (SFT) checkpoint the reference. */
+    DPO
 }

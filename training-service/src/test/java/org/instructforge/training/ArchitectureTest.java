@@ -41,6 +41,7 @@ class ArchitectureTest {
                         "org.instructforge.training.rlhf..",
                         "org.instructforge.training.experiment..",
                         "org.instructforge.training.simulation..",
+                        "org.instructforge.training.crowd..",
                         "org.instructforge.training.cli..")
                 .should()
                 .dependOnClassesThat()

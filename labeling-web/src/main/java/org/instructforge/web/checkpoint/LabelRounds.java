@@ -66,7 +66,7 @@ public class LabelRounds {
             int labelsWanted,
             FeedbackSource feedback,
             Long judgeId,
-            Map<String, Number> sampling) {}
+            Map<String, Object> sampling) {}
 
     private final JdbcClient jdbc;
     private final JsonMapper json;

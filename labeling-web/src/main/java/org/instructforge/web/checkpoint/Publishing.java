@@ -50,7 +50,7 @@ class Publishing {
             errors.put(
                     "checkpoint",
                     "'" + checkpoint.name() + "' is a " + checkpoint.kind() + " checkpoint and cannot be published:"
-                            + " only policies (BASE, SFT, PPO) answer prompts");
+                            + " only policies (BASE, SFT, PPO, DPO) answer prompts");
         }
         Optional<LabelRounds.Sampled> round = Optional.empty();
         if (form.nextRound()) {

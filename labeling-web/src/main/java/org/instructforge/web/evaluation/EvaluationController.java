@@ -5,6 +5,7 @@ import java.util.Set;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.checkpoint.CheckpointRegistry;
 import org.instructforge.web.checkpoint.InvalidRoundException;
 import org.instructforge.web.checkpoint.LabelRounds;
@@ -62,8 +63,7 @@ class EvaluationController {
         model.addAttribute("likertChart", json.writeValueAsString(ChartData.likert(overview.labels())));
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute(
-                "policies", registry.choices(Set.of(CheckpointKind.BASE, CheckpointKind.SFT, CheckpointKind.PPO)));
+        model.addAttribute("policies", registry.choices(RunInputs.startKinds(RunType.EVALUATION)));
         model.addAttribute("judges", registry.choices(Set.of(CheckpointKind.REWARD)));
         model.addAttribute("datasets", rounds.datasetChoices());
         model.addAttribute("samplingParameters", Hyperparameters.of(RunType.EVALUATION));

@@ -96,7 +96,7 @@ class RunController {
         model.addAttribute("requestKey", requestKey);
         model.addAttribute("parameters", Hyperparameters.of(type));
         model.addAttribute("datasets", choices.activeDatasets());
-        model.addAttribute("rounds", type == RunType.REWARD ? choices.rankingRounds() : List.of());
+        model.addAttribute("rounds", type.readsRankings() ? choices.rankingRounds() : List.of());
         model.addAttribute("startCheckpoints", choices.readyCheckpoints(RunInputs.startKinds(type)));
         model.addAttribute(
                 "rewardCheckpoints",

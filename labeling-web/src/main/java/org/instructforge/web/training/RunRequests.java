@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RunRequests {
 
     /** Runs an engineer asks for by hand; CANDIDATES and EVALUATION runs come from publishing and evaluating. */
-    static final Set<RunType> REQUESTABLE = EnumSet.of(RunType.SFT, RunType.REWARD, RunType.PPO);
+    static final Set<RunType> REQUESTABLE = EnumSet.of(RunType.SFT, RunType.REWARD, RunType.PPO, RunType.DPO);
 
     static final int MAX_NAME = 200;
     static final int MAX_REQUEST_KEY = 200;
@@ -198,7 +198,7 @@ class RunRequests {
             values = Hyperparameters.validate(type, request.hyperparameters());
             values.errors().forEach((parameter, error) -> errors.put("hyperparameters." + parameter, error));
         }
-        boolean ai = type == RunType.REWARD && request.includeAiFeedback();
+        boolean ai = type != null && type.readsRankings() && request.includeAiFeedback();
         DataSelection data = new DataSelection(datasetIds, roundIds, ai);
         // Only worth asking once the data itself is valid: the question is whether it holds anything to learn from.
         if (type != null && !errors.containsKey("datasetIds") && !errors.containsKey("roundIds")) {
@@ -217,7 +217,7 @@ class RunRequests {
     }
 
     private static RunType type(String text, Map<String, String> errors) {
-        String choose = "choose SFT, REWARD or PPO";
+        String choose = "choose SFT, REWARD, PPO or DPO";
         if (text == null || text.isBlank()) {
             errors.put("type", choose);
             return null;
@@ -275,10 +275,10 @@ class RunRequests {
         if (ids.isEmpty()) {
             return;
         }
-        if (type != RunType.REWARD) {
+        if (!type.readsRankings()) {
             errors.put(
                     "roundIds",
-                    "only reward-model runs read label rounds (their rankings); "
+                    "only reward-model and DPO runs read label rounds (their rankings); "
                             + "SFT reads the datasets' demonstrations and PPO samples their prompts");
             return;
         }
@@ -325,8 +325,8 @@ class RunRequests {
     }
 
     /**
-     * Refuses a run whose data the worker could not train on: below {@link LabelMinimum} for SFT and reward models,
-     * no usable TRAIN prompt for PPO.
+     * Refuses a run whose data the worker could not train on: below {@link LabelMinimum} for SFT, reward models and
+     * DPO, no usable TRAIN prompt for PPO.
      */
     private void checkData(RunType type, DataSelection data, Map<String, String> errors) {
         switch (type) {
@@ -340,7 +340,7 @@ class RunRequests {
                                     + ", one of them on a TRAIN prompt (the other is held out to validate on)");
                 }
             }
-            case REWARD -> {
+            case REWARD, DPO -> {
                 RunChoices.LabelCounts found = choices.rankings(data);
                 if (!found.enough()) {
                     errors.put(
@@ -348,7 +348,8 @@ class RunRequests {
                             "the chosen datasets" + (data.roundIds().isEmpty() ? "" : " and rounds") + " have "
                                     + shortfall(found, "rankings")
                                     + (data.includeAiFeedback() ? "" : " by human labelers")
-                                    + ": a reward-model run needs at least " + LabelMinimum.EXAMPLES
+                                    + (type == RunType.DPO ? ": a DPO run" : ": a reward-model run")
+                                    + " needs at least " + LabelMinimum.EXAMPLES
                                     + ", one of them of a TRAIN prompt (the other is held out to validate on)");
                 }
             }

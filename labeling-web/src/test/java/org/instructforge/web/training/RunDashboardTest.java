@@ -158,6 +158,92 @@ class RunDashboardTest {
     }
 
     /**
+     * DPO reads the rankings the reward model reads, so the same LabelMinimum refuses it beside the data field; its
+     * start is the SFT policy (also its reference), it takes no reward model, and its loss and reference-free
+     * choices are stored by name and as a boolean.
+     */
+    @Test
+    void aDpoRunLearnsFromRankingsAndIsRefusedWithoutEnoughOfThem() throws Exception {
+        long dataset = fixtures.dataset();
+        fixtures.ranking(fixtures.prompt(dataset, "TRAIN"), null, "HUMAN");
+        long sft = fixtures.checkpoint("SFT");
+        long base = fixtures.checkpoint("BASE");
+        long reward = fixtures.checkpoint("REWARD");
+        String request = """
+                {"type": "DPO", "datasetIds": [%d], "startCheckpointId": %d, "rewardCheckpointId": %s,
+                 "hyperparameters": {"beta": "%s", "loss": "%s", "referenceFree": "true"}}""";
+        long before = fixtures.runCount();
+
+        JsonNode errors = errorsOf(request.formatted(dataset, base, reward, "0", "hinge"));
+        assertThat(errors.path("datasetIds").asString())
+                .contains("only 1 rankings (1 of TRAIN prompts, 0 of VALID ones)")
+                .contains("a DPO run needs at least 2");
+        assertThat(errors.path("startCheckpointId").asString()).contains("a DPO run starts from");
+        assertThat(errors.path("rewardCheckpointId").asString()).isEqualTo("only PPO runs take a reward model");
+        assertThat(errors.path("hyperparameters.beta").asString()).isEqualTo("must be between 0.001 and 100");
+        assertThat(errors.path("hyperparameters.loss").asString()).isEqualTo("must be one of sigmoid, ipo");
+        String page = mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "DPO")
+                        .param("requestKey", "form-" + RunFixtures.unique("k"))
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(sft))
+                        .param("hyperparameters[loss]", "ipo"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .contains("id=\"datasetIds-error\">the chosen datasets have only 1 rankings")
+                .contains("<option value=\"ipo\" selected=\"selected\">ipo</option>");
+        assertThat(fixtures.runCount()).isEqualTo(before);
+
+        fixtures.ranking(fixtures.prompt(dataset, "TRAIN"), null, "HUMAN");
+        long id = json.readTree(mvc.perform(post("/api/engineer/runs")
+                                .with(ENGINEER)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content(request.formatted(dataset, sft, "null", "0.5", "IPO")))
+                        .andExpect(status().isCreated())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .path("id")
+                .asLong();
+        JsonNode stored = json.readTree(jdbc.sql("SELECT hyperparameters::text FROM training_run WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single());
+        assertThat(stored.path("loss").asString()).isEqualTo("ipo");
+        assertThat(stored.path("referenceFree").isBoolean()).isTrue();
+        assertThat(stored.path("referenceFree").asBoolean()).isTrue();
+        assertThat(stored.path("beta").asDouble()).isEqualTo(0.5);
+        assertThat(stored.path("epochs").asLong()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT run_type || ' ' || name FROM training_run WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("DPO dpo-" + id);
+    }
+
+    @Test
+    void theDpoFormOffersItsLossAndReferenceChoicesAndTheRankingRounds() throws Exception {
+        String page = mvc.perform(get("/engineer/runs/new").param("type", "DPO").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .contains("<select name=\"hyperparameters[loss]\"")
+                .contains("<option value=\"sigmoid\" selected=\"selected\">sigmoid</option>")
+                .contains("<option value=\"ipo\">ipo</option>")
+                .contains("<select name=\"hyperparameters[referenceFree]\"")
+                .contains("name=\"hyperparameters[beta]\" value=\"0.1\"")
+                .contains("id=\"rounds\"")
+                .doesNotContain("name=\"rewardCheckpointId\"");
+    }
+
+    /**
      * The worker trains on TRAIN demonstrations and validates on VALID ones or a held-out TRAIN one (LabelMinimum);
      * a demonstration of a prompt waiting for PII review is never read, so it does not count either.
      */
@@ -213,7 +299,7 @@ class RunDashboardTest {
         assertThat(errorsOf("{\"datasetIds\": [%d], \"startCheckpointId\": %d}".formatted(sftData, base))
                         .path("type")
                         .asString())
-                .contains("choose SFT, REWARD or PPO");
+                .contains("choose SFT, REWARD, PPO or DPO");
         assertThat(errorsOf(sftRequest("\"type\": \"PRETRAIN\"", sftData, base))
                         .path("type")
                         .asString())
@@ -276,7 +362,7 @@ class RunDashboardTest {
         assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"roundIds\": [" + round + "]", sftData, base))
                         .path("roundIds")
                         .asString())
-                .contains("only reward-model runs read label rounds");
+                .contains("only reward-model and DPO runs read label rounds");
         // Hyperparameters: range, whole numbers, unknown names and the rules between them.
         JsonNode hp = errorsOf(sftRequest(
                 "\"type\": \"SFT\", \"hyperparameters\": {\"learningRate\": 5, \"epochs\": 1.5, \"warp\": 9}",

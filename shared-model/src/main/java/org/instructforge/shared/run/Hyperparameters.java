@@ -1,5 +1,7 @@
 package org.instructforge.shared.run;
 
+import static org.instructforge.shared.run.Hyperparameter.choice;
+import static org.instructforge.shared.run.Hyperparameter.flag;
 import static org.instructforge.shared.run.Hyperparameter.real;
 import static org.instructforge.shared.run.Hyperparameter.whole;
 
@@ -17,8 +19,11 @@ import org.instructforge.shared.RunType;
  */
 public final class Hyperparameters {
 
-    /** Validated values (every parameter of the run type, defaults filled in) or, per parameter, what is wrong. */
-    public record Validation(Map<String, Number> values, Map<String, String> errors) {
+    /**
+     * Validated values (every parameter of the run type, defaults filled in: numbers, a choice's name, a flag's
+     * boolean) or, per parameter, what is wrong.
+     */
+    public record Validation(Map<String, Object> values, Map<String, String> errors) {
 
         public boolean ok() {
             return errors.isEmpty();
@@ -80,6 +85,28 @@ public final class Hyperparameters {
             real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
             whole("checkpointEvery", 10, 1, 100_000, "iterations between resumable checkpoints"));
 
+    /** DPO (Rafailov et al. 2023) from the same rankings as the reward model; the start checkpoint is the reference. */
+    private static final List<Hyperparameter> DPO = List.of(
+            whole("seed", 1, 0, Integer.MAX_VALUE, "batch order"),
+            whole("epochs", 1, 1, 100, "passes over the rankings (one, as the reward model: preferences overfit)"),
+            whole("batchSize", 16, 1, 1024, "rankings (prompts) per step, all C(K,2) pairs of each together"),
+            real("learningRate", 1e-4, 1e-7, 1e-2, "peak AdamW learning rate, cosine-decayed"),
+            real("minLearningRateRatio", 0.1, 0, 1, "the cosine ends at this share of the peak"),
+            real("beta", 0.1, 0.001, 100, "strength of the implicit KL constraint to the reference (the paper: 0.1)"),
+            choice(
+                    "loss",
+                    "sigmoid",
+                    "sigmoid: DPO's Bradley-Terry loss; ipo: regress the gap to 1/(2 beta)",
+                    "sigmoid",
+                    "ipo"),
+            flag("referenceFree", false, "no reference model: compare the policy's own log-probs"),
+            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
+            real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
+            whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),
+            whole("maxResponseTokens", 96, 1, 1024, "longer candidates are cut"),
+            whole("evalEvery", 20, 1, 100_000, "steps between validation measurements"),
+            whole("checkpointEvery", 20, 1, 100_000, "steps between resumable checkpoints"));
+
     /** How a CANDIDATES or EVALUATION run samples; recorded with every output it writes. */
     private static final List<Hyperparameter> SAMPLING = List.of(
             whole("seed", 1, 0, Integer.MAX_VALUE, "sampling seed"),
@@ -96,13 +123,14 @@ public final class Hyperparameters {
             case SFT -> SFT;
             case REWARD -> REWARD;
             case PPO -> PPO;
+            case DPO -> DPO;
             case CANDIDATES, EVALUATION -> SAMPLING;
             case PRETRAIN -> List.of();
         };
     }
 
     /** The defaults of this run type as stored values. */
-    public static Map<String, Number> defaults(RunType type) {
+    public static Map<String, Object> defaults(RunType type) {
         return validate(type, Map.of()).values();
     }
 
@@ -112,7 +140,7 @@ public final class Hyperparameters {
      * number is due, values out of range, and the rules between parameters.
      */
     public static Validation validate(RunType type, Map<String, String> raw) {
-        Map<String, Number> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         List<Hyperparameter> spec = of(type);
         for (String name : raw.keySet()) {
@@ -122,6 +150,16 @@ public final class Hyperparameters {
         }
         for (Hyperparameter p : spec) {
             String text = raw.get(p.name());
+            if (p.isChoice()) {
+                Object choice =
+                        text == null || text.isBlank() ? p.parseChoice(p.formattedDefault()) : p.parseChoice(text);
+                if (choice == null) {
+                    errors.put(p.name(), "must be one of " + String.join(", ", p.choices()));
+                } else {
+                    values.put(p.name(), choice);
+                }
+                continue;
+            }
             double value;
             if (text == null || text.isBlank()) {
                 value = p.defaultValue();
@@ -144,8 +182,8 @@ public final class Hyperparameters {
             }
         }
         if (type == RunType.PPO && values.containsKey("rolloutBatch") && values.containsKey("miniBatch")) {
-            long rollout = values.get("rolloutBatch").longValue();
-            long mini = values.get("miniBatch").longValue();
+            long rollout = ((Number) values.get("rolloutBatch")).longValue();
+            long mini = ((Number) values.get("miniBatch")).longValue();
             if (rollout % mini != 0) {
                 errors.put("miniBatch", "must divide the rollout batch (" + rollout + ")");
             }

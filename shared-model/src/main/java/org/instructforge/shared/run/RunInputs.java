@@ -6,20 +6,23 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 
 /**
- * Which checkpoints a run may start from (the lineage base -> SFT -> reward model -> PPO), for the dashboard's
+ * Which checkpoints a run may start from (the lineage base -> SFT -> reward model -> PPO, or SFT -> DPO), for the dashboard's
  * validation and the worker's own check.
  */
 public final class RunInputs {
 
     private RunInputs() {}
 
-    /** The kinds a run of this type may start from: its policy (SFT, PPO) or its initialisation (reward model). */
+    /** The kinds a run of this type may start from: its policy (SFT, PPO, DPO) or its initialisation (reward model). */
     public static Set<CheckpointKind> startKinds(RunType type) {
         return switch (type) {
             case SFT -> Set.of(CheckpointKind.BASE, CheckpointKind.SFT);
             case REWARD -> Set.of(CheckpointKind.SFT, CheckpointKind.BASE);
             case PPO -> Set.of(CheckpointKind.SFT, CheckpointKind.PPO);
-            case CANDIDATES, EVALUATION -> Set.of(CheckpointKind.BASE, CheckpointKind.SFT, CheckpointKind.PPO);
+            // The start is also DPO's reference: the SFT policy, or an earlier DPO policy to continue from.
+            case DPO -> Set.of(CheckpointKind.SFT, CheckpointKind.DPO);
+            case CANDIDATES, EVALUATION ->
+                Set.of(CheckpointKind.BASE, CheckpointKind.SFT, CheckpointKind.PPO, CheckpointKind.DPO);
             case PRETRAIN -> Set.of();
         };
     }

@@ -31,7 +31,31 @@ class HyperparametersTest {
     }
 
     @Test
+    void dpoChoicesAreStoredByNameAndFlagsAsBooleans() {
+        var v = Hyperparameters.validate(RunType.DPO, Map.of("loss", " IPO ", "referenceFree", "TRUE", "beta", "0.5"));
+        assertThat(v.ok()).isTrue();
+        assertThat(v.values())
+                .containsEntry("loss", "ipo")
+                .containsEntry("referenceFree", true)
+                .containsEntry("beta", 0.5);
+        assertThat(Hyperparameters.defaults(RunType.DPO))
+                .containsEntry("loss", "sigmoid")
+                .containsEntry("referenceFree", false);
+
+        var wrong = Hyperparameters.validate(RunType.DPO, Map.of("loss", "hinge", "referenceFree", "1", "beta", "0"));
+        assertThat(wrong.errors())
+                .containsEntry("loss", "must be one of sigmoid, ipo")
+                .containsEntry("referenceFree", "must be one of false, true")
+                .containsEntry("beta", "must be between 0.001 and 100");
+    }
+
+    @Test
     void startingPointsFollowTheLineage() {
+        assertThat(RunInputs.checkStart(RunType.DPO, org.instructforge.shared.CheckpointKind.SFT))
+                .isEmpty();
+        assertThat(RunInputs.checkStart(RunType.DPO, org.instructforge.shared.CheckpointKind.BASE))
+                .isPresent();
+        assertThat(RunInputs.checkReward(RunType.DPO, null)).isEmpty();
         assertThat(RunInputs.checkStart(RunType.PPO, org.instructforge.shared.CheckpointKind.SFT))
                 .isEmpty();
         assertThat(RunInputs.checkStart(RunType.PPO, org.instructforge.shared.CheckpointKind.REWARD))

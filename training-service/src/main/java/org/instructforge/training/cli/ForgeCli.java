@@ -13,8 +13,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.corpus.Task;
+import org.instructforge.training.crowd.Crowd;
 import org.instructforge.training.experiment.Experiment;
 import org.instructforge.training.experiment.ExperimentSettings;
+import org.instructforge.training.experiment.World;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -65,6 +68,20 @@ public final class ForgeCli {
                   --ppo-prompts sizes the PPO prompt set; --set sets the experiment's own sizes by name
                   (e.g. --set rankingPrompts=15000,sftPrompts=3000).
                   --oracle-reward (diagnostic): PPO optimises the noiseless judge instead of the reward model.
+              crowd [--url URL] [--labelers N] [--agreement A] [--slip-rate R] [--think-ms MS] [--minutes M]
+                    [--count N] [--seed S] [--prefix NAME]
+                  a simulated crowd against a running labeling-web (default $FORGE_URL or http://localhost:8080),
+                  through its public API only: the admin ($FORGE_ADMIN / $FORGE_ADMIN_PASSWORD, default the demo
+                  admin) creates N labeler accounts (default 4), each sets its password on its invitation link,
+                  then they write demonstrations, rank candidates (Likert scores, metadata flags) and judge
+                  comparisons of the world's prompts (--count and --seed as given to world prompts) at agreement A
+                  (default 0.73), thinking about MS ms per task (default 2000), until the queue is empty or M
+                  minutes (default 10) pass; prints labels per kind and labeler, tasks/s and errors.
+              world prompts [--count N] [--seed S] [--out FILE]
+                  write N distinct prompts of the task families (default 2000) as a JSONL file the prompt import
+                  accepts (default world-prompts.jsonl); the experiment's held-out evaluation prompts for seed S
+                  (default the experiment's) are left out. forge crowd finds the task behind each prompt by the same
+                  count and seed.
             """;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -106,6 +123,8 @@ public final class ForgeCli {
                 case "generate" -> generate(rest);
                 case "logits" -> logits(rest);
                 case "experiment" -> experiment(rest);
+                case "world" -> world(rest);
+                case "crowd" -> crowd(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             }
             return 0;
@@ -307,6 +326,65 @@ public final class ForgeCli {
                     summary.rewardValidationAccuracy(),
                     summary.meanKl());
         }
+    }
+
+    private void crowd(List<String> args) throws IOException {
+        Map<String, String> o = parse(
+                args,
+                Set.of(),
+                Set.of("url", "labelers", "agreement", "slip-rate", "think-ms", "minutes", "count", "seed", "prefix"));
+        String url = o.getOrDefault("url", envOr("FORGE_URL", "http://localhost:8080"));
+        if (!url.matches("https?://[^\\s/]+(/.*)?")) {
+            throw new UsageException("--url must be an http(s) address, got '" + url + "'");
+        }
+        long seed = longOption(o, "seed", World.defaultSeed());
+        Crowd.Settings settings = new Crowd.Settings(
+                java.net.URI.create(url.endsWith("/") ? url : url + "/"),
+                envOr("FORGE_ADMIN", "admin"),
+                envOr("FORGE_ADMIN_PASSWORD", "admin-demo"),
+                intOption(o, "labelers", 4),
+                floatOption(o, "agreement", 0.73f),
+                floatOption(o, "slip-rate", (float) ExperimentSettings.full().demonstrationSlipRate()),
+                java.time.Duration.ofMillis(longOption(o, "think-ms", 2_000)),
+                java.time.Duration.ofSeconds(Math.round(60 * floatOption(o, "minutes", 10f))),
+                intOption(o, "count", 2_000),
+                seed,
+                o.getOrDefault("prefix", "crowd"));
+        Crowd.Summary summary;
+        try {
+            summary = new Crowd(settings, World.tasks(settings.worldPrompts(), seed), out).run();
+        } catch (java.net.ConnectException e) {
+            throw new IOException("no answer from labeling-web at " + url + " (is it running? set --url)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        summary.print(out);
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private void world(List<String> args) throws IOException {
+        if (args.isEmpty() || !args.get(0).equals("prompts")) {
+            throw new UsageException("world takes one command: prompts");
+        }
+        Map<String, String> o = parse(args.subList(1, args.size()), Set.of(), Set.of("count", "seed", "out"));
+        int count = intOption(o, "count", 2_000);
+        long seed = longOption(o, "seed", World.defaultSeed());
+        Path file = Path.of(o.getOrDefault("out", "world-prompts.jsonl"));
+        List<Task> tasks = World.tasks(count, seed);
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        List<String> lines = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            lines.add(World.importLine(tasks.get(i), i));
+        }
+        Files.write(file, lines);
+        out.printf("wrote %d prompts (seed %d) to %s%n", tasks.size(), seed, file);
     }
 
     private static boolean hasFiles(Path dir) throws IOException {

@@ -10,6 +10,7 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.Checkpoints;
+import org.instructforge.training.rlhf.DpoTrainer;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardScorer;
 import org.instructforge.training.rlhf.RewardTrainer;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * SFT, reward-model and PPO runs: read the labels, call the trainer (which keeps resumable checkpoints under
+ * SFT, reward-model, PPO and DPO runs: read the labels, call the trainer (which keeps resumable checkpoints under
  * {@code runs/run-N-TIME} and resumes from them when a dead worker's run is claimed again), then register the result as a
  * checkpoint with its lineage under {@code models/}.
  */
@@ -50,6 +51,7 @@ class TrainingJobs {
             case SFT -> sft(run, start, work, reporter, control, manager);
             case REWARD -> reward(run, start, work, reporter, control, manager);
             case PPO -> ppo(run, start, work, reporter, control, manager);
+            case DPO -> dpo(run, start, work, reporter, control, manager);
             default -> throw new IllegalArgumentException(run.type() + " is not a training run");
         };
     }
@@ -160,6 +162,55 @@ class TrainingJobs {
         metrics.put("iterations", result.iterations());
         return publish(
                 run, CheckpointKind.PPO, start.id(), start.id(), reward.id(), result.policy(), metrics, reporter);
+    }
+
+    /**
+     * DPO on the same rankings the reward model reads ({@link LabelData#rankings}: the trainer makes all C(K,2) pairs
+     * but the ties, each prompt weighing the same); the start checkpoint is the reference, and the policy is
+     * published with it as its reference and no reward model.
+     */
+    private Long dpo(
+            ClaimedRun run,
+            CheckpointRegistry.Entry start,
+            Path work,
+            RunReporter reporter,
+            RunControl control,
+            NDManager manager)
+            throws IOException {
+        DpoTrainer.Settings s = settings(DpoTrainer.Settings.defaults(), run.hyperparameters());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.data());
+        requireTrainAndValidation(data, "DPO needs at least two rankings (one to validate on); the selection has ");
+        reporter.info("DPO (" + s.loss().name().toLowerCase() + ", beta " + s.beta()
+                + (s.referenceFree() ? ", reference-free" : ", reference " + start.name()) + ") on "
+                + data.train().size() + " rankings, validating on "
+                + data.validation().size() + ", from "
+                + start.name());
+        reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));
+        DpoTrainer.Result result;
+        try {
+            result = new DpoTrainer(s, reporter, reporter.log())
+                    .train(start.dir(), data.train(), data.validation(), work, manager, control);
+        } catch (IllegalArgumentException e) {
+            throw new RunFailure(e.getMessage()); // rankings with no strict pair: nothing to learn from
+        }
+        if (result.stopped()) {
+            return null;
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("validation_accuracy", result.validation().accuracy());
+        metrics.put("validation_loss", result.validation().loss());
+        metrics.put("validation_reward_margin", result.validation().margin());
+        metrics.put("validation_pairs", result.validation().pairs());
+        metrics.put("rankings", data.train().size());
+        return publish(
+                run,
+                CheckpointKind.DPO,
+                start.id(),
+                s.referenceFree() ? null : start.id(),
+                null,
+                result.policy(),
+                metrics,
+                reporter);
     }
 
     /** Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then READY). */

@@ -44,6 +44,46 @@ class ForgeCliTest {
     }
 
     @Test
+    void worldPromptsWritesDistinctImportLinesOfEveryFamilyReproducibly() throws Exception {
+        Path file = tmp.resolve("world/prompts.jsonl");
+        assertThat(forge("world", "prompts", "--count", "300", "--seed", "5", "--out", file.toString()))
+                .isZero();
+        assertThat(stdout()).contains("wrote 300 prompts (seed 5)");
+        var lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(300);
+        JsonMapper json = JsonMapper.builder().build();
+        java.util.Set<String> prompts = new java.util.HashSet<>();
+        java.util.Set<String> families = new java.util.HashSet<>();
+        for (String line : lines) {
+            JsonNode node = json.readTree(line);
+            prompts.add(node.path("prompt").asString());
+            families.add(node.path("metadata").path("family").asString());
+            assertThat(node.path("user_id").asString()).startsWith("world-user-");
+            assertThat(node.path("source").asString()).isEqualTo("customer");
+        }
+        assertThat(prompts).hasSize(300);
+        assertThat(families)
+                .hasSize(org.instructforge.training.corpus.TaskFamily.defaults().size());
+        // Same count and seed, same world: forge crowd relies on it to find each prompt's task.
+        assertThat(org.instructforge.training.experiment.World.tasks(300, 5).stream()
+                        .map(org.instructforge.training.corpus.Task::prompt)
+                        .toList())
+                .containsExactlyElementsOf(lines.stream()
+                        .map(l -> json.readTree(l).path("prompt").asString())
+                        .toList());
+    }
+
+    @Test
+    void worldPromptsRefusesBadCountsAndUnknownSubcommands() {
+        assertThat(forge("world", "prompts", "--count", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("at least one prompt and at most 100000, not 0");
+        assertThat(forge("world", "crowd")).isEqualTo(2);
+        assertThat(stderr()).contains("world takes one command: prompts");
+        assertThat(forge("world", "prompts", "--count", "many")).isEqualTo(2);
+        assertThat(stderr()).contains("--count must be a whole number, got 'many'");
+    }
+
+    @Test
     void rejectsAnUnknownCommand() {
         assertThat(forge("train")).isEqualTo(2);
         assertThat(stderr()).contains("forge: unknown command 'train'");

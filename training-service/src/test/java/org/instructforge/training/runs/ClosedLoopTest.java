@@ -67,23 +67,7 @@ class ClosedLoopTest {
     @Test
     void labelsBecomeRunsRunsBecomeCheckpointsAndCheckpointsBecomeTheNextRoundAndAWinRate() throws Exception {
         // 1. An admin imports prompts of the default model's task families (one author each: splits by author).
-        long dataset = ok(web.post(
-                        ADMIN,
-                        "/api/admin/datasets",
-                        Map.ofEntries(
-                                Map.entry("name", "closed-loop"),
-                                Map.entry("description", "CI closed loop"),
-                                Map.entry("guidelines", "Answer exactly what is asked."),
-                                Map.entry("keepPiiOriginals", false),
-                                Map.entry("maxPromptsPerUser", 200),
-                                Map.entry("dedupPrefixChars", 200),
-                                Map.entry("labelsPerItem", 1),
-                                Map.entry("overlapShare", 0),
-                                Map.entry("trainRatio", 0.7),
-                                Map.entry("validRatio", 0.1),
-                                Map.entry("testRatio", 0.2))))
-                .path("id")
-                .asLong();
+        long dataset = web.dataset("closed-loop", "CI closed loop", 0.7, 0.1, 0.2);
         Random rng = new Random(3);
         List<TaskFamily> families = TaskFamily.defaults();
         while (tasks.size() < 70) {
@@ -351,9 +335,6 @@ class ClosedLoopTest {
     }
 
     private JsonNode ok(LabelingWebProcess.Answer answer) {
-        assertThat(answer.status())
-                .as("HTTP answer %s\n--- labeling-web log ---\n%s", answer.body(), web.tail())
-                .isBetween(200, 299);
-        return answer.body().isBlank() ? null : answer.json();
+        return web.ok(answer);
     }
 }

@@ -52,7 +52,8 @@ class LabelDataTest {
         for (String text : List.of(usable, pending, retired, validation)) {
             long prompt = fixtures.prompt(dataset, text, text.equals(validation) ? "VALID" : "TRAIN");
             fixtures.demonstration(prompt, labeler, "answer to " + text);
-            ranking(prompt, labeler);
+            fixtures.ranking(
+                    prompt, labeler, List.of("output 0", "output 1", "output 2", "output 3"), List.of(1, 2, 3, 4));
         }
         jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE text = :t")
                 .param("t", pending)
@@ -102,31 +103,5 @@ class LabelDataTest {
 
     private static List<Integer> examples(int n) {
         return new ArrayList<>(IntStream.range(0, n).boxed().toList());
-    }
-
-    /** A ranking task of four outputs, ranked 1..4 by the labeler. */
-    private void ranking(long prompt, long labeler) {
-        long task = jdbc.sql("INSERT INTO ranking_task (prompt_id) VALUES (:p) RETURNING id")
-                .param("p", prompt)
-                .query(Long.class)
-                .single();
-        long ranking = jdbc.sql("""
-                        INSERT INTO ranking (task_id, labeler_id, display_order) VALUES (:t, :l, '[]') RETURNING id""")
-                .param("t", task)
-                .param("l", labeler)
-                .query(Long.class)
-                .single();
-        for (int position = 0; position < 4; position++) {
-            jdbc.sql("""
-                            WITH c AS (INSERT INTO ranking_candidate (task_id, position, text)
-                                       VALUES (:t, :pos, :text) RETURNING id)
-                            INSERT INTO ranking_entry (ranking_id, candidate_id, rank) SELECT :r, c.id, :rank FROM c""")
-                    .param("r", ranking)
-                    .param("rank", position + 1)
-                    .param("t", task)
-                    .param("pos", position)
-                    .param("text", "output " + position)
-                    .update();
-        }
     }
 }

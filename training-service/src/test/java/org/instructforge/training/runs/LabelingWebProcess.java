@@ -110,6 +110,44 @@ final class LabelingWebProcess implements AutoCloseable {
         throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail());
     }
 
+    /** The answer's JSON (null for an empty body) after checking it succeeded; else fails with the service's log. */
+    JsonNode ok(Answer answer) {
+        org.assertj.core.api.Assertions.assertThat(answer.status())
+                .as("HTTP answer %s\n--- labeling-web log ---\n%s", answer.body(), tail())
+                .isBetween(200, 299);
+        return answer.body().isBlank() ? null : answer.json();
+    }
+
+    /**
+     * A prompt dataset the demo admin creates through the API (one label per item, no overlap, 200 prompts per
+     * author); answers its id.
+     */
+    long dataset(String name, String description, double train, double valid, double test)
+            throws IOException, InterruptedException {
+        return ok(post(
+                        "admin",
+                        "/api/admin/datasets",
+                        java.util.Map.ofEntries(
+                                java.util.Map.entry("name", name),
+                                java.util.Map.entry("description", description),
+                                java.util.Map.entry("guidelines", "Answer exactly what is asked."),
+                                java.util.Map.entry("keepPiiOriginals", false),
+                                java.util.Map.entry("maxPromptsPerUser", 200),
+                                java.util.Map.entry("dedupPrefixChars", 200),
+                                java.util.Map.entry("labelsPerItem", 1),
+                                java.util.Map.entry("overlapShare", 0),
+                                java.util.Map.entry("trainRatio", train),
+                                java.util.Map.entry("validRatio", valid),
+                                java.util.Map.entry("testRatio", test))))
+                .path("id")
+                .asLong();
+    }
+
+    /** The service's address, e.g. {@code http://localhost:41234}. */
+    String base() {
+        return base;
+    }
+
     /** The end of the service's console, for failure messages. */
     String tail() {
         try {

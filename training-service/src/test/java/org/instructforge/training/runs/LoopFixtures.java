@@ -71,6 +71,49 @@ final class LoopFixtures {
         return dataset;
     }
 
+    /** A ranking task of the outputs (positions in order), ranked by the labeler (equal ranks are a tie). */
+    void ranking(long prompt, long labeler, List<String> outputs, List<Integer> ranks) {
+        long task = jdbc.sql("INSERT INTO ranking_task (prompt_id) VALUES (:p) RETURNING id")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+        long ranking = jdbc.sql("""
+                        INSERT INTO ranking (task_id, labeler_id, display_order) VALUES (:t, :l, '[]') RETURNING id""")
+                .param("t", task)
+                .param("l", labeler)
+                .query(Long.class)
+                .single();
+        for (int position = 0; position < outputs.size(); position++) {
+            jdbc.sql("""
+                            WITH c AS (INSERT INTO ranking_candidate (task_id, position, text)
+                                       VALUES (:t, :pos, :text) RETURNING id)
+                            INSERT INTO ranking_entry (ranking_id, candidate_id, rank) SELECT :r, c.id, :rank FROM c""")
+                    .param("r", ranking)
+                    .param("rank", ranks.get(position))
+                    .param("t", task)
+                    .param("pos", position)
+                    .param("text", outputs.get(position))
+                    .update();
+        }
+    }
+
+    /**
+     * A dataset whose TRAIN prompts each have a ranking of four outputs: the labeler's answer first, two wrong ones
+     * tied, garbage last (so every ranking has strict pairs and a tie the trainers drop).
+     */
+    long datasetWithRankings() {
+        long dataset = dataset();
+        long labeler = labeler("ranker");
+        for (String[] task : TASKS) {
+            ranking(
+                    prompt(dataset, task[0], "TRAIN"),
+                    labeler,
+                    List.of(task[1], "I do not know.", "Maybe.", "zzzz"),
+                    List.of(1, 2, 2, 3));
+        }
+        return dataset;
+    }
+
     long checkpoint(String name, String kind, Path dir) {
         return jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path)

@@ -144,15 +144,7 @@ class RunWorkerTest {
         long run = fixtures.run(
                 "SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), fixtures.baseCheckpoint(), null, null);
         // A worker claims the run, checkpoints step 2 and dies before step 3 (no finish, no release).
-        ClaimedRun claimed = queue.claim("dead-worker").orElseThrow();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker");
-            assertThat(trainingJobs.run(claimed, reporter, RunControl.stopBefore(3), manager))
-                    .isNull();
-        }
-        jdbc.sql("UPDATE training_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = :id")
-                .param("id", run)
-                .update();
+        dieBefore(run, 3);
 
         assertThat(worker.runOnce()).contains(run);
 
@@ -258,6 +250,72 @@ class RunWorkerTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    /** DPO small enough for a test: 7 training rankings, batches of 4 prompts, a checkpoint every step. */
+    static final String SMALL_DPO = "{\"batchSize\":4,\"evalEvery\":1,\"checkpointEvery\":1,\"maxResponseTokens\":8,"
+            + "\"beta\":0.5,\"loss\":\"ipo\",\"referenceFree\":false}";
+
+    @Test
+    void dpoRunTrainsOnTheRankingsAndRegistersAPolicyWhoseReferenceIsItsStart(@TempDir Path dir) throws Exception {
+        long sft = fixtures.checkpoint("sft", "SFT", TinyModels.random(dir.resolve("sft"), 11, false));
+        long run = fixtures.run("DPO", SMALL_DPO, fixtures.datasetWithRankings(), sft, null, null);
+
+        assertThat(worker.runOnce()).contains(run);
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        assertThat(currentStep(run)).isEqualTo(2); // 1 epoch x ceil(7 / 4)
+        var checkpoint = jdbc.sql("""
+                        SELECT c.kind, c.status, c.parent_id, c.reference_policy_id, c.reward_model_id,
+                               c.storage_path, c.metrics::text AS metrics
+                        FROM training_run r JOIN model_checkpoint c ON c.id = r.output_checkpoint_id
+                        WHERE r.id = :id""").param("id", run).query().singleRow();
+        assertThat(checkpoint.get("kind")).isEqualTo("DPO");
+        assertThat(checkpoint.get("status")).isEqualTo("READY");
+        assertThat(((Number) checkpoint.get("parent_id")).longValue()).isEqualTo(sft);
+        assertThat(((Number) checkpoint.get("reference_policy_id")).longValue()).isEqualTo(sft);
+        assertThat(checkpoint.get("reward_model_id")).isNull();
+        assertThat((String) checkpoint.get("metrics")).contains("validation_accuracy", "validation_reward_margin");
+        assertThat(Path.of((String) checkpoint.get("storage_path")).resolve("model.safetensors"))
+                .isRegularFile();
+        assertThat(metricSteps(run, "dpo/loss")).containsExactly(1, 2);
+        assertThat(metricSteps(run, "dpo/validation_accuracy")).containsExactly(1, 2);
+        // Each prompt's 4 outputs ranked 1, 2, 2, 3: C(4,2) = 6 pairs less the one tie.
+        assertThat(jdbc.sql("SELECT value FROM training_metric WHERE run_id = :id AND name = 'dpo/pairs'"
+                                + " ORDER BY step")
+                        .param("id", run)
+                        .query(Double.class)
+                        .list())
+                .containsExactly(20.0, 15.0);
+        assertThat(fixtures.log(run))
+                .anyMatch(l -> l.contains(
+                        "DPO (ipo, beta 0.5, reference sft-" + fixtures.tag + ") on 7 rankings, validating on 1"))
+                .anyMatch(l -> l.equals("INFO Succeeded"));
+    }
+
+    @Test
+    void aDpoRunWhoseWorkerDiedResumesFromItsLastCheckpoint(@TempDir Path dir) throws Exception {
+        long sft = fixtures.checkpoint("sft", "SFT", TinyModels.random(dir.resolve("sft"), 12, false));
+        long run = fixtures.run("DPO", SMALL_DPO, fixtures.datasetWithRankings(), sft, null, null);
+        dieBefore(run, 1);
+
+        assertThat(worker.runOnce()).contains(run);
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        assertThat(fixtures.log(run)).anyMatch(l -> l.contains("Resumed dpo from its checkpoint at step 1"));
+        assertThat(metricSteps(run, "dpo/loss")).containsExactly(1, 2);
+    }
+
+    @Test
+    void aDpoRunWithoutRankingsFailsWithAClearMessage(@TempDir Path dir) throws Exception {
+        long sft = fixtures.checkpoint("sft", "SFT", TinyModels.random(dir.resolve("sft"), 13, false));
+        long run = fixtures.run("DPO", SMALL_DPO, fixtures.datasetWithDemonstrations(), sft, null, null);
+
+        worker.runOnce();
+
+        assertThat(fixtures.status(run)).isEqualTo("FAILED");
+        assertThat(fixtures.log(run))
+                .contains("ERROR DPO needs at least two rankings (one to validate on); the selection has 0");
     }
 
     @Test
@@ -382,6 +440,20 @@ class RunWorkerTest {
                 .param("k", kind.equals("EVALUATION") ? null : 4)
                 .query(Long.class)
                 .single();
+    }
+
+    /** A worker claims the run, trains until before {@code step} and dies: no finish, no release, no heartbeat. */
+    private void dieBefore(long run, int step) throws Exception {
+        ClaimedRun claimed = queue.claim("dead-worker").orElseThrow();
+        assertThat(claimed.id()).isEqualTo(run);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker");
+            assertThat(trainingJobs.run(claimed, reporter, RunControl.stopBefore(step), manager))
+                    .isNull();
+        }
+        jdbc.sql("UPDATE training_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = :id")
+                .param("id", run)
+                .update();
     }
 
     private String roundStatus(long round) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameter;
 import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.training.rlhf.DpoTrainer;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.SftTrainer;
@@ -23,6 +24,18 @@ class TrainerSettingsTest {
         assertAgree(RunType.SFT, SftTrainer.Settings.defaults());
         assertAgree(RunType.REWARD, RewardTrainer.Settings.defaults());
         assertAgree(RunType.PPO, PpoTrainer.Settings.defaults());
+        assertAgree(RunType.DPO, DpoTrainer.Settings.defaults());
+    }
+
+    @Test
+    void theDashboardsDpoChoicesBindOntoTheTrainersLossAndFlag() {
+        var validated = Hyperparameters.validate(RunType.DPO, Map.of("loss", "IPO", "referenceFree", "true"));
+        assertThat(validated.ok()).isTrue();
+        var stored = JsonMapper.builder().build().valueToTree(validated.values());
+        DpoTrainer.Settings s = TrainingJobs.settings(DpoTrainer.Settings.defaults(), stored);
+        assertThat(s.loss()).isEqualTo(DpoTrainer.Loss.IPO);
+        assertThat(s.referenceFree()).isTrue();
+        assertThat(s.beta()).isEqualTo(DpoTrainer.Settings.defaults().beta());
     }
 
     @Test
@@ -44,18 +57,26 @@ class TrainerSettingsTest {
     }
 
     private static void assertAgree(RunType type, Record defaults) throws Exception {
-        Map<String, Double> trainer = new LinkedHashMap<>();
+        Map<String, Object> trainer = new LinkedHashMap<>();
         for (RecordComponent c : defaults.getClass().getRecordComponents()) {
-            trainer.put(c.getName(), ((Number) c.getAccessor().invoke(defaults)).doubleValue());
+            trainer.put(c.getName(), c.getAccessor().invoke(defaults));
         }
-        Map<String, Double> offered = new LinkedHashMap<>();
+        Map<String, Hyperparameter> offered = new LinkedHashMap<>();
         for (Hyperparameter p : Hyperparameters.of(type)) {
-            offered.put(p.name(), p.defaultValue());
+            offered.put(p.name(), p);
         }
         assertThat(offered.keySet()).as(type + " names").containsExactlyElementsOf(trainer.keySet());
-        offered.forEach((name, value) -> assertThat(value)
-                .as(type + "." + name)
-                .isCloseTo(trainer.get(name), org.assertj.core.data.Offset.offset(1e-9 + Math.abs(value) * 1e-6)));
+        offered.forEach((name, p) -> {
+            Object value = trainer.get(name);
+            if (p.isChoice()) { // an enum or a flag: the form's default is its name
+                assertThat(p.formattedDefault()).as(type + "." + name).isEqualToIgnoringCase(String.valueOf(value));
+            } else {
+                double expected = ((Number) value).doubleValue();
+                assertThat(p.defaultValue())
+                        .as(type + "." + name)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 + Math.abs(expected) * 1e-6));
+            }
+        });
         assertThat(Arrays.stream(defaults.getClass().getRecordComponents())).isNotEmpty();
     }
 }
