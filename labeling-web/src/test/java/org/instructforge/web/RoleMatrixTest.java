@@ -34,7 +34,7 @@ class RoleMatrixTest {
     /** An account every database has: the AI labeler, inserted by migration V023 as the first account. */
     static final long ANY_ACCOUNT = 1;
 
-    /** Every state-changing admin route for people, with its method: nobody but an admin gets through. */
+    /** Every state-changing admin route for people and teams, with its method: nobody but an admin gets through. */
     static Stream<Arguments> adminWrites() {
         return Stream.of(
                 Arguments.of("POST", "/api/admin/people"),
@@ -47,7 +47,13 @@ class RoleMatrixTest {
                 Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/roles"),
                 Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/access"),
                 Arguments.of("POST", "/admin/people/" + ANY_ACCOUNT + "/password-reset"),
-                Arguments.of("POST", "/admin/people/import"));
+                Arguments.of("POST", "/admin/people/import"),
+                Arguments.of("POST", "/api/admin/teams"),
+                Arguments.of("PUT", "/api/admin/teams/1/members"),
+                Arguments.of("PUT", "/api/admin/teams/1/datasets"),
+                Arguments.of("POST", "/admin/teams"),
+                Arguments.of("POST", "/admin/teams/1/members"),
+                Arguments.of("POST", "/admin/teams/1/datasets"));
     }
 
     @ParameterizedTest(name = "{0} {1} is refused to non-admins and anonymous visitors")
@@ -95,6 +101,10 @@ class RoleMatrixTest {
                 Arguments.of("/admin/people/new", Role.ADMIN),
                 Arguments.of("/admin/people/import", Role.ADMIN),
                 Arguments.of("/admin/people/" + ANY_ACCOUNT, Role.ADMIN),
+                Arguments.of("/admin/teams", Role.ADMIN),
+                Arguments.of("/api/admin/teams", Role.ADMIN),
+                Arguments.of("/admin/quality", Role.ADMIN),
+                Arguments.of("/api/admin/quality", Role.ADMIN),
                 Arguments.of("/admin/datasets/new", Role.ADMIN),
                 Arguments.of("/admin/pii", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),

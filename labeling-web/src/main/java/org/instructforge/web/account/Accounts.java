@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.team.Teams;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -27,6 +28,7 @@ public class Accounts {
     private final SessionRegistry sessions;
     private final AccountLinks links;
     private final PasswordPolicy policy;
+    private final Teams teams;
 
     Accounts(
             AppUserRepository users,
@@ -34,13 +36,15 @@ public class Accounts {
             AuditTrail audit,
             SessionRegistry sessions,
             AccountLinks links,
-            PasswordPolicy policy) {
+            PasswordPolicy policy,
+            Teams teams) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
         this.sessions = sessions;
         this.links = links;
         this.policy = policy;
+        this.teams = teams;
     }
 
     /**
@@ -54,6 +58,9 @@ public class Accounts {
         if (users.existsByUsername(person.username())) {
             throw new InvalidPersonException("username", "person.username.taken");
         }
+        if (!Teams.nameProblems(person.teamNames()).isEmpty()) {
+            throw new InvalidPersonException("teams", "person.teams.name");
+        }
         AppUser user = users.saveAndFlush(
                 AppUser.invited(person.username(), person.displayName().strip(), person.email(), roles));
         audit.record(
@@ -65,6 +72,7 @@ public class Accounts {
                 user.getUsername(),
                 "roles",
                 roles.toString());
+        teams.join(user.getId(), person.teamNames(), actor);
         return links.issue(user, AccountLink.Purpose.INVITATION, actor);
     }
 

@@ -29,16 +29,36 @@ public class LabelQuality {
         this.json = json;
     }
 
+    /** The report over every labeler. */
     @Transactional(readOnly = true)
     public QualityReport report() {
+        return report(ALL_TEAMS);
+    }
+
+    /** No team filter: {@link #report(long)} over every labeler. */
+    public static final long ALL_TEAMS = 0;
+
+    /**
+     * The report over one team's labelers ({@link #ALL_TEAMS}: everyone): the labelers listed, and the agreement
+     * figures computed among that team's rankings only.
+     */
+    @Transactional(readOnly = true)
+    public QualityReport report(long team) {
         Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem();
         Set<Long> excluded = Set.copyOf(jdbc.sql("SELECT id FROM app_user WHERE labels_excluded")
+                .query(Long.class)
+                .list());
+        Set<Long> members = Set.copyOf(jdbc.sql("SELECT user_id FROM team_member WHERE team_id = :t")
+                .param("t", team)
                 .query(Long.class)
                 .list());
         List<Map<Long, RankedCandidates>> overlapping = new ArrayList<>();
         for (Map<Long, RankedCandidates> item : byItem.values()) {
             Map<Long, RankedCandidates> kept = new LinkedHashMap<>(item);
             kept.keySet().removeAll(excluded);
+            if (team != ALL_TEAMS) {
+                kept.keySet().retainAll(members);
+            }
             if (kept.size() >= 2) {
                 overlapping.add(kept);
             }
@@ -62,7 +82,10 @@ public class LabelQuality {
                                AND r.feedback_source = 'HUMAN')
                         FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
                                                       AND ur.role = 'LABELER')
+                          AND (:team = 0 OR EXISTS (SELECT 1 FROM team_member m WHERE m.user_id = u.id
+                                                    AND m.team_id = :team))
                         ORDER BY u.username""")
+                .param("team", team)
                 .query((rs, n) -> new LabelerStats(
                         rs.getLong(1),
                         rs.getString(2),
