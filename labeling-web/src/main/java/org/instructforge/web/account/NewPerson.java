@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * An account an admin creates, bound from the form and the API alike. Roles come as names and are checked by
  * {@link RoleNames}, so an unknown one is reported beside the field instead of failing the whole request.
- * Teams are named ({@link org.instructforge.web.team.Teams#join}). Control characters (NUL above all, which PostgreSQL refuses in text) are refused in every field.
+ * Teams are given by name ({@link org.instructforge.web.team.Teams#join}). Control characters (NUL above all, which
+ * PostgreSQL refuses in text) are refused in every field.
  */
 public record NewPerson(
         @NotBlank(message = "{person.username.required}")

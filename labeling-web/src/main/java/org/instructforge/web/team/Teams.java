@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.instructforge.web.audit.AuditTrail;
 import org.springframework.http.HttpStatus;
@@ -75,21 +76,19 @@ public class Teams {
     /** The teams a person is in, by name. */
     @Transactional(readOnly = true)
     public List<TeamRef> teamsOf(long userId) {
-        return jdbc.sql("""
-                        SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id
-                        WHERE m.user_id = :u ORDER BY lower(t.name)""")
-                .param("u", userId)
-                .query((rs, n) -> new TeamRef(rs.getLong(1), rs.getString(2)))
-                .list();
+        return teamsWhere("m.user_id = :u", userId);
     }
 
     /** The teams of the account with this user name (none for an unknown name). */
     @Transactional(readOnly = true)
     public List<TeamRef> teamsOf(String username) {
-        return jdbc.sql("""
-                        SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id
-                        JOIN app_user u ON u.id = m.user_id WHERE u.username = :u ORDER BY lower(t.name)""")
-                .param("u", username)
+        return teamsWhere("m.user_id = (SELECT id FROM app_user WHERE username = :u)", username);
+    }
+
+    private List<TeamRef> teamsWhere(String member, Object user) {
+        return jdbc.sql("SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id WHERE " + member
+                        + " ORDER BY lower(t.name)")
+                .param("u", user)
                 .query((rs, n) -> new TeamRef(rs.getLong(1), rs.getString(2)))
                 .list();
     }
@@ -150,33 +149,7 @@ public class Teams {
      */
     @Transactional
     public Team changeMembers(long teamId, Collection<Long> userIds, String actor) {
-        Team before = team(teamId);
-        Set<Long> wanted = new LinkedHashSet<>(userIds);
-        for (long id : wanted) {
-            boolean labeler = jdbc.sql("""
-                            SELECT EXISTS (SELECT 1 FROM app_user_role r WHERE r.user_id = :u AND r.role = 'LABELER')""").param("u", id).query(Boolean.class).single();
-            if (!labeler) throw new InvalidTeamException("Account " + id + " is not a labeler.");
-        }
-        jdbc.sql("DELETE FROM team_member WHERE team_id = :t")
-                .param("t", teamId)
-                .update();
-        wanted.forEach(id -> jdbc.sql("INSERT INTO team_member (team_id, user_id) VALUES (:t, :u)")
-                .param("t", teamId)
-                .param("u", id)
-                .update());
-        audit.record(
-                actor,
-                "team.members_changed",
-                "team",
-                teamId,
-                "from",
-                before.members().stream().map(Team.Member::username).toList().toString(),
-                "to",
-                team(teamId).members().stream()
-                        .map(Team.Member::username)
-                        .toList()
-                        .toString());
-        return team(teamId);
+        return replace(teamId, Rows.MEMBERS, userIds, actor);
     }
 
     /**
@@ -186,35 +159,61 @@ public class Teams {
      */
     @Transactional
     public Team changeDatasets(long teamId, Collection<Long> datasetIds, String actor) {
+        return replace(teamId, Rows.DATASETS, datasetIds, actor);
+    }
+
+    /** The two kinds of rows a team has: which ids may be added, where they are kept, and how the audit names them. */
+    private record Rows(
+            String table,
+            String column,
+            String validSql,
+            String invalid,
+            String action,
+            Function<Team, List<String>> names) {
+
+        static final Rows MEMBERS = new Rows(
+                "team_member",
+                "user_id",
+                "SELECT EXISTS (SELECT 1 FROM app_user_role r WHERE r.user_id = :id AND r.role = 'LABELER')",
+                "Account %d is not a labeler.",
+                "team.members_changed",
+                team -> team.members().stream().map(Team.Member::username).toList());
+        static final Rows DATASETS = new Rows(
+                "dataset_team",
+                "dataset_id",
+                "SELECT EXISTS (SELECT 1 FROM prompt_dataset WHERE id = :id)",
+                "There is no dataset %d.",
+                "team.datasets_changed",
+                team -> team.datasets().stream().map(Team.DatasetRef::name).toList());
+    }
+
+    private Team replace(long teamId, Rows rows, Collection<Long> ids, String actor) {
         Team before = team(teamId);
-        Set<Long> wanted = new LinkedHashSet<>(datasetIds);
+        Set<Long> wanted = new LinkedHashSet<>(ids);
         for (long id : wanted) {
-            boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM prompt_dataset WHERE id = :d)")
-                    .param("d", id)
-                    .query(Boolean.class)
-                    .single();
-            if (!exists) throw new InvalidTeamException("There is no dataset " + id + ".");
+            if (!jdbc.sql(rows.validSql()).param("id", id).query(Boolean.class).single()) {
+                throw new InvalidTeamException(rows.invalid().formatted(id));
+            }
         }
-        jdbc.sql("DELETE FROM dataset_team WHERE team_id = :t")
+        jdbc.sql("DELETE FROM " + rows.table() + " WHERE team_id = :t")
                 .param("t", teamId)
                 .update();
-        wanted.forEach(id -> jdbc.sql("INSERT INTO dataset_team (dataset_id, team_id) VALUES (:d, :t)")
-                .param("d", id)
-                .param("t", teamId)
-                .update());
+        wanted.forEach(
+                id -> jdbc.sql("INSERT INTO " + rows.table() + " (team_id, " + rows.column() + ") VALUES (:t, :id)")
+                        .param("t", teamId)
+                        .param("id", id)
+                        .update());
+        Team after = team(teamId);
         audit.record(
                 actor,
-                "team.datasets_changed",
+                rows.action(),
                 "team",
                 teamId,
                 "from",
-                before.datasets().stream().map(Team.DatasetRef::name).toList().toString(),
+                rows.names().apply(before).toString(),
                 "to",
-                team(teamId).datasets().stream()
-                        .map(Team.DatasetRef::name)
-                        .toList()
-                        .toString());
-        return team(teamId);
+                rows.names().apply(after).toString());
+        return after;
     }
 
     /** Labelers who may be put into a team, by user name (id to "display name (user)"). */

@@ -220,9 +220,6 @@ class TeamsTest {
         mvc.perform(get("/admin/quality").param("team", String.valueOf(team)).with(admin()))
                 .andExpect(content().string(containsString(in)))
                 .andExpect(content().string(not(containsString(out))));
-        mvc.perform(get("/admin/quality").with(admin()))
-                .andExpect(content().string(containsString(in)))
-                .andExpect(content().string(containsString(out)));
         mvc.perform(get("/api/admin/quality").param("team", "999999999").with(admin()))
                 .andExpect(status().isNotFound());
     }
