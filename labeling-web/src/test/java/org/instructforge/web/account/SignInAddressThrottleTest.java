@@ -51,8 +51,7 @@ class SignInAddressThrottleTest {
     void sprayingOneGuessOverManyNamesLocksTheAddressButNoOneElse() throws Exception {
         String sprayer = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 127);
         String colleague = "203.0.113." + ThreadLocalRandom.current().nextInt(128, 255);
-        String name = "addr-" + UUID.randomUUID().toString().substring(0, 8);
-        accounts.create(name, name, PASSWORD, Set.of(Role.LABELER), null);
+        String name = account();
         for (int i = 0; i < 6; i++) {
             mvc.perform(signIn("sprayed-" + i + "-" + UUID.randomUUID(), "Summer2026!", sprayer))
                     .andExpect(redirectedUrl("/login?error"));
@@ -77,13 +76,18 @@ class SignInAddressThrottleTest {
     @Test
     void failuresBelowTheAddressLimitLockNothing() throws Exception {
         String address = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
-        String name = "addr-" + UUID.randomUUID().toString().substring(0, 8);
-        accounts.create(name, name, PASSWORD, Set.of(Role.LABELER), null);
+        String name = account();
         for (int i = 0; i < 5; i++) {
             mvc.perform(signIn("typo-" + i + "-" + UUID.randomUUID(), "guess", address))
                     .andExpect(redirectedUrl("/login?error"));
         }
         mvc.perform(signIn(name, PASSWORD, address)).andExpect(redirectedUrl("/"));
+    }
+
+    private String account() {
+        String name = "addr-" + UUID.randomUUID().toString().substring(0, 8);
+        accounts.create(name, name, PASSWORD, Set.of(Role.LABELER), null);
+        return name;
     }
 
     private static MockHttpServletRequestBuilder signIn(String name, String password, String address) {
