@@ -1,6 +1,7 @@
 package org.instructforge.web.account;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
@@ -18,6 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class Accounts {
+
+    /** Why a demo account was disabled ({@link #disableIfPasswordStill}); the one-time admin may take its name. */
+    static final String DEMO_ACCOUNT_DISABLED =
+            "a demo account with a published password, on a start without demo mode";
 
     /** The account AI-feedback (RLAIF) rankings are written under; it cannot sign in (V023). */
     public static final String AI_LABELER = "ai-labeler";
@@ -153,6 +158,49 @@ public class Accounts {
         AppUser user = users.save(new AppUser(username, displayName, passwordEncoder.encode(rawPassword), roles));
         audit.record(createdBy, "account.created", "app_user", user.getId(), "roles", roles.toString());
         return Person.of(user);
+    }
+
+    /**
+     * Disables the enabled accounts among these that still sign in with the given published password (the demo's:
+     * a start without demo mode must not keep them), ending their sessions; each is audited. Their labels stay.
+     *
+     * @param publishedPasswords user name to the password anyone can read
+     * @return the names disabled, in the order given
+     */
+    @Transactional
+    public List<String> disableIfPasswordStill(Map<String, String> publishedPasswords) {
+        List<String> disabled = new java.util.ArrayList<>();
+        publishedPasswords.forEach((username, password) -> users.findByUsername(username)
+                .filter(user -> user.isEnabled()
+                        && user.hasPassword()
+                        && passwordEncoder.matches(password, user.getPasswordHash()))
+                .ifPresent(user -> {
+                    user.changeAccess(false, DEMO_ACCOUNT_DISABLED);
+                    audit.record(null, "account.demo_disabled", "app_user", user.getId(), "username", username);
+                    endSessionsOf(username);
+                    disabled.add(username);
+                }));
+        return disabled;
+    }
+
+    /**
+     * The one-time admin takes over a name that a disabled demo account holds: a fresh password, the ADMIN role
+     * only, enabled. The old demo password stops working with the new one.
+     *
+     * @return false when the name is held by any other account (which is left alone)
+     */
+    @Transactional
+    public boolean takeOverDisabledDemoAccount(String username, String newPassword) {
+        AppUser user = users.findByUsername(username).orElse(null);
+        if (user == null || user.isEnabled() || !DEMO_ACCOUNT_DISABLED.equals(user.getDisabledReason())) {
+            return false;
+        }
+        user.changePassword(passwordEncoder.encode(newPassword));
+        user.changeRoles(Set.of(Role.ADMIN));
+        user.changeAccess(true, null);
+        links.revokeAll(user.getId(), java.time.Instant.now());
+        audit.record(null, "account.initial_admin", "app_user", user.getId(), "took_over", "disabled demo account");
+        return true;
     }
 
     @Transactional
