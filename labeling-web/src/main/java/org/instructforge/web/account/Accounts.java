@@ -1,9 +1,11 @@
 package org.instructforge.web.account;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.team.Teams;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -18,6 +20,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Accounts {
 
+    /** Why a demo account was disabled ({@link #disableIfPasswordStill}); the one-time admin may take its name. */
+    static final String DEMO_ACCOUNT_DISABLED =
+            "a demo account with a published password, on a start without demo mode";
+
     /** The account AI-feedback (RLAIF) rankings are written under; it cannot sign in (V023). */
     public static final String AI_LABELER = "ai-labeler";
 
@@ -27,6 +33,7 @@ public class Accounts {
     private final SessionRegistry sessions;
     private final AccountLinks links;
     private final PasswordPolicy policy;
+    private final Teams teams;
 
     Accounts(
             AppUserRepository users,
@@ -34,13 +41,15 @@ public class Accounts {
             AuditTrail audit,
             SessionRegistry sessions,
             AccountLinks links,
-            PasswordPolicy policy) {
+            PasswordPolicy policy,
+            Teams teams) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
         this.sessions = sessions;
         this.links = links;
         this.policy = policy;
+        this.teams = teams;
     }
 
     /**
@@ -54,6 +63,9 @@ public class Accounts {
         if (users.existsByUsername(person.username())) {
             throw new InvalidPersonException("username", "person.username.taken");
         }
+        if (!Teams.nameProblems(person.teamNames()).isEmpty()) {
+            throw new InvalidPersonException("teams", "person.teams.name");
+        }
         AppUser user = users.saveAndFlush(
                 AppUser.invited(person.username(), person.displayName().strip(), person.email(), roles));
         audit.record(
@@ -65,6 +77,7 @@ public class Accounts {
                 user.getUsername(),
                 "roles",
                 roles.toString());
+        teams.join(user.getId(), person.teamNames(), actor);
         return links.issue(user, AccountLink.Purpose.INVITATION, actor);
     }
 
@@ -145,6 +158,49 @@ public class Accounts {
         AppUser user = users.save(new AppUser(username, displayName, passwordEncoder.encode(rawPassword), roles));
         audit.record(createdBy, "account.created", "app_user", user.getId(), "roles", roles.toString());
         return Person.of(user);
+    }
+
+    /**
+     * Disables the enabled accounts among these that still sign in with the given published password (the demo's:
+     * a start without demo mode must not keep them), ending their sessions; each is audited. Their labels stay.
+     *
+     * @param publishedPasswords user name to the password anyone can read
+     * @return the names disabled, in the order given
+     */
+    @Transactional
+    public List<String> disableIfPasswordStill(Map<String, String> publishedPasswords) {
+        List<String> disabled = new java.util.ArrayList<>();
+        publishedPasswords.forEach((username, password) -> users.findByUsername(username)
+                .filter(user -> user.isEnabled()
+                        && user.hasPassword()
+                        && passwordEncoder.matches(password, user.getPasswordHash()))
+                .ifPresent(user -> {
+                    user.changeAccess(false, DEMO_ACCOUNT_DISABLED);
+                    audit.record(null, "account.demo_disabled", "app_user", user.getId(), "username", username);
+                    endSessionsOf(username);
+                    disabled.add(username);
+                }));
+        return disabled;
+    }
+
+    /**
+     * The one-time admin takes over a name that a disabled demo account holds: a fresh password, the ADMIN role
+     * only, enabled. The old demo password stops working with the new one.
+     *
+     * @return false when the name is held by any other account (which is left alone)
+     */
+    @Transactional
+    public boolean takeOverDisabledDemoAccount(String username, String newPassword) {
+        AppUser user = users.findByUsername(username).orElse(null);
+        if (user == null || user.isEnabled() || !DEMO_ACCOUNT_DISABLED.equals(user.getDisabledReason())) {
+            return false;
+        }
+        user.changePassword(passwordEncoder.encode(newPassword));
+        user.changeRoles(Set.of(Role.ADMIN));
+        user.changeAccess(true, null);
+        links.revokeAll(user.getId(), java.time.Instant.now());
+        audit.record(null, "account.initial_admin", "app_user", user.getId(), "took_over", "disabled demo account");
+        return true;
     }
 
     @Transactional

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Makes sure someone can sign in: on a start that finds no enabled admin, creates one with a random
  * password and prints it once. There is never a fixed default password (the demo's accounts are made by
- * the demo data, which runs before this and only in demo mode).
+ * the demo data, which runs before this and only in demo mode; outside demo mode they are disabled before this
+ * runs, and the one-time admin takes over the demo admin's name).
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -35,12 +36,13 @@ class InitialAccounts implements ApplicationRunner {
             return;
         }
         String username = properties.initialAdminUsername();
-        if (accounts.exists(username)) {
+        String password = randomPassword(20);
+        if (!accounts.exists(username)) {
+            accounts.create(username, "Administrator", password, EnumSet.of(Role.ADMIN), null);
+        } else if (!accounts.takeOverDisabledDemoAccount(username, password)) {
             throw new IllegalStateException("No enabled admin exists and the initial admin name '" + username
                     + "' is taken: set instructforge.accounts.initial-admin-username to a free name");
         }
-        String password = randomPassword(20);
-        accounts.create(username, "Administrator", password, EnumSet.of(Role.ADMIN), null);
         // Credentials go to the console, not the log: log files are often shipped elsewhere and kept.
         System.out.println("\n=== InstructForge: first start ===\n"
                 + "  Created admin account '" + username + "' with password: " + password + "\n"

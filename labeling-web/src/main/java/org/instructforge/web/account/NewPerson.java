@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * An account an admin creates, bound from the form and the API alike. Roles come as names and are checked by
  * {@link RoleNames}, so an unknown one is reported beside the field instead of failing the whole request.
- * Control characters (NUL above all, which PostgreSQL refuses in text) are refused in every field.
+ * Teams are given by name ({@link org.instructforge.web.team.Teams#join}). Control characters (NUL above all, which
+ * PostgreSQL refuses in text) are refused in every field.
  */
 public record NewPerson(
         @NotBlank(message = "{person.username.required}")
@@ -27,9 +28,19 @@ public record NewPerson(
         @Pattern(regexp = "[^\\p{Cntrl}]*", message = "{text.control}")
         String email,
 
-        @NotEmpty(message = "{person.roles.required}") List<String> roles) {
+        @NotEmpty(message = "{person.roles.required}") List<String> roles,
+
+        /** Teams to put the person into (optional); names of teams that do not exist yet create them. */
+        List<String> teams) {
 
     public static NewPerson empty() {
-        return new NewPerson("", "", "", List.of("LABELER"));
+        return new NewPerson("", "", "", List.of("LABELER"), List.of());
+    }
+
+    /** The team names, none when the field was left out. */
+    public List<String> teamNames() {
+        return teams == null
+                ? List.of()
+                : teams.stream().filter(t -> t != null && !t.isBlank()).toList();
     }
 }

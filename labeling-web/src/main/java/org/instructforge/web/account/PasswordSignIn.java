@@ -45,10 +45,10 @@ class PasswordSignIn implements AuthenticationProvider {
         String password = authentication.getCredentials() == null
                 ? ""
                 : authentication.getCredentials().toString();
-        SignInThrottle.Status status = throttle.status(username);
+        SignInThrottle.Status status = throttle.status(username, clientAddress(authentication));
         if (status.locked()) {
             passwordEncoder.matches(password, dummyHash);
-            throw new LockedException("Too many failed sign-ins for this name: try again later");
+            throw new LockedException("Too many failed sign-ins for this name or from this address: try again later");
         }
         AppUser user = users.findByUsername(username).orElse(null);
         boolean matches;

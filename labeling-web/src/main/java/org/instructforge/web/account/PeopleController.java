@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.instructforge.web.team.Teams;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,10 +32,12 @@ class PeopleController {
 
     private final Accounts accounts;
     private final PeopleImport peopleImport;
+    private final Teams teams;
 
-    PeopleController(Accounts accounts, PeopleImport peopleImport) {
+    PeopleController(Accounts accounts, PeopleImport peopleImport, Teams teams) {
         this.accounts = accounts;
         this.peopleImport = peopleImport;
+        this.teams = teams;
     }
 
     @GetMapping("/admin/people")
@@ -46,6 +49,7 @@ class PeopleController {
     @GetMapping("/admin/people/new")
     String newPerson(Model model) {
         model.addAttribute("person", NewPerson.empty());
+        model.addAttribute("teams", teams.all());
         return "account/new";
     }
 
@@ -59,12 +63,14 @@ class PeopleController {
                 e.fieldCodes().forEach((field, code) -> errors.rejectValue(field, code));
             }
         }
+        model.addAttribute("teams", teams.all());
         return "account/new";
     }
 
     @GetMapping("/admin/people/{id}")
     String person(@PathVariable long id, Model model) {
         model.addAttribute("person", accounts.person(id));
+        model.addAttribute("teams", teams.teamsOf(id));
         return "account/person";
     }
 

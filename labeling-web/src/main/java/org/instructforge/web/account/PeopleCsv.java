@@ -13,16 +13,26 @@ import java.util.Set;
  * after a closing quote or a wrong number of fields is an error, never a guess that shifts a role into the name).
  *
  * <p>Header (any case, {@code "User name"} = {@code user_name}): {@code user_name, display_name, roles} and
- * optionally {@code email}; roles separated by {@code ;}. A people file is small (at most {@link #MAX_ROWS} rows), so
+ * optionally {@code email} and {@code team}; roles, and teams, separated by {@code ;}. A team that does not exist yet
+ * is created. A people file is small (at most {@link #MAX_ROWS} rows), so
  * it is read whole rather than streamed.
  */
 final class PeopleCsv {
 
     static final int MAX_ROWS = 5000;
     static final List<String> REQUIRED = List.of("user_name", "display_name", "roles");
-    static final List<String> COLUMNS = List.of("user_name", "display_name", "roles", "email");
-    private static final Map<String, String> ALIASES =
-            Map.of("username", "user_name", "name", "display_name", "displayname", "display_name", "role", "roles");
+    static final List<String> COLUMNS = List.of("user_name", "display_name", "roles", "email", "team");
+    private static final Map<String, String> ALIASES = Map.of(
+            "username",
+            "user_name",
+            "name",
+            "display_name",
+            "displayname",
+            "display_name",
+            "role",
+            "roles",
+            "teams",
+            "team");
 
     /** One data row as the person it describes, with the line it starts on. */
     record Row(long line, NewPerson person) {}
@@ -72,20 +82,27 @@ final class PeopleCsv {
                                 + record.fields().size()));
             } else {
                 String email = header.contains("email") ? cell(header, record, "email") : "";
-                List<String> roles = List.of(cell(header, record, "roles").split(";")).stream()
-                        .map(String::strip)
-                        .filter(role -> !role.isEmpty())
-                        .toList();
+                List<String> roles = list(cell(header, record, "roles"));
+                List<String> teams = header.contains("team") ? list(cell(header, record, "team")) : List.of();
                 rows.add(new Row(
                         record.line(),
                         new NewPerson(
                                 cell(header, record, "user_name").strip(),
                                 cell(header, record, "display_name").strip(),
                                 email.strip(),
-                                roles)));
+                                roles,
+                                teams)));
             }
         }
         return new Result(rows, bad);
+    }
+
+    /** A cell holding several values separated by {@code ;}, blanks dropped. */
+    private static List<String> list(String cell) {
+        return List.of(cell.split(";")).stream()
+                .map(String::strip)
+                .filter(value -> !value.isEmpty())
+                .toList();
     }
 
     private static String cell(List<String> header, Record record, String column) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.instructforge.web.team.Teams;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -83,6 +84,7 @@ class PeopleImport {
         } catch (InvalidPersonException e) {
             problems.add("roles: " + message(e.fieldCodes().get("roles")));
         }
+        Teams.nameProblems(person.teamNames()).forEach(problem -> problems.add("team: " + problem));
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
@@ -97,8 +99,17 @@ class PeopleImport {
 
     /** The form's field names and the CSV columns they come from. */
     private static final class NewPersonFields {
-        static final List<String> ORDER = List.of("username", "displayName", "email", "roles");
-        static final Map<String, String> CSV_NAMES =
-                Map.of("username", "user_name", "displayName", "display_name", "email", "email", "roles", "roles");
+        static final List<String> ORDER = List.of("username", "displayName", "email", "roles", "teams");
+        static final Map<String, String> CSV_NAMES = Map.of(
+                "username",
+                "user_name",
+                "displayName",
+                "display_name",
+                "email",
+                "email",
+                "roles",
+                "roles",
+                "teams",
+                "team");
     }
 }

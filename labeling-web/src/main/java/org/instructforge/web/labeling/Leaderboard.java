@@ -39,17 +39,20 @@ public class Leaderboard {
                 .single();
     }
 
-    /** The top labelers of the last 7 days (enabled accounts with labels counted). */
+    /** The top labelers of the last 7 days (enabled accounts with labels counted), of one team (0: of everyone). */
     @Transactional(readOnly = true)
-    public List<Entry> week(String username) {
+    public List<Entry> week(String username, long team) {
         return jdbc.sql("""
                         SELECT u.display_name, count(*) AS tasks, u.username = :u
                         FROM task_assignment a JOIN app_user u ON u.id = a.labeler_id
                         WHERE a.status = 'SUBMITTED' AND a.completed_at >= now() - interval '7 days'
                           AND u.enabled AND NOT u.labels_excluded
+                          AND (:team = 0 OR EXISTS (SELECT 1 FROM team_member m WHERE m.user_id = u.id
+                                                    AND m.team_id = :team))
                         GROUP BY u.id, u.display_name, u.username ORDER BY tasks DESC, u.display_name LIMIT :n""")
                 .param("u", username)
                 .param("n", SIZE)
+                .param("team", team)
                 .query((rs, n) -> new Entry(n + 1, rs.getString(1), rs.getLong(2), rs.getBoolean(3)))
                 .list();
     }

@@ -37,12 +37,13 @@ public class TaskQueue {
     }
 
     /**
-     * Prompts that want demonstrations: usable (active and PII-cleared: {@code prompt_usable}, V027), in the splits
-     * SFT trains and validates on.
+     * Prompts that want demonstrations: usable (active and PII-cleared: {@code prompt_usable}, V027), of a dataset
+     * open to the labeler's teams ({@code dataset_open_to}, V040), in the splits SFT trains and validates on.
      */
     private static final String OPEN_PROMPTS = """
             FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
-            WHERE d.status = 'ACTIVE' AND prompt_usable(p) AND p.split IN ('TRAIN', 'VALID')
+            WHERE d.status = 'ACTIVE' AND prompt_usable(p) AND dataset_open_to(p.dataset_id, :me)
+              AND p.split IN ('TRAIN', 'VALID')
               AND p.demonstrations_done + p.demonstrations_leased
                   < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
               AND NOT EXISTS (SELECT 1 FROM task_assignment a WHERE a.prompt_id = p.id AND a.labeler_id = :me)
@@ -59,10 +60,12 @@ public class TaskQueue {
 
     /**
      * A ranking or comparison task waits only while its prompt is usable (V027): a prompt retired or sent back to
-     * PII review after its outputs were written is never shown.
+     * PII review after its outputs were written is never shown. And only for labelers of the teams its dataset is
+     * given to, if any (V040).
      */
     private static final String OF_USABLE_PROMPT = """
-              AND EXISTS (SELECT 1 FROM prompt p WHERE p.id = t.prompt_id AND prompt_usable(p))
+              AND EXISTS (SELECT 1 FROM prompt p WHERE p.id = t.prompt_id AND prompt_usable(p)
+                          AND dataset_open_to(p.dataset_id, :me))
             """;
 
     /** Ranking tasks that want rankings and hold nothing this labeler wrote. */
@@ -339,6 +342,21 @@ public class TaskQueue {
                 .query((rs, row) -> new Summary(
                         rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
                 .single();
+    }
+
+    /** A dataset with prompts waiting for this labeler's demonstrations. */
+    public record WaitingDataset(String name, long prompts) {}
+
+    /**
+     * The datasets whose prompts the demonstration queue offers this labeler, by name: the same condition as
+     * {@link #claimNext}, so a team's dataset appears only to its labelers.
+     */
+    @Transactional(readOnly = true)
+    public List<WaitingDataset> waitingDatasets(String username) {
+        return jdbc.sql("SELECT d.name, count(*) " + OPEN_PROMPTS + " GROUP BY d.id, d.name ORDER BY d.name")
+                .param("me", labelerIdOrZero(username))
+                .query((rs, n) -> new WaitingDataset(rs.getString(1), rs.getLong(2)))
+                .list();
     }
 
     private static final String SELECT_LEASE = """

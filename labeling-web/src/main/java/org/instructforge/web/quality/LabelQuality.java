@@ -29,9 +29,22 @@ public class LabelQuality {
         this.json = json;
     }
 
+    /** The report over every labeler. */
     @Transactional(readOnly = true)
     public QualityReport report() {
-        Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem();
+        return report(ALL_TEAMS);
+    }
+
+    /** No team filter: {@link #report(long)} over every labeler. */
+    public static final long ALL_TEAMS = 0;
+
+    /**
+     * The report over one team's labelers ({@link #ALL_TEAMS}: everyone): the labelers listed, and every agreement
+     * figure (overall and each labeler's) computed among that team's rankings only.
+     */
+    @Transactional(readOnly = true)
+    public QualityReport report(long team) {
+        Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem(team);
         Set<Long> excluded = Set.copyOf(jdbc.sql("SELECT id FROM app_user WHERE labels_excluded")
                 .query(Long.class)
                 .list());
@@ -62,7 +75,10 @@ public class LabelQuality {
                                AND r.feedback_source = 'HUMAN')
                         FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
                                                       AND ur.role = 'LABELER')
+                          AND (:team = 0 OR EXISTS (SELECT 1 FROM team_member m WHERE m.user_id = u.id
+                                                    AND m.team_id = :team))
                         ORDER BY u.username""")
+                .param("team", team)
                 .query((rs, n) -> new LabelerStats(
                         rs.getLong(1),
                         rs.getString(2),
@@ -97,13 +113,19 @@ public class LabelQuality {
                 .single();
     }
 
-    /** Every human ranking, per ranking task, keyed by labeler (AI feedback is not a labeler's agreement). */
-    private Map<Long, Map<Long, RankedCandidates>> humanRankingsByItem() {
+    /**
+     * Every human ranking (of one team's labelers, or of everyone), per ranking task, keyed by labeler (AI feedback
+     * is not a labeler's agreement).
+     */
+    private Map<Long, Map<Long, RankedCandidates>> humanRankingsByItem(long team) {
         record Row(long ranking, long task, long labeler, boolean notRankable, long candidate, Integer rank) {}
         List<Row> rows = jdbc.sql("""
                         SELECT r.id, r.task_id, r.labeler_id, r.not_rankable, e.candidate_id, e.rank
                         FROM ranking r JOIN ranking_entry e ON e.ranking_id = r.id
-                        WHERE r.feedback_source = 'HUMAN' ORDER BY r.id, e.candidate_id""")
+                        WHERE r.feedback_source = 'HUMAN'
+                          AND (:team = 0 OR r.labeler_id IN (SELECT user_id FROM team_member WHERE team_id = :team))
+                        ORDER BY r.id, e.candidate_id""")
+                .param("team", team)
                 .query((rs, n) ->
                         new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5), (Integer)
                                 rs.getObject(6, Integer.class)))

@@ -18,11 +18,24 @@ import org.springframework.transaction.annotation.Transactional;
  * does not grow while someone keeps trying, and a person locked out by a stranger's guesses gets in again once
  * the window has passed. Names are counted as typed (lower-cased), whether an account has them or not, so a
  * lockout does not tell which names exist.
+ *
+ * <p>Failures are limited per client address too, and for a different attack: the per-name limit stops guessing
+ * one account's password, but not "password spraying", one common password tried against every name, which costs
+ * four tries per name and never locks anyone. After {@code maxFailuresPerAddress} failures (100) from one address
+ * within the window, whatever the names, that address's sign-ins are refused until the window has passed. The
+ * number is high because one address may be a whole office behind NAT, and a refused address refuses everyone
+ * behind it: 30 people who each mistype three times in a quarter of an hour stay well below it, while a sprayer is
+ * held to 400 guesses an hour per address instead of thousands a minute. The address is the connection's peer
+ * ({@code request.getRemoteAddr()}); behind a reverse proxy set {@code server.forward-headers-strategy=native}
+ * so that it is the client's, not the proxy's (else the proxy's one address is limited as a whole).
  */
 @Service
 public class SignInThrottle {
 
-    /** @param failures failed sign-ins of the name within the window */
+    /**
+     * @param failures failed sign-ins of the name within the window
+     * @param locked whether sign-ins are refused now: too many failures of the name, or from the address
+     */
     public record Status(int failures, boolean locked) {}
 
     private final JdbcClient jdbc;
@@ -35,34 +48,62 @@ public class SignInThrottle {
         this.audit = audit;
     }
 
+    /** Where sign-ins of this name from this address stand (a null address: only the name counts). */
     @Transactional(readOnly = true)
-    public Status status(String username) {
-        int failures = jdbc.sql("""
+    public Status status(String username, String clientAddress) {
+        int failures = failuresOfName(key(username));
+        return new Status(
+                failures,
+                failures >= properties.maxFailures()
+                        || (clientAddress != null
+                                && failuresFrom(address(clientAddress)) >= properties.maxFailuresPerAddress()));
+    }
+
+    private int failuresOfName(String key) {
+        return jdbc.sql("""
                         SELECT count(*) FROM sign_in_failure
                         WHERE username = :u AND failed_at > now() - :ms * INTERVAL '1 millisecond'""")
-                .param("u", key(username))
+                .param("u", key)
                 .param("ms", properties.window().toMillis())
                 .query(Integer.class)
                 .single();
-        return new Status(failures, failures >= properties.maxFailures());
+    }
+
+    private int failuresFrom(String address) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM sign_in_failure
+                        WHERE client_addr = :a AND failed_at > now() - :ms * INTERVAL '1 millisecond'""")
+                .param("a", address)
+                .param("ms", properties.window().toMillis())
+                .query(Integer.class)
+                .single();
     }
 
     /** Counts one failure, in a transaction of its own (the sign-in that failed has none to join). */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void recordFailure(String username, String clientAddress) {
         String key = key(username);
-        long window = properties.window().toMillis();
-        // Older rows no longer count: keep the table as small as the window.
-        jdbc.sql(
-                        "DELETE FROM sign_in_failure WHERE username = :u AND failed_at <= now() - :ms * INTERVAL '1 millisecond'")
-                .param("u", key)
-                .param("ms", window)
+        String address = clientAddress == null ? null : address(clientAddress);
+        // Older rows no longer count, for any name or address: keep the table as small as the window.
+        jdbc.sql("DELETE FROM sign_in_failure WHERE failed_at <= now() - :ms * INTERVAL '1 millisecond'")
+                .param("ms", properties.window().toMillis())
                 .update();
         jdbc.sql("INSERT INTO sign_in_failure (username, client_addr) VALUES (:u, :a)")
                 .param("u", key)
-                .param("a", clientAddress == null ? null : truncate(clientAddress, 64))
+                .param("a", address)
                 .update();
-        int failures = status(username).failures();
+        if (address != null && failuresFrom(address) == properties.maxFailuresPerAddress()) {
+            audit.record(
+                    null,
+                    "auth.address_locked_out",
+                    "client_address",
+                    address,
+                    "failures",
+                    properties.maxFailuresPerAddress(),
+                    "window_seconds",
+                    properties.window().toSeconds());
+        }
+        int failures = failuresOfName(key);
         if (failures == properties.maxFailures()) {
             audit.record(
                     null,
@@ -82,6 +123,10 @@ public class SignInThrottle {
         jdbc.sql("DELETE FROM sign_in_failure WHERE username = :u")
                 .param("u", key(username))
                 .update();
+    }
+
+    private static String address(String clientAddress) {
+        return truncate(clientAddress, 64);
     }
 
     private static String key(String username) {

@@ -28,6 +28,7 @@ import org.instructforge.web.demonstration.DemonstrationWork;
 import org.instructforge.web.pii.PiiReview;
 import org.instructforge.web.ranking.CandidateImport;
 import org.instructforge.web.ranking.RankingWork;
+import org.instructforge.web.team.Teams;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -69,6 +70,9 @@ class TaskQueueTest {
 
     @Autowired
     PiiReview piiReview;
+
+    @Autowired
+    Teams teams;
 
     @Test
     void neverLeasesOneSlotToTwoLabelersAtOnce() throws Exception {
@@ -421,6 +425,62 @@ class TaskQueueTest {
 
         assertThat(leaseStatus(lease)).isEqualTo("EXPIRED");
         assertThat(claimIn(labelers(1).get(0), prompts)).isEmpty();
+    }
+
+    // Teams (dataset_open_to, V040): a dataset given to teams is offered only to their labelers, in every queue.
+
+    @Test
+    void aDatasetGivenToATeamIsOfferedOnlyToItsLabelersForDemonstrationsRankingsAndComparisons() throws Exception {
+        List<Long> prompts = dataset(2, "1", 1);
+        long rankingTask = rankingTaskInRound("OPEN");
+        ComparisonFixtures.Evaluation evaluation = evaluation("OPEN", 1, 2);
+        long comparison = evaluation.taskIds().get(0);
+        List<String> labelers = labelers(2);
+        String member = labelers.get(0);
+        String outsider = labelers.get(1);
+        var team = teams.create("queue team " + UUID.randomUUID().toString().substring(0, 8), "admin");
+        teams.changeMembers(team.id(), List.of(userId(member)), "admin");
+        teams.changeDatasets(
+                team.id(),
+                List.of(
+                        datasetOf(prompts.get(0)),
+                        datasetOf(promptOf("ranking_task", rankingTask)),
+                        datasetOf(promptOf("comparison_task", comparison))),
+                "admin");
+
+        assertThat(claimIn(outsider, prompts)).isEmpty();
+        assertThat(claimIn(outsider, TaskKind.RANKING, List.of(rankingTask))).isEmpty();
+        assertThat(claimIn(outsider, TaskKind.COMPARISON, List.of(comparison))).isEmpty();
+        assertThat(claimIn(member, prompts)).isPresent();
+        assertThat(claimIn(member, TaskKind.RANKING, List.of(rankingTask))).isPresent();
+        assertThat(claimIn(member, TaskKind.COMPARISON, List.of(comparison))).isPresent();
+    }
+
+    @Test
+    void aDatasetTakenFromItsLastTeamIsOpenToEveryLabelerAgain() {
+        List<Long> prompts = dataset(1, "0", 1);
+        String outsider = labelers(1).get(0);
+        var team = teams.create("closed team " + UUID.randomUUID().toString().substring(0, 8), "admin");
+        teams.changeDatasets(team.id(), List.of(datasetOf(prompts.get(0))), "admin");
+        assertThat(claimIn(outsider, prompts)).isEmpty();
+
+        teams.changeDatasets(team.id(), List.of(), "admin");
+
+        assertThat(claimIn(outsider, prompts)).isPresent();
+    }
+
+    private long userId(String username) {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", username)
+                .query(Long.class)
+                .single();
+    }
+
+    private long datasetOf(long prompt) {
+        return jdbc.sql("SELECT dataset_id FROM prompt WHERE id = :p")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
     }
 
     /** An admin's edit that adds an email address: the rescan puts the prompt back in the review queue. */

@@ -24,6 +24,7 @@ public class EmbeddedDatabaseConfiguration {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl());
         config.setUsername(postgres.username());
+        config.setPassword(postgres.password());
         config.setPoolName("embedded-postgres");
         config.setMaximumPoolSize(20);
         return new HikariDataSource(config);

@@ -1,11 +1,14 @@
 package org.instructforge.shared.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +30,8 @@ class EmbeddedPostgresTest {
 
         assertThat(postgres.ownsServer()).isTrue();
         assertThat(dataDir.resolve("PG_VERSION")).exists();
-        try (var connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+        try (var connection =
+                        DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
                 var result = connection.createStatement().executeQuery("SHOW server_version")) {
             result.next();
             assertThat(result.getString(1)).startsWith("15.");
@@ -35,16 +39,44 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void theFirstStartKeepsARandomPasswordOwnerOnlyInTheDataFolderAndTheServerAsksForItOnLoopbackOnly()
+            throws Exception {
+        EmbeddedPostgres postgres = EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(dataDir, freePort(), 30));
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".password");
+
+        assertThat(file).exists();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file).strip())
+                .isEqualTo(postgres.password())
+                .hasSize(32);
+        assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), ""))
+                .isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "postgres"))
+                .isInstanceOf(SQLException.class);
+        try (var connection =
+                        DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
+                var result = connection.createStatement().executeQuery("SHOW listen_addresses")) {
+            result.next();
+            assertThat(result.getString(1)).isEqualTo("localhost");
+        }
+        assertThat(EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(null, 0, 30))
+                        .password())
+                .as("each cluster has a password of its own")
+                .isNotEqualTo(postgres.password());
+    }
+
+    @Test
     void aSecondServiceAttachesToTheServerAlreadyListeningOnThePort() throws Exception {
         int port = freePort();
         EmbeddedPostgres first = EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(dataDir, port, 30));
-        // Another data dir key with the same port stands for the other service's configuration.
+        // The same folder spelled another way stands for the other service's configuration (another JVM).
         EmbeddedPostgres second =
-                EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(dataDir.resolve("other"), port, 30));
+                EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(dataDir.toAbsolutePath(), port, 30));
 
         assertThat(first.ownsServer()).isTrue();
         assertThat(second.ownsServer()).isFalse();
         assertThat(second.jdbcUrl()).isEqualTo(first.jdbcUrl());
+        assertThat(second.password()).as("read from the data folder").isEqualTo(first.password());
     }
 
     @Test
