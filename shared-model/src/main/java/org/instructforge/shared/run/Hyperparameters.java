@@ -100,6 +100,7 @@ public final class Hyperparameters {
                     "sigmoid",
                     "ipo"),
             flag("referenceFree", false, "no reference model: compare the policy's own log-probs"),
+            real("rpoAlpha", 1, 0, 100, "weight of RPO's likelihood term on the chosen output; 0: plain DPO"),
             real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
             real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
             whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),

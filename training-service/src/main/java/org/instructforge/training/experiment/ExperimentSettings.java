@@ -89,9 +89,11 @@ public record ExperimentSettings(
                 new PpoTrainer.Settings(
                         23, 150, 64, 16, 2, 1e-4f, 1e-4f, 10, 0.2f, 0.2f, 1f, 0.95f, 0.2f, 1.5f, 512, 1f, 16, 0f, 64,
                         32, -1f, 0f, 1f, 25),
-                // the paper's beta and loss; 1e-4 as the reward model fine-tunes the same network (DpoTrainer)
+                // the paper's beta and loss; 1e-4 as the reward model fine-tunes the same network (DpoTrainer), and
+                // RPO's likelihood term (alpha 1): plain DPO complied with 86 % of the held-out harmful requests
+                // (SFT 2.8 %) and won 47.8 % against SFT; with the term, 0 % and 60.0 % (full run, seed 2026)
                 new DpoTrainer.Settings(
-                        24, 1, 16, 1e-4f, 0.1f, 0.1f, DpoTrainer.Loss.SIGMOID, false, 0f, 0f, 1f, 64, 32, 100, 100));
+                        24, 1, 16, 1e-4f, 0.1f, 0.1f, DpoTrainer.Loss.SIGMOID, false, 1f, 0f, 1f, 64, 32, 100, 100));
     }
 
     /** The CI run: smaller sets, fewer iterations, same recipe. */

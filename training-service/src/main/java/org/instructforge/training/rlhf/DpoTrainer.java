@@ -122,9 +122,13 @@ public final class DpoTrainer {
             }
         }
 
-        /** The paper's beta and loss; batch size and learning rate for a 2M-parameter model on a CPU (see above). */
+        /**
+         * The paper's beta and loss; batch size and learning rate for a 2M-parameter model on a CPU (see above); RPO's
+         * term at the RPO paper's alpha 1, since plain DPO on the demo world's rankings learnt to comply with harmful
+         * requests (86 % of held-out ones against SFT's 2.8 %; with the term 0 %: README, "Experiment").
+         */
         public static Settings defaults() {
-            return new Settings(1, 1, 16, 1e-4f, 0.1f, 0.1f, Loss.SIGMOID, false, 0f, 0.0f, 1.0f, 128, 96, 20, 20);
+            return new Settings(1, 1, 16, 1e-4f, 0.1f, 0.1f, Loss.SIGMOID, false, 1f, 0.0f, 1.0f, 128, 96, 20, 20);
         }
 
         public float learningRateAt(int step, int total) {
