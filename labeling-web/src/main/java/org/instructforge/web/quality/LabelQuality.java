@@ -29,6 +29,19 @@ public class LabelQuality {
         this.json = json;
     }
 
+    /**
+     * A labeler's reviewed labels (demonstrations and rankings a reviewer decided on) and how many passed: accepted,
+     * or (demonstrations) accepted with an edit. Labels still awaiting review are not counted.
+     */
+    private static final String REVIEW_OUTCOMES = """
+            SELECT count(*) AS reviewed, count(*) FILTER (WHERE outcome <> 'REJECTED') AS passed
+            FROM (SELECT x.review_status AS outcome FROM demonstration x WHERE x.labeler_id = u.id
+                    AND x.review_status IN ('ACCEPTED', 'EDITED', 'REJECTED')
+                  UNION ALL
+                  SELECT r.review_status FROM ranking r WHERE r.labeler_id = u.id
+                    AND r.review_status IN ('ACCEPTED', 'REJECTED')) outcomes
+            """;
+
     @Transactional(readOnly = true)
     public QualityReport report() {
         Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem();
@@ -45,7 +58,8 @@ public class LabelQuality {
         }
         Map<Long, Double> agreementByLabeler = PairwiseAgreement.perLabeler(
                 byItem.values().stream().filter(item -> item.size() >= 2).toList());
-        Map<Long, Double> goldByLabeler = goldAccuracy(byItem);
+        Map<Long, Double> goldByLabeler = new HashMap<>();
+        goldScores(byItem).forEach((labeler, gold) -> goldByLabeler.put(labeler, gold.accuracy()));
         List<LabelerStats> labelers = jdbc.sql("""
                         SELECT u.id, u.username, u.display_name, u.enabled, u.labels_excluded,
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = u.id AND x.status = 'SUBMITTED'),
@@ -59,9 +73,11 @@ public class LabelQuality {
                           (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SKIPPED'),
                           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_ms) / 1000.0
                              FROM ranking r WHERE r.labeler_id = u.id AND r.duration_ms IS NOT NULL
-                               AND r.feedback_source = 'HUMAN')
-                        FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
-                                                      AND ur.role = 'LABELER')
+                               AND r.feedback_source = 'HUMAN'),
+                          o.reviewed, o.passed
+                        FROM app_user u CROSS JOIN LATERAL (""" + REVIEW_OUTCOMES + """
+                        ) o
+                        WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id AND ur.role = 'LABELER')
                         ORDER BY u.username""")
                 .query((rs, n) -> new LabelerStats(
                         rs.getLong(1),
@@ -77,7 +93,9 @@ public class LabelQuality {
                         rs.getLong(11),
                         (Double) rs.getObject(12, Double.class),
                         agreementByLabeler.get(rs.getLong(1)),
-                        goldByLabeler.get(rs.getLong(1))))
+                        goldByLabeler.get(rs.getLong(1)),
+                        rs.getLong(13),
+                        rs.getLong(13) == 0 ? null : (double) rs.getLong(14) / rs.getLong(13)))
                 .list();
         return new QualityReport(
                 overlapping.size(),
@@ -103,7 +121,8 @@ public class LabelQuality {
         List<Row> rows = jdbc.sql("""
                         SELECT r.id, r.task_id, r.labeler_id, r.not_rankable, e.candidate_id, e.rank
                         FROM ranking r JOIN ranking_entry e ON e.ranking_id = r.id
-                        WHERE r.feedback_source = 'HUMAN' ORDER BY r.id, e.candidate_id""")
+                        WHERE r.feedback_source = 'HUMAN' AND NOT ranking_rejected(r)
+                        ORDER BY r.id, e.candidate_id""")
                 .query((rs, n) ->
                         new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5), (Integer)
                                 rs.getObject(6, Integer.class)))
@@ -124,8 +143,20 @@ public class LabelQuality {
         return byItem;
     }
 
-    /** Each labeler's mean accuracy over the gold items they ranked. */
-    private Map<Long, Double> goldAccuracy(Map<Long, Map<Long, RankedCandidates>> byItem) {
+    /**
+     * A labeler's gold accuracy: the mean of {@link GoldAccuracy} over the gold items they ranked.
+     *
+     * @param items how many gold items the mean is over
+     */
+    public record GoldScore(double accuracy, int items) {}
+
+    /** Every labeler's gold accuracy, as the quality page shows it (the review queue flags labelers by it). */
+    @Transactional(readOnly = true)
+    public Map<Long, GoldScore> goldScores() {
+        return goldScores(humanRankingsByItem());
+    }
+
+    private Map<Long, GoldScore> goldScores(Map<Long, Map<Long, RankedCandidates>> byItem) {
         Map<Long, double[]> sums = new HashMap<>();
         jdbc.sql("SELECT id, gold_order::text FROM ranking_task WHERE is_gold")
                 .query((rs, n) -> {
@@ -143,9 +174,9 @@ public class LabelQuality {
                     return null;
                 })
                 .list();
-        Map<Long, Double> accuracy = new HashMap<>();
-        sums.forEach((labeler, sum) -> accuracy.put(labeler, sum[0] / sum[1]));
-        return accuracy;
+        Map<Long, GoldScore> scores = new HashMap<>();
+        sums.forEach((labeler, sum) -> scores.put(labeler, new GoldScore(sum[0] / sum[1], (int) sum[1])));
+        return scores;
     }
 
     private static Double value(OptionalDouble value) {
