@@ -126,6 +126,7 @@ class RoleMatrixTest {
                 Arguments.of("/admin/people/" + ANY_ACCOUNT, Role.ADMIN),
                 Arguments.of("/admin/datasets/new", Role.ADMIN),
                 Arguments.of("/admin/pii", Role.ADMIN),
+                Arguments.of("/admin/audit", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/runs", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER),
