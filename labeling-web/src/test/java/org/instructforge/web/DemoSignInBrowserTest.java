@@ -27,7 +27,12 @@ class DemoSignInBrowserTest extends org.instructforge.web.BrowserTest {
                             com.microsoft.playwright.options.AriaRole.BUTTON,
                             new Page.GetByRoleOptions().setName("Write demonstrations")))
                     .isVisible();
-            assertThat(page.getByText("Datasets & people")).hasCount(0);
+            // The labeler's navigation bar holds the labeler's links only, the current one marked.
+            assertThat(page.locator("nav a[aria-current=page]")).hasText("Tasks");
+            assertThat(page.getByRole(
+                            com.microsoft.playwright.options.AriaRole.LINK,
+                            new Page.GetByRoleOptions().setName("PII review")))
+                    .hasCount(0);
             BrowserSupport.screenshot(page, "labeler-home");
         }
     }

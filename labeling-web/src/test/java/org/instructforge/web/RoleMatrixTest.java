@@ -72,6 +72,33 @@ class RoleMatrixTest {
                 .andExpect(path.startsWith("/api/") ? status().isUnauthorized() : status().isFound());
     }
 
+    /** A review id that exists nowhere: the role check comes first, so a reviewer gets past it (404) and no one else. */
+    static final long NO_LABEL = Long.MAX_VALUE;
+
+    /** Every review route, pages and decisions: reviewers only. */
+    static Stream<Arguments> reviewRoutes() {
+        return Stream.of(
+                Arguments.of("GET", "/review/demonstrations/" + NO_LABEL),
+                Arguments.of("GET", "/review/rankings/" + NO_LABEL),
+                Arguments.of("POST", "/review/demonstrations/" + NO_LABEL),
+                Arguments.of("POST", "/review/rankings/" + NO_LABEL));
+    }
+
+    @ParameterizedTest(name = "{0} {1} is a reviewer's only")
+    @MethodSource("reviewRoutes")
+    void reviewRoutesAreReviewersOnly(String method, String path) throws Exception {
+        for (Role role : Role.values()) {
+            mvc.perform(request(method, path)
+                            .param("decision", "accept")
+                            .with(csrf())
+                            .with(user("matrix-" + role.name().toLowerCase()).roles(role.name())))
+                    .andExpect(role == Role.REVIEWER ? status().isNotFound() : status().isForbidden());
+        }
+        mvc.perform(request(method, path).with(csrf()))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/login"));
+    }
+
     private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request(
             String method, String path) {
         return org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request(
@@ -112,6 +139,8 @@ class RoleMatrixTest {
     static Stream<Arguments> ownedEndpoints() {
         return Stream.of(
                 Arguments.of("/labeler", Role.LABELER),
+                Arguments.of("/labeler/reviews", Role.LABELER),
+                Arguments.of("/review", Role.REVIEWER),
                 Arguments.of("/api/labeler/queue", Role.LABELER),
                 Arguments.of("/admin", Role.ADMIN),
                 Arguments.of("/api/admin/datasets", Role.ADMIN),
@@ -125,6 +154,7 @@ class RoleMatrixTest {
                 Arguments.of("/api/admin/teams", Role.ADMIN),
                 Arguments.of("/admin/datasets/new", Role.ADMIN),
                 Arguments.of("/admin/pii", Role.ADMIN),
+                Arguments.of("/admin/audit", Role.ADMIN),
                 Arguments.of("/engineer", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/runs", Role.ML_ENGINEER),
                 Arguments.of("/api/engineer/checkpoints", Role.ML_ENGINEER),
@@ -175,6 +205,7 @@ class RoleMatrixTest {
                 case LABELER -> "/labeler";
                 case ADMIN -> "/admin";
                 case ML_ENGINEER -> "/engineer";
+                case REVIEWER -> "/review";
             };
             mvc.perform(get("/").with(user("front-door").roles(role.name()))).andExpect(redirectedUrl(home));
         }

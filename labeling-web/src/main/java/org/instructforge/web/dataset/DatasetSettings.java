@@ -17,6 +17,8 @@ import java.math.BigDecimal;
  * @param dedupPrefixChars prompts whose normalised first characters match are duplicates
  * @param labelsPerItem independent labels for the overlapping share of items
  * @param overlapShare the share of items that get {@code labelsPerItem} labels; the rest get one
+ * @param reviewPercent the share (0-100 %) of submitted demonstrations and rankings picked for a reviewer's check,
+ *     held from training until passed; absent means 0 (no review)
  */
 public record DatasetSettings(
         @NotBlank(message = "{dataset.name.required}") @Size(max = 200, message = "{dataset.name.size}")
@@ -35,11 +37,18 @@ public record DatasetSettings(
         @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal overlapShare,
         @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal trainRatio,
         @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal validRatio,
-        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal testRatio) {
+        @NotNull @DecimalMin("0") @DecimalMax("1") BigDecimal testRatio,
+
+        @Min(value = 0, message = "{dataset.reviewPercent.range}")
+        @Max(value = 100, message = "{dataset.reviewPercent.range}")
+        Integer reviewPercent) {
 
     public DatasetSettings {
         // An unticked checkbox sends nothing: absent means false.
         keepPiiOriginals = Boolean.TRUE.equals(keepPiiOriginals);
+        if (reviewPercent == null) {
+            reviewPercent = 0;
+        }
     }
 
     /** The InstructGPT defaults: 200 prompts per user, an 80/10/10 split by user. */
@@ -55,7 +64,8 @@ public record DatasetSettings(
                 BigDecimal.ZERO,
                 new BigDecimal("0.8"),
                 new BigDecimal("0.1"),
-                new BigDecimal("0.1"));
+                new BigDecimal("0.1"),
+                0);
     }
 
     @AssertTrue(message = "{dataset.ratios.sum}")

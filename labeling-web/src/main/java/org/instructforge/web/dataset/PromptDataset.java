@@ -62,6 +62,9 @@ class PromptDataset {
     @Column(name = "test_ratio", nullable = false, precision = 4, scale = 3)
     private BigDecimal testRatio = new BigDecimal("0.1");
 
+    @Column(name = "review_percent", nullable = false)
+    private short reviewPercent;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt = Instant.now();
 
@@ -92,6 +95,7 @@ class PromptDataset {
         this.trainRatio = settings.trainRatio();
         this.validRatio = settings.validRatio();
         this.testRatio = settings.testRatio();
+        this.reviewPercent = settings.reviewPercent().shortValue();
     }
 
     DatasetSettings settings() {
@@ -106,7 +110,8 @@ class PromptDataset {
                 overlapShare,
                 trainRatio,
                 validRatio,
-                testRatio);
+                testRatio,
+                (int) reviewPercent);
     }
 
     void archive() {

@@ -98,6 +98,7 @@ class DemoData implements ApplicationRunner {
                 d.overlapShare(),
                 d.trainRatio(),
                 d.validRatio(),
-                d.testRatio());
+                d.testRatio(),
+                d.reviewPercent());
     }
 }

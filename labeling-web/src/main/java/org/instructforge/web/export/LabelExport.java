@@ -26,8 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The labels in the formats training tools read, streamed from database cursors: SFT
  * {@code {"prompt", "completion"}}, preference pairs {@code {"prompt", "chosen", "rejected"}} (all C(K,2)
- * pairs of each ranking, ties dropped, not-rankable and excluded labelers left out), and every raw
- * ranking with its labeler (pseudonymised on request). Only prompts whose PII review is done are exported. Every
+ * pairs of each ranking, ties dropped), and every raw ranking with its labeler (pseudonymised on request). SFT and
+ * preference lines come from labels that may be trained on ({@code demonstration_trainable}, {@code
+ * ranking_trainable}, V039: the schema's one rule, which the training service asks too); the raw rankings leave out
+ * only rejected ones ({@code ranking_rejected}). Only prompts whose PII review is done are exported. Every
  * line carries {@code "feedback_source": "HUMAN"|"AI"}: rankings the AI labeler wrote (RLAIF) stay marked as AI
  * feedback, and a selection may keep only one kind.
  */
@@ -90,9 +92,9 @@ public class LabelExport {
         return stream(
                 out,
                 """
-                        SELECT p.id, p.text, x.text, p.split FROM demonstration x
+                        SELECT p.id, p.text, demonstration_training_text(x), p.split FROM demonstration x
                         JOIN prompt p ON p.id = x.prompt_id JOIN app_user u ON u.id = x.labeler_id
-                        WHERE x.status = 'SUBMITTED' AND NOT u.labels_excluded AND """
+                        WHERE demonstration_trainable(x, u) AND """
                         // People write every demonstration.
                         + filter("'HUMAN'")
                         + " ORDER BY x.id",
@@ -115,7 +117,7 @@ public class LabelExport {
         RankingAccumulator rankings = new RankingAccumulator();
         return stream(
                 out,
-                RANKING_ROWS + " AND NOT r.not_rankable AND NOT u.labels_excluded ORDER BY r.id, c.position",
+                RANKING_ROWS + " AND ranking_trainable(r, u) ORDER BY r.id, c.position",
                 selection,
                 (rs, lines) -> rankings.add(rs, ranking -> {
                     Map<Long, String> texts = new LinkedHashMap<>();
@@ -187,7 +189,7 @@ public class LabelExport {
             FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
             JOIN app_user u ON u.id = r.labeler_id
             JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
-            WHERE """ + filter("r.feedback_source");
+            WHERE NOT ranking_rejected(r) AND """ + filter("r.feedback_source");
 
     /** Collects the rows of one ranking (one per candidate) and hands the whole ranking on. */
     private static final class RankingAccumulator {

@@ -265,6 +265,35 @@ public class TaskQueue {
         if (wasLeased) {
             countLease(lease.kind(), lease.itemId(), -1);
         }
+        drawForReview(lease);
+    }
+
+    /**
+     * Picks the label just submitted for review with the probability its dataset's review share says (0-100 %,
+     * V038). A picked label waits in the reviewers' queue (PENDING) and is held from training and exports until a
+     * reviewer passes it ({@code demonstration_trainable}, {@code ranking_trainable}, V039). Drawn once, at submit:
+     * the share applies to what labelers send from the moment an admin sets it. Comparisons are not reviewed.
+     */
+    private void drawForReview(Lease lease) {
+        String sql = switch (lease.kind()) {
+            case DEMONSTRATION -> """
+                    UPDATE demonstration x SET review_status = 'PENDING'
+                    FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
+                    WHERE x.prompt_id = :item AND x.labeler_id = :labeler AND p.id = x.prompt_id
+                      AND x.review_status IS NULL AND random() * 100 < d.review_percent""";
+            case RANKING -> """
+                    UPDATE ranking r SET review_status = 'PENDING'
+                    FROM ranking_task t JOIN prompt p ON p.id = t.prompt_id JOIN prompt_dataset d ON d.id = p.dataset_id
+                    WHERE r.task_id = :item AND r.labeler_id = :labeler AND t.id = r.task_id
+                      AND r.review_status IS NULL AND r.feedback_source = 'HUMAN' AND random() * 100 < d.review_percent""";
+            case COMPARISON -> null;
+        };
+        if (sql != null) {
+            jdbc.sql(sql)
+                    .param("item", lease.itemId())
+                    .param("labeler", lease.labelerId())
+                    .update();
+        }
     }
 
     /** Whether the (locked) lease still holds its slot, i.e. the sweeper has not expired it yet. */

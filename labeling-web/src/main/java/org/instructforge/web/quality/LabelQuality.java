@@ -29,6 +29,19 @@ public class LabelQuality {
         this.json = json;
     }
 
+    /**
+     * A labeler's reviewed labels (demonstrations and rankings a reviewer decided on) and how many passed: accepted,
+     * or (demonstrations) accepted with an edit. Labels still awaiting review are not counted.
+     */
+    private static final String REVIEW_OUTCOMES = """
+            SELECT count(*) AS reviewed, count(*) FILTER (WHERE outcome <> 'REJECTED') AS passed
+            FROM (SELECT x.review_status AS outcome FROM demonstration x WHERE x.labeler_id = u.id
+                    AND x.review_status IN ('ACCEPTED', 'EDITED', 'REJECTED')
+                  UNION ALL
+                  SELECT r.review_status FROM ranking r WHERE r.labeler_id = u.id
+                    AND r.review_status IN ('ACCEPTED', 'REJECTED')) outcomes
+            """;
+
     /** The report over every labeler. */
     @Transactional(readOnly = true)
     public QualityReport report() {
@@ -58,7 +71,8 @@ public class LabelQuality {
         }
         Map<Long, Double> agreementByLabeler = PairwiseAgreement.perLabeler(
                 byItem.values().stream().filter(item -> item.size() >= 2).toList());
-        Map<Long, Double> goldByLabeler = goldAccuracy(byItem);
+        Map<Long, Double> goldByLabeler = new HashMap<>();
+        goldScores(byItem).forEach((labeler, gold) -> goldByLabeler.put(labeler, gold.accuracy()));
         List<LabelerStats> labelers = jdbc.sql("""
                         SELECT u.id, u.username, u.display_name, u.enabled, u.labels_excluded,
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = u.id AND x.status = 'SUBMITTED'),
@@ -72,9 +86,11 @@ public class LabelQuality {
                           (SELECT count(*) FROM task_assignment a WHERE a.labeler_id = u.id AND a.status = 'SKIPPED'),
                           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.duration_ms) / 1000.0
                              FROM ranking r WHERE r.labeler_id = u.id AND r.duration_ms IS NOT NULL
-                               AND r.feedback_source = 'HUMAN')
-                        FROM app_user u WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id
-                                                      AND ur.role = 'LABELER')
+                               AND r.feedback_source = 'HUMAN'),
+                          o.reviewed, o.passed
+                        FROM app_user u CROSS JOIN LATERAL (""" + REVIEW_OUTCOMES + """
+                        ) o
+                        WHERE EXISTS (SELECT 1 FROM app_user_role ur WHERE ur.user_id = u.id AND ur.role = 'LABELER')
                           AND (:team = 0 OR EXISTS (SELECT 1 FROM team_member m WHERE m.user_id = u.id
                                                     AND m.team_id = :team))
                         ORDER BY u.username""")
@@ -93,7 +109,9 @@ public class LabelQuality {
                         rs.getLong(11),
                         (Double) rs.getObject(12, Double.class),
                         agreementByLabeler.get(rs.getLong(1)),
-                        goldByLabeler.get(rs.getLong(1))))
+                        goldByLabeler.get(rs.getLong(1)),
+                        rs.getLong(13),
+                        rs.getLong(13) == 0 ? null : (double) rs.getLong(14) / rs.getLong(13)))
                 .list();
         return new QualityReport(
                 overlapping.size(),
@@ -122,7 +140,7 @@ public class LabelQuality {
         List<Row> rows = jdbc.sql("""
                         SELECT r.id, r.task_id, r.labeler_id, r.not_rankable, e.candidate_id, e.rank
                         FROM ranking r JOIN ranking_entry e ON e.ranking_id = r.id
-                        WHERE r.feedback_source = 'HUMAN'
+                        WHERE r.feedback_source = 'HUMAN' AND NOT ranking_rejected(r)
                           AND (:team = 0 OR r.labeler_id IN (SELECT user_id FROM team_member WHERE team_id = :team))
                         ORDER BY r.id, e.candidate_id""")
                 .param("team", team)
@@ -146,8 +164,20 @@ public class LabelQuality {
         return byItem;
     }
 
-    /** Each labeler's mean accuracy over the gold items they ranked. */
-    private Map<Long, Double> goldAccuracy(Map<Long, Map<Long, RankedCandidates>> byItem) {
+    /**
+     * A labeler's gold accuracy: the mean of {@link GoldAccuracy} over the gold items they ranked.
+     *
+     * @param items how many gold items the mean is over
+     */
+    public record GoldScore(double accuracy, int items) {}
+
+    /** Every labeler's gold accuracy, as the quality page shows it (the review queue flags labelers by it). */
+    @Transactional(readOnly = true)
+    public Map<Long, GoldScore> goldScores() {
+        return goldScores(humanRankingsByItem());
+    }
+
+    private Map<Long, GoldScore> goldScores(Map<Long, Map<Long, RankedCandidates>> byItem) {
         Map<Long, double[]> sums = new HashMap<>();
         jdbc.sql("SELECT id, gold_order::text FROM ranking_task WHERE is_gold")
                 .query((rs, n) -> {
@@ -165,9 +195,9 @@ public class LabelQuality {
                     return null;
                 })
                 .list();
-        Map<Long, Double> accuracy = new HashMap<>();
-        sums.forEach((labeler, sum) -> accuracy.put(labeler, sum[0] / sum[1]));
-        return accuracy;
+        Map<Long, GoldScore> scores = new HashMap<>();
+        sums.forEach((labeler, sum) -> scores.put(labeler, new GoldScore(sum[0] / sum[1], (int) sum[1])));
+        return scores;
     }
 
     private static Double value(OptionalDouble value) {

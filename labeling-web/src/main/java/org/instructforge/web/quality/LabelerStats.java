@@ -8,6 +8,8 @@ package org.instructforge.web.quality;
  *     (null until they share an item with someone)
  * @param goldAccuracy share of gold items' ordered pairs they order as the gold does (null without gold items)
  * @param medianSecondsPerRanking median time on a ranking page (null without timed rankings)
+ * @param reviewed their demonstrations and rankings a reviewer has decided on
+ * @param acceptanceRate the share of those accepted (with or without an edit); null before the first review
  */
 public record LabelerStats(
         long id,
@@ -23,4 +25,6 @@ public record LabelerStats(
         long skipped,
         Double medianSecondsPerRanking,
         Double agreement,
-        Double goldAccuracy) {}
+        Double goldAccuracy,
+        long reviewed,
+        Double acceptanceRate) {}

@@ -31,11 +31,16 @@ public record CurrentUser(String username, Set<Role> roles) {
         return roles.contains(Role.ML_ENGINEER);
     }
 
+    public boolean reviewer() {
+        return roles.contains(Role.REVIEWER);
+    }
+
     /** Where this user lands after signing in: their first role's home page. */
     public String homePath() {
         if (labeler()) return "/labeler";
         if (admin()) return "/admin";
         if (engineer()) return "/engineer";
+        if (reviewer()) return "/review";
         return "/login?error";
     }
 }

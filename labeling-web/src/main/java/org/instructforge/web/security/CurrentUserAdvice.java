@@ -1,11 +1,13 @@
 package org.instructforge.web.security;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
-/** Puts the signed-in user into every page's model, so the shared layout can draw the menu. */
+/** Puts the signed-in user and their navigation into every page's model, so the shared layout can draw the menu. */
 @ControllerAdvice
 class CurrentUserAdvice {
 
@@ -15,5 +17,15 @@ class CurrentUserAdvice {
             return null;
         }
         return CurrentUser.of(authentication);
+    }
+
+    @ModelAttribute("navigation")
+    List<Navigation.Link> navigation(Authentication authentication, HttpServletRequest request) {
+        CurrentUser user = currentUser(authentication);
+        if (user == null) {
+            return List.of();
+        }
+        return Navigation.linksFor(
+                user, request.getRequestURI().substring(request.getContextPath().length()));
     }
 }

@@ -120,6 +120,7 @@ class SecurityConfiguration {
         rules.requestMatchers(prefix + "/labeler/**").hasRole("LABELER");
         rules.requestMatchers(prefix + "/admin/**").hasRole("ADMIN");
         rules.requestMatchers(prefix + "/engineer/**").hasRole("ML_ENGINEER");
+        rules.requestMatchers(prefix + "/review/**").hasRole("REVIEWER");
         // Label exports feed training: ML engineers download them, admins check them.
         rules.requestMatchers(prefix + "/exports/**").hasAnyRole("ADMIN", "ML_ENGINEER");
         rules.anyRequest().authenticated();

@@ -103,7 +103,7 @@ class RunChoices {
         }
     }
 
-    /** SFT reads submitted demonstrations of usable TRAIN and VALID prompts, from labelers whose labels still count. */
+    /** SFT reads trainable demonstrations (V039) of usable TRAIN and VALID prompts. */
     LabelCounts demonstrations(DataSelection data) {
         return jdbc.sql("""
                         SELECT count(*) FILTER (WHERE p.split = 'TRAIN'), count(*) FILTER (WHERE p.split = 'VALID')
@@ -111,7 +111,7 @@ class RunChoices {
                           JOIN prompt p ON p.id = d.prompt_id
                           JOIN app_user u ON u.id = d.labeler_id
                         WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
-                          AND d.status = 'SUBMITTED' AND NOT u.labels_excluded""")
+                          AND demonstration_trainable(d, u)""")
                 .param("datasets", data.datasetIds())
                 .query((rs, n) -> new LabelCounts(rs.getLong(1), rs.getLong(2)))
                 .single();
@@ -129,7 +129,7 @@ class RunChoices {
                           JOIN prompt p ON p.id = t.prompt_id
                           JOIN app_user u ON u.id = r.labeler_id
                         WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
-                          AND NOT r.not_rankable AND NOT u.labels_excluded
+                          AND ranking_trainable(r, u)
                           AND (SELECT count(*) FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
                               BETWEEN :minK AND :maxK
                           AND (:anyRound OR t.round_id IN (:rounds))

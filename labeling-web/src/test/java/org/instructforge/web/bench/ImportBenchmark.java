@@ -100,7 +100,8 @@ public final class ImportBenchmark {
                             defaults.overlapShare(),
                             defaults.trainRatio(),
                             defaults.validRatio(),
-                            defaults.testRatio()),
+                            defaults.testRatio(),
+                            defaults.reviewPercent()),
                     null);
             System.gc();
             resetPeaks();

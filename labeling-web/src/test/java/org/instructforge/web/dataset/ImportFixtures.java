@@ -28,11 +28,17 @@ public final class ImportFixtures {
                 BigDecimal.ZERO,
                 new BigDecimal("0.8"),
                 new BigDecimal("0.1"),
-                new BigDecimal("0.1"));
+                new BigDecimal("0.1"),
+                0);
     }
 
     /** Every prompt in the training split, with the given overlap: for queue tests. */
     public static DatasetSettings allTrain(String name, int labelsPerItem, String overlapShare) {
+        return allTrain(name, labelsPerItem, overlapShare, 0);
+    }
+
+    /** ... with this share (0-100 %) of submitted labels picked for review. */
+    public static DatasetSettings allTrain(String name, int labelsPerItem, String overlapShare, int reviewPercent) {
         return new DatasetSettings(
                 name + " " + UUID.randomUUID(),
                 "test",
@@ -44,7 +50,8 @@ public final class ImportFixtures {
                 new BigDecimal(overlapShare),
                 BigDecimal.ONE,
                 BigDecimal.ZERO,
-                BigDecimal.ZERO);
+                BigDecimal.ZERO,
+                reviewPercent);
     }
 
     public static Path file(String... lines) throws IOException {

@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The labels a run trains on, read from the labeling tables: submitted demonstrations, rankings and prompts of the
- * selected datasets, of usable prompts only (active and PII-cleared: {@code prompt_usable} in the schema, V027). Labels of labelers an admin excluded are never read; AI-feedback rankings only when asked for.
+ * selected datasets, of usable prompts only (active and PII-cleared: {@code prompt_usable} in the schema, V027), and
+ * only labels that may be trained on ({@code demonstration_trainable} and {@code ranking_trainable}, V039: not from
+ * a labeler an admin excluded, not awaiting review, not rejected by a reviewer; a reviewer's edit is the text
+ * trained on). AI-feedback rankings only when asked for.
  * Training data comes from TRAIN prompts and validation data from VALID ones (splits are made by prompt author, so
  * no author is in both); without VALID labels a tenth of the TRAIN ones is held out.
  */
@@ -33,9 +36,9 @@ class LabelData {
         List<SftTrainer.Example> train = new ArrayList<>();
         List<SftTrainer.Example> validation = new ArrayList<>();
         jdbc.sql("""
-                        SELECT p.text, d.text, p.split FROM demonstration d
+                        SELECT p.text, demonstration_training_text(d), p.split FROM demonstration d
                         JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
-                        WHERE d.status = 'SUBMITTED' AND NOT u.labels_excluded AND prompt_usable(p)
+                        WHERE demonstration_trainable(d, u) AND prompt_usable(p)
                           AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
                         ORDER BY d.id
                         """)
@@ -60,7 +63,7 @@ class LabelData {
                         JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
                         JOIN app_user u ON u.id = r.labeler_id
                         JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
-                        WHERE NOT r.not_rankable AND NOT u.labels_excluded AND e.rank IS NOT NULL
+                        WHERE ranking_trainable(r, u) AND e.rank IS NOT NULL
                           AND prompt_usable(p) AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
                           AND (r.feedback_source = 'HUMAN' OR :ai)
                           AND (:anyRound OR t.round_id IN (:rounds))

@@ -86,6 +86,47 @@ class LabelDataTest {
         assertThat(labels.trainPrompts(selection)).containsExactly(usable);
     }
 
+    /**
+     * Review outcomes (V038) decide through the schema's one rule (V039): a demonstration awaiting review or rejected
+     * is not trained on, an edited one is trained on in the reviewer's words; a ranking awaiting review or rejected
+     * reaches no reward model.
+     */
+    @Test
+    void runsTrainOnPassedLabelsOnlyAndOnTheReviewersEdit() {
+        LoopFixtures own = new LoopFixtures(jdbc);
+        long dataset = own.dataset();
+        long labeler = own.labeler("reviewed");
+        DataSelection reviewed = new DataSelection(List.of(dataset), List.of(), false);
+        String[] outcomes = {"ACCEPTED", "EDITED", "PENDING", "REJECTED"};
+        for (String outcome : outcomes) {
+            long prompt = own.prompt(dataset, outcome + " " + own.tag, "TRAIN");
+            own.demonstration(prompt, labeler, "labeler's answer " + outcome);
+            ranking(prompt, labeler);
+            jdbc.sql("""
+                            UPDATE demonstration SET review_status = :o,
+                              reviewed_text = CASE WHEN :o = 'EDITED' THEN 'reviewer''s answer' END,
+                              review_reason = CASE WHEN :o = 'REJECTED' THEN 'wrong' END,
+                              status = CASE WHEN :o = 'REJECTED' THEN 'REJECTED' ELSE status END
+                            WHERE prompt_id = :p""").param("o", outcome).param("p", prompt).update();
+            jdbc.sql("""
+                            UPDATE ranking SET review_status = :o,
+                              review_reason = CASE WHEN :o = 'REJECTED' THEN 'wrong' END
+                            WHERE task_id IN (SELECT id FROM ranking_task WHERE prompt_id = :p)""")
+                    .param("o", outcome.equals("EDITED") ? "ACCEPTED" : outcome)
+                    .param("p", prompt)
+                    .update();
+        }
+
+        LabelData.Split<SftTrainer.Example> sft = labels.demonstrations(reviewed);
+        assertThat(Stream.concat(sft.train().stream(), sft.validation().stream())
+                        .map(SftTrainer.Example::response))
+                .containsExactlyInAnyOrder("labeler's answer ACCEPTED", "reviewer's answer");
+        LabelData.Split<RewardTrainer.RankedExample> rm = labels.rankings(reviewed);
+        assertThat(Stream.concat(rm.train().stream(), rm.validation().stream())
+                        .map(RewardTrainer.RankedExample::prompt))
+                .containsExactlyInAnyOrder("ACCEPTED " + own.tag, "EDITED " + own.tag);
+    }
+
     /** The minimum the dashboard asks for before it queues a run is exactly what the worker can split. */
     @Test
     void theDashboardsLabelMinimumIsWhatTheWorkersHoldOutCanTrainAndValidateOn() {
