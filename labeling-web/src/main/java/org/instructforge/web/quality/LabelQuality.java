@@ -174,7 +174,7 @@ public class LabelQuality {
     /** Every labeler's gold accuracy, as the quality page shows it (the review queue flags labelers by it). */
     @Transactional(readOnly = true)
     public Map<Long, GoldScore> goldScores() {
-        return goldScores(humanRankingsByItem());
+        return goldScores(humanRankingsByItem(ALL_TEAMS));
     }
 
     private Map<Long, GoldScore> goldScores(Map<Long, Map<Long, RankedCandidates>> byItem) {
