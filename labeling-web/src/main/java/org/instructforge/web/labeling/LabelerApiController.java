@@ -36,10 +36,16 @@ class LabelerApiController {
         return queue.summaryFor(authentication.getName());
     }
 
-    /** 200 with the leased task, or 204 when nothing of this kind waits for the labeler. */
+    /** The tasks the labeler holds, the one expiring first on top. */
+    @GetMapping("/api/labeler/tasks")
+    List<TaskQueue.HeldTask> held(Authentication authentication) {
+        return queue.heldBy(authentication.getName());
+    }
+
+    /** 200 with a task the labeler already holds or a newly leased one, or 204 when nothing of this kind waits for the labeler. */
     @PostMapping("/api/labeler/tasks/next")
     ResponseEntity<ApiTask> next(@RequestParam TaskKind kind, Authentication user) {
-        return queue.claimNext(user.getName(), kind)
+        return queue.next(user.getName(), kind)
                 .map(lease -> ResponseEntity.ok(contents.get(kind).describe(lease.id(), user.getName())))
                 .orElseGet(() -> ResponseEntity.noContent().build());
     }

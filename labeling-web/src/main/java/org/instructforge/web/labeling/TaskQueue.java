@@ -22,17 +22,27 @@ import org.springframework.web.server.ResponseStatusException;
 @Service
 public class TaskQueue {
 
-    /** Counts per task kind for one labeler. */
+    /**
+     * Counts per task kind for one labeler: tasks waiting in the queue, tasks already leased to them (which "next
+     * task" hands back first), and what they have done.
+     */
     public record Summary(
             long demonstrationsWaiting,
             long rankingsWaiting,
             long comparisonsWaiting,
             long demonstrationsDone,
             long rankingsDone,
-            long comparisonsDone) {
+            long comparisonsDone,
+            long demonstrationsHeld,
+            long rankingsHeld,
+            long comparisonsHeld) {
 
         public boolean nothingWaiting() {
-            return demonstrationsWaiting + rankingsWaiting + comparisonsWaiting == 0;
+            return demonstrationsWaiting + rankingsWaiting + comparisonsWaiting + heldInAll() == 0;
+        }
+
+        public long heldInAll() {
+            return demonstrationsHeld + rankingsHeld + comparisonsHeld;
         }
     }
 
@@ -91,6 +101,15 @@ public class TaskQueue {
             COALESCE(a.prompt_id, (SELECT r.prompt_id FROM ranking_task r WHERE r.id = a.ranking_task_id),
                      (SELECT c.prompt_id FROM comparison_task c WHERE c.id = a.comparison_task_id))""";
 
+    /**
+     * The labeler's tasks in hand: leased, with time left, and of a usable prompt (a withdrawn prompt's leases end
+     * at once anyway, this only closes the gap until the sweeper has run). Oldest first.
+     */
+    private static final String HELD_LEASES = """
+            FROM task_assignment a JOIN prompt p ON p.id = """ + LEASE_PROMPT + """
+            WHERE a.labeler_id = :me AND a.status = 'LEASED' AND a.lease_expires_at > now() AND prompt_usable(p)
+            """;
+
     /** Why a task whose prompt was withdrawn (back in PII review, or retired) can be neither shown nor submitted. */
     public static final String PROMPT_WITHDRAWN = "This prompt was withdrawn (back in PII review, or retired); what you"
             + " wrote is kept for when it is cleared. Take a new task meanwhile.";
@@ -125,7 +144,63 @@ public class TaskQueue {
         this.rateLimiter = rateLimiter;
     }
 
-    /** Takes the next task of this kind for the labeler, or nothing when none is waiting. */
+    /**
+     * "Next task": the oldest task of this kind the labeler already holds (with time left), else a new one from the
+     * queue, else nothing. Handing back a held task first means a labeler who left a task (closed tab, back to the
+     * home page) finds it again instead of the queue reserving it for them unseen until it expires.
+     */
+    @Transactional
+    public Optional<Lease> next(String username, TaskKind kind) {
+        long me = labelerId(username);
+        Optional<Lease> held = jdbc.sql(
+                        "SELECT a.id " + HELD_LEASES + " AND a.task_kind = :kind ORDER BY a.leased_at" + " LIMIT 1")
+                .param("me", me)
+                .param("kind", kind.name())
+                .query(Long.class)
+                .optional()
+                .map(this::lease);
+        return held.isPresent() ? held : claimNext(username, kind);
+    }
+
+    /** A task in the labeler's hands, for "My tasks". */
+    public record HeldTask(long leaseId, TaskKind kind, String prompt, Instant expiresAt) {
+
+        private static final int START_CHARS = 80;
+
+        /** The prompt's first words, enough to recognise it. */
+        public String promptStart() {
+            String oneLine = prompt.strip().replaceAll("\\s+", " ");
+            return oneLine.length() <= START_CHARS ? oneLine : oneLine.substring(0, START_CHARS - 1) + "…";
+        }
+
+        /** Whole minutes left on the lease, rounded up (a lease with 20 s left shows "1 min"). */
+        public long minutesLeft() {
+            long seconds = Math.max(
+                    0, java.time.Duration.between(Instant.now(), expiresAt).toSeconds());
+            return (seconds + 59) / 60;
+        }
+
+        /** The task's page. */
+        public String page() {
+            return kind.page() + leaseId;
+        }
+    }
+
+    /** Every task the labeler holds, the one expiring first on top. */
+    @Transactional(readOnly = true)
+    public List<HeldTask> heldBy(String username) {
+        return jdbc.sql("SELECT a.id, a.task_kind, p.text, a.lease_expires_at " + HELD_LEASES
+                        + " ORDER BY a.lease_expires_at, a.id")
+                .param("me", labelerIdOrZero(username))
+                .query((rs, n) -> new HeldTask(
+                        rs.getLong(1),
+                        TaskKind.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
+    /** Takes a new task of this kind for the labeler, or nothing when none is waiting. */
     @Transactional
     public Optional<Lease> claimNext(String username, TaskKind kind) {
         long me = labelerId(username);
@@ -333,11 +408,22 @@ public class TaskQueue {
                         + """
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = :me AND x.status = 'SUBMITTED'),
                           (SELECT count(*) FROM ranking r WHERE r.labeler_id = :me),
-                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me)
-                        """)
+                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me),
+                        """
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'DEMONSTRATION'), "
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'RANKING'), "
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'COMPARISON')")
                 .param("me", me)
                 .query((rs, row) -> new Summary(
-                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getLong(9)))
                 .single();
     }
 
