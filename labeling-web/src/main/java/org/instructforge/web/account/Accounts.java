@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -27,6 +28,7 @@ public class Accounts {
     private final SessionRegistry sessions;
     private final AccountLinks links;
     private final PasswordPolicy policy;
+    private final ApplicationEventPublisher events;
 
     Accounts(
             AppUserRepository users,
@@ -34,13 +36,15 @@ public class Accounts {
             AuditTrail audit,
             SessionRegistry sessions,
             AccountLinks links,
-            PasswordPolicy policy) {
+            PasswordPolicy policy,
+            ApplicationEventPublisher events) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
         this.sessions = sessions;
         this.links = links;
         this.policy = policy;
+        this.events = events;
     }
 
     /**
@@ -162,6 +166,7 @@ public class Accounts {
         audit.record(actor, enabled ? "account.enabled" : "account.disabled", "app_user", userId);
         if (!enabled) {
             endSessionsOf(user.getUsername());
+            events.publishEvent(new AccountDisabled(userId));
         }
     }
 

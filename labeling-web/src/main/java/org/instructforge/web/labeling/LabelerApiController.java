@@ -56,6 +56,13 @@ class LabelerApiController {
         return contents.get(lease.kind()).describe(leaseId, user.getName());
     }
 
+    /** Gives a held task back (no reason needed); 204, also when it was given back already. */
+    @PostMapping("/api/labeler/tasks/{leaseId}/release")
+    ResponseEntity<Void> release(@PathVariable long leaseId, Authentication user) {
+        queue.release(leaseId, user.getName());
+        return ResponseEntity.noContent().build();
+    }
+
     @PostMapping("/api/labeler/tasks/{leaseId}/skip")
     ResponseEntity<Void> skip(@PathVariable long leaseId, @RequestBody Skip skip, Authentication user) {
         queue.skip(leaseId, user.getName(), skip.reason());

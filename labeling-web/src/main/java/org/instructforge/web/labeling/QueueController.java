@@ -36,6 +36,14 @@ class QueueController {
         return "labeler/tasks";
     }
 
+    /** "Give back", from a task's page or from My tasks: the slot is free for others at once. */
+    @PostMapping("/labeler/tasks/{leaseId}/release")
+    String release(@PathVariable long leaseId, Authentication user, RedirectAttributes flash) {
+        queue.release(leaseId, user.getName());
+        flash.addFlashAttribute("notice", "Task given back: it is free for others now.");
+        return "redirect:/labeler/tasks";
+    }
+
     @PostMapping("/labeler/tasks/{leaseId}/skip")
     String skip(
             @PathVariable long leaseId,

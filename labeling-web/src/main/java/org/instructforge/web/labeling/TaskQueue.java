@@ -4,6 +4,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.instructforge.web.account.AccountDisabled;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -267,16 +269,12 @@ public class TaskQueue {
      */
     @Transactional
     public Lease lockForSubmit(long leaseId, String username) {
-        Lease lease = jdbc.sql(SELECT_LEASE + " WHERE id = :id FOR UPDATE")
-                .param("id", leaseId)
-                .query(TaskQueue::toLease)
-                .optional()
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
-        if (lease.labelerId() != labelerId(username)) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
-        }
-        if (lease.status().equals("SKIPPED") || lease.status().equals("RELEASED")) {
+        Lease lease = lockOwn(leaseId, username);
+        if (lease.status().equals("SKIPPED")) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "You skipped this task; take a new one.");
+        }
+        if (lease.status().equals("RELEASED")) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task was given back; take a new one.");
         }
         if (!lease.submitted() && !promptUsable(leaseId)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, PROMPT_WITHDRAWN);
@@ -285,6 +283,19 @@ public class TaskQueue {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
                     "Your time on this task ran out and others have labelled it since; take a new task.");
+        }
+        return lease;
+    }
+
+    /** Locks the labeler's own lease row; anyone else's is "not found". */
+    private Lease lockOwn(long leaseId, String username) {
+        Lease lease = jdbc.sql(SELECT_LEASE + " WHERE id = :id FOR UPDATE")
+                .param("id", leaseId)
+                .query(TaskQueue::toLease)
+                .optional()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
+        if (lease.labelerId() != labelerId(username)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
         }
         return lease;
     }
@@ -377,6 +388,54 @@ public class TaskQueue {
         if (wasLeased) {
             countLease(lease.kind(), lease.itemId(), -1);
         }
+    }
+
+    /**
+     * "Give back": the labeler lets go of a task they hold, and its slot is free for others at once (unlike an
+     * abandoned lease, which reserves it until it expires). Unlike a skip it needs no reason and does not count as a
+     * skip in the labeler's figures; like a skip, the item is not offered to them again (one lease per labeler and
+     * item), and their draft is kept. Giving back a task already given back or skipped changes nothing; a submitted
+     * one cannot be given back (409).
+     */
+    @Transactional
+    public void release(long leaseId, String username) {
+        Lease lease = lockOwn(leaseId, username);
+        if (lease.submitted()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
+        }
+        if (!lease.open()) {
+            return;
+        }
+        endLeases("id = :id", "id", leaseId);
+    }
+
+    /**
+     * A disabled account's tasks go back to the queue the moment an admin disables it, in the same transaction,
+     * instead of staying reserved until their leases expire.
+     */
+    @EventListener
+    public void onAccountDisabled(AccountDisabled disabled) {
+        endLeases("labeler_id = :id", "id", disabled.userId());
+    }
+
+    /**
+     * Ends the open leases the condition selects (status RELEASED, or EXPIRED for a lease whose slot the sweeper
+     * already returned) and gives each live one's slot back to its item.
+     */
+    private void endLeases(String condition, String param, long value) {
+        record Ended(TaskKind kind, long item, boolean held) {}
+        jdbc
+                .sql("UPDATE task_assignment a SET status = 'RELEASED', completed_at = now()"
+                        + " FROM (SELECT id, status AS old_status FROM task_assignment WHERE " + condition
+                        + " AND status IN ('LEASED', 'EXPIRED') FOR UPDATE) o WHERE a.id = o.id"
+                        + " RETURNING a.task_kind, COALESCE(a.prompt_id, a.ranking_task_id, a.comparison_task_id),"
+                        + " o.old_status = 'LEASED'")
+                .param(param, value)
+                .query((rs, n) -> new Ended(TaskKind.valueOf(rs.getString(1)), rs.getLong(2), rs.getBoolean(3)))
+                .list()
+                .stream()
+                .filter(Ended::held)
+                .forEach(ended -> countLease(ended.kind(), ended.item(), -1));
     }
 
     /**

@@ -1,16 +1,22 @@
 package org.instructforge.web.labeling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.UUID;
 import org.instructforge.web.account.Accounts;
 import org.instructforge.web.comparison.ComparisonFixtures;
+import org.instructforge.web.comparison.ComparisonSubmission;
+import org.instructforge.web.comparison.ComparisonWork;
+import org.instructforge.web.comparison.Preference;
 import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.server.ResponseStatusException;
 
 /** "Next task" and "My tasks" with the tasks a labeler already holds, on real PostgreSQL. */
 @SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
@@ -30,6 +36,9 @@ class HeldTasksTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    ComparisonWork comparisons;
 
     @Test
     void nextTaskHandsBackTheOldestHeldTaskBeforeLeasingANewOne() throws Exception {
@@ -73,6 +82,87 @@ class HeldTasksTest {
                 .extracting(TaskQueue.HeldTask::leaseId)
                 .containsExactly(second.id());
         assertThat(queue.summaryFor(labeler).comparisonsHeld()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskGivenBackIsClaimableByAnotherLabelerAtOnce() throws Exception {
+        String holder = QueueFixtures.newLabeler(accounts, "held-password");
+        String other = QueueFixtures.newLabeler(accounts, "held-password");
+        long task = evaluation(1).taskIds().get(0);
+        Lease lease = QueueFixtures.claim(queue, holder, TaskKind.COMPARISON, task);
+        assertThatThrownBy(() -> QueueFixtures.claim(queue, other, TaskKind.COMPARISON, task))
+                .isInstanceOf(AssertionError.class);
+
+        queue.release(lease.id(), holder);
+        queue.release(lease.id(), holder); // a second give-back changes nothing
+
+        assertThat(QueueFixtures.claim(queue, other, TaskKind.COMPARISON, task).itemId())
+                .isEqualTo(task);
+        assertThat(status(lease)).isEqualTo("RELEASED");
+        assertThat(counter(task)).isEqualTo(1); // the other labeler's lease only
+        assertThat(queue.heldBy(holder)).isEmpty();
+        assertThatThrownBy(() -> queue.lockForSubmit(lease.id(), holder))
+                .isInstanceOfSatisfying(
+                        ResponseStatusException.class,
+                        e -> assertThat(e.getReason()).contains("given back"));
+    }
+
+    @Test
+    void disablingALabelerReleasesTheirTasksAtOnce() throws Exception {
+        String holder = QueueFixtures.newLabeler(accounts, "held-password");
+        String other = QueueFixtures.newLabeler(accounts, "held-password");
+        List<Long> tasks = evaluation(2).taskIds();
+        Lease first = QueueFixtures.claim(queue, holder, TaskKind.COMPARISON, tasks.get(0));
+        Lease second = QueueFixtures.claim(queue, holder, TaskKind.COMPARISON, tasks.get(1));
+        long holderId = jdbc.sql("SELECT id FROM app_user WHERE username = :u")
+                .param("u", holder)
+                .query(Long.class)
+                .single();
+
+        accounts.changeAccess(holderId, false, "admin");
+
+        assertThat(status(first)).isEqualTo("RELEASED");
+        assertThat(status(second)).isEqualTo("RELEASED");
+        assertThat(QueueFixtures.claim(queue, other, TaskKind.COMPARISON, tasks.get(0))
+                        .itemId())
+                .isEqualTo(tasks.get(0));
+        assertThat(QueueFixtures.claim(queue, other, TaskKind.COMPARISON, tasks.get(1))
+                        .itemId())
+                .isEqualTo(tasks.get(1));
+    }
+
+    @Test
+    void aSubmittedTaskCannotBeGivenBackAndAnotherLabelersTaskIsNotFound() throws Exception {
+        String holder = QueueFixtures.newLabeler(accounts, "held-password");
+        String other = QueueFixtures.newLabeler(accounts, "held-password");
+        long task = evaluation(1).taskIds().get(0);
+        Lease lease = QueueFixtures.claim(queue, holder, TaskKind.COMPARISON, task);
+
+        assertThatThrownBy(() -> queue.release(lease.id(), other))
+                .isInstanceOfSatisfying(
+                        ResponseStatusException.class,
+                        e -> assertThat(e.getStatusCode().value()).isEqualTo(404));
+        comparisons.submit(lease.id(), holder, new ComparisonSubmission(Preference.LEFT, null, null));
+
+        assertThatThrownBy(() -> queue.release(lease.id(), holder))
+                .isInstanceOfSatisfying(
+                        ResponseStatusException.class,
+                        e -> assertThat(e.getStatusCode().value()).isEqualTo(409));
+        assertThat(status(lease)).isEqualTo("SUBMITTED");
+    }
+
+    private String status(Lease lease) {
+        return jdbc.sql("SELECT status FROM task_assignment WHERE id = :id")
+                .param("id", lease.id())
+                .query(String.class)
+                .single();
+    }
+
+    private int counter(long comparisonTask) {
+        return jdbc.sql("SELECT judgements_leased FROM comparison_task WHERE id = :id")
+                .param("id", comparisonTask)
+                .query(Integer.class)
+                .single();
     }
 
     private ComparisonFixtures.Evaluation evaluation(int tasks) throws Exception {

@@ -84,4 +84,41 @@ class MyTasksBrowserTest extends org.instructforge.web.BrowserTest {
             assertThat(page.locator("body")).not().containsText("No comparison task is waiting");
         }
     }
+
+    @Test
+    void giveBackFromTheTaskPageAndFromMyTasksFreesBothSlotsAtOnce() throws Exception {
+        String labeler = QueueFixtures.newLabeler(accounts, PASSWORD);
+        String other = QueueFixtures.newLabeler(accounts, PASSWORD);
+        String prompt = "Name a prime number. " + UUID.randomUUID();
+        var evaluation = ComparisonFixtures.evaluation(datasets, importer, jdbc, "OPEN", 2, 1, prompt, "7.", "9.");
+        Lease first = QueueFixtures.claim(
+                queue, labeler, TaskKind.COMPARISON, evaluation.taskIds().get(0));
+        Lease second = QueueFixtures.claim(
+                queue, labeler, TaskKind.COMPARISON, evaluation.taskIds().get(1));
+
+        try (BrowserContext context = chromium.browser.newContext()) {
+            Page page = BrowserSupport.signIn(context, url("/labeler"), labeler, PASSWORD);
+            page.navigate(url("/labeler/comparisons/" + first.id()));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Give back"))
+                    .click();
+            assertThat(page).hasURL(Pattern.compile(".*/labeler/tasks$"));
+            assertThat(page.locator(".notice")).containsText("given back");
+            assertThat(page.locator("#my-tasks li.held-task")).hasCount(1);
+
+            // The slot is free for someone else right away, not after the lease's 30 minutes.
+            org.assertj.core.api.Assertions.assertThat(
+                            QueueFixtures.claim(queue, other, TaskKind.COMPARISON, first.itemId())
+                                    .itemId())
+                    .isEqualTo(first.itemId());
+
+            page.locator("li.held-task[data-lease='" + second.id() + "']")
+                    .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Give back"))
+                    .click();
+            assertThat(page.locator("#no-tasks")).isVisible();
+            org.assertj.core.api.Assertions.assertThat(
+                            QueueFixtures.claim(queue, other, TaskKind.COMPARISON, second.itemId())
+                                    .itemId())
+                    .isEqualTo(second.itemId());
+        }
+    }
 }
