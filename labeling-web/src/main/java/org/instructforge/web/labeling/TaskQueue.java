@@ -510,7 +510,8 @@ public class TaskQueue {
                 rs.getTimestamp(6).toInstant());
     }
 
-    private long labelerId(String username) {
+    /** The id of an enabled account; 403 for a disabled or unknown one. */
+    public long labelerId(String username) {
         return jdbc.sql("SELECT id FROM app_user WHERE username = :u AND enabled")
                 .param("u", username)
                 .query(Long.class)
