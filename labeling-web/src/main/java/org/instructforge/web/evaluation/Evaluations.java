@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -199,7 +198,7 @@ public class Evaluations {
     private List<ModelLabels> labels(Map<Long, String> names) {
         StringBuilder flagColumns = new StringBuilder();
         for (MetadataFlag flag : MetadataFlag.values()) {
-            flagColumns.append(", avg(e.").append(column(flag)).append("::int)::float8");
+            flagColumns.append(", avg(e.").append(flag.column()).append("::int)::float8");
         }
         record Ranked(long model, long outputs, Double likert, Map<String, Double> rates) {}
         List<Ranked> ranked = jdbc.sql(
@@ -261,11 +260,6 @@ public class Evaluations {
                 .list()
                 .stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
-
-    /** ranking_entry has one boolean column per flag, named like it (see {@link MetadataFlag}). */
-    private static String column(MetadataFlag flag) {
-        return flag.name().toLowerCase(Locale.ROOT);
     }
 
     private static EvaluationRound round(ResultSet rs) throws SQLException {
