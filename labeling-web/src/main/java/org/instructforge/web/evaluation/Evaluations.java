@@ -59,7 +59,13 @@ public class Evaluations {
     }
 
     private static final String ROUNDS = """
-            SELECT r.id, r.name, r.status, a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
+            SELECT r.id, r.name,
+                   -- An OPEN round whose every pair has all its judgements is complete; the round row stays OPEN
+                   -- (the queue reads the tasks' own status), so this is only what the pages and the API say.
+                   CASE WHEN r.status = 'OPEN' AND EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id)
+                         AND NOT EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id AND t.status = 'OPEN')
+                        THEN 'COMPLETE' ELSE r.status END,
+                   a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
                    r.split, r.prompt_count, r.labels_wanted, r.feedback_source, j.id, j.name, j.kind, j.status,
                    r.training_run_id, r.created_at
             FROM label_round r JOIN prompt_dataset d ON d.id = r.dataset_id

@@ -342,6 +342,44 @@ class EvaluationFlowTest {
                 .single();
     }
 
+    @Test
+    void aRoundWithEveryPairJudgedShowsAsCompleteAndTheAiHeadingIsNotDoubled() throws Exception {
+        long dataset = CheckpointFixtures.dataset(datasets, jdbc, 0, 0, 1);
+        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        long sft = CheckpointFixtures.checkpoint(jdbc, "sft", "SFT", null, "READY", "/nowhere");
+        long ppo = CheckpointFixtures.checkpoint(jdbc, "ppo", "PPO", sft, "READY", "/nowhere");
+        long round = jdbc.sql("""
+                        INSERT INTO label_round (dataset_id, kind, name, policy_checkpoint_id, baseline_checkpoint_id,
+                                                 status, split, prompt_count)
+                        VALUES (:d, 'EVALUATION', :name, :ppo, :sft, 'OPEN', 'TEST', 2) RETURNING id""")
+                .param("d", dataset)
+                .param("name", "complete " + UUID.randomUUID())
+                .param("ppo", ppo)
+                .param("sft", sft)
+                .query(Long.class)
+                .single();
+        long first = task(round, prompt, ppo, sft);
+        long second = task(round, prompt, sft, ppo);
+        // As the queue leaves a task with all the judgements it wants.
+        jdbc.sql("UPDATE comparison_task SET status = 'COMPLETE' WHERE id = :t").param("t", first).update();
+
+        mvc.perform(get("/api/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(jsonPath("$.round.status").value("OPEN"));
+
+        jdbc.sql("UPDATE comparison_task SET status = 'COMPLETE' WHERE id = :t").param("t", second).update();
+
+        mvc.perform(get("/api/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(jsonPath("$.round.status").value("COMPLETE"));
+        mvc.perform(get("/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("<td>COMPLETE</td>")))
+                .andExpect(content().string(org.hamcrest.Matchers.not(
+                        containsString("AI feedback <mark>AI feedback</mark>"))));
+    }
+
     private void judge(long task, long labeler, String preferred, String source) {
         jdbc.sql("""
                         INSERT INTO comparison_judgement (task_id, labeler_id, feedback_source, a_shown_first, preferred)
