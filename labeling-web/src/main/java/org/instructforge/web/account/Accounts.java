@@ -6,6 +6,7 @@ import java.util.Set;
 import org.instructforge.shared.Role;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.team.Teams;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -34,6 +35,7 @@ public class Accounts {
     private final AccountLinks links;
     private final PasswordPolicy policy;
     private final Teams teams;
+    private final ApplicationEventPublisher events;
 
     Accounts(
             AppUserRepository users,
@@ -42,7 +44,8 @@ public class Accounts {
             SessionRegistry sessions,
             AccountLinks links,
             PasswordPolicy policy,
-            Teams teams) {
+            Teams teams,
+            ApplicationEventPublisher events) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.audit = audit;
@@ -50,6 +53,7 @@ public class Accounts {
         this.links = links;
         this.policy = policy;
         this.teams = teams;
+        this.events = events;
     }
 
     /**
@@ -218,6 +222,7 @@ public class Accounts {
         audit.record(actor, enabled ? "account.enabled" : "account.disabled", "app_user", userId);
         if (!enabled) {
             endSessionsOf(user.getUsername());
+            events.publishEvent(new AccountDisabled(userId));
         }
     }
 

@@ -65,7 +65,8 @@ public class PromptExport {
                     line.put("prompt", rs.getString(2));
                     String messages = rs.getString(3);
                     if (messages != null) {
-                        line.put("messages", json.readTree(messages));
+                        // Rebuilt from the scrubbed text: the imported messages column is the unscrubbed original.
+                        line.put("messages", Conversation.messages(rs.getString(2), messages, json));
                     }
                     line.put("user_id", rs.getString(4));
                     line.put("source", rs.getString(5).toLowerCase(java.util.Locale.ROOT));

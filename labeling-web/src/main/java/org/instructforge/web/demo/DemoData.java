@@ -18,6 +18,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
@@ -50,11 +51,21 @@ class DemoData implements ApplicationRunner {
     private final Accounts accounts;
     private final Datasets datasets;
     private final PromptImporter importer;
+    private final Environment environment;
 
-    DemoData(Accounts accounts, Datasets datasets, PromptImporter importer) {
+    DemoData(Accounts accounts, Datasets datasets, PromptImporter importer, Environment environment) {
         this.accounts = accounts;
         this.datasets = datasets;
         this.importer = importer;
+        this.environment = environment;
+    }
+
+    /**
+     * The port the server actually listens on: runners run once it has started, when Spring Boot has published it as
+     * {@code local.server.port} (PORT, or a random port in tests); the configured one otherwise.
+     */
+    private String port() {
+        return environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
     }
 
     @Override
@@ -71,7 +82,7 @@ class DemoData implements ApplicationRunner {
         banner.append(String.format(
                 "  Demo dataset '%s': %d prompts added, %d already present.%n",
                 DATASET, imported.promptsAdded(), imported.promptsAlreadyPresent()));
-        System.out.println(banner.append("  Open http://localhost:8080 and sign in.\n")
+        System.out.println(banner.append("  Open http://localhost:" + port() + " and sign in.\n")
                 .append("====================================================\n"));
     }
 

@@ -8,7 +8,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A labeler's answer to a prompt: a draft until submitted, then fixed. */
+/**
+ * A labeler's answer to a prompt: a draft until submitted, then fixed, except that its labeler may revise it while no
+ * training run has read it (the replaced text is kept in {@code demonstration_revision}).
+ */
 @Entity
 @Table(name = "demonstration")
 class Demonstration {
@@ -63,6 +66,36 @@ class Demonstration {
         this.status = "SUBMITTED";
         this.submittedAt = Instant.now();
         this.updatedAt = submittedAt;
+    }
+
+    /** The text a revision replaced and when that text was submitted: kept as an earlier version. */
+    record PriorVersion(String text, Instant submittedAt) {}
+
+    /**
+     * Replaces the submitted text (the caller has checked that no training run has read it) and answers the version
+     * it replaced; drafts cannot be revised, they are simply edited.
+     */
+    PriorVersion revise(String answer) {
+        if (!submitted()) {
+            throw new IllegalStateException("Only a submitted demonstration can be revised");
+        }
+        PriorVersion prior = new PriorVersion(text, submittedAt);
+        this.text = answer;
+        this.submittedAt = Instant.now();
+        this.updatedAt = submittedAt;
+        return prior;
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    long getLabelerId() {
+        return labelerId;
+    }
+
+    long getPromptId() {
+        return promptId;
     }
 
     boolean submitted() {

@@ -27,4 +27,11 @@ class DemonstrationApiController {
         work.submit(leaseId, user.getName(), answer.text());
         return ResponseEntity.noContent().build();
     }
+
+    /** Revises a submitted demonstration: 204, 409 once a training run has used it, 404 for another's. */
+    @PostMapping("/api/labeler/history/demonstrations/{id}")
+    ResponseEntity<Void> revise(@PathVariable long id, @RequestBody Answer answer, Authentication user) {
+        work.revise(id, user.getName(), answer.text());
+        return ResponseEntity.noContent().build();
+    }
 }

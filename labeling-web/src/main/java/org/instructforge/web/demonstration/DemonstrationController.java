@@ -1,5 +1,6 @@
 package org.instructforge.web.demonstration;
 
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The labeler's demonstration page: write, autosave, submit. */
 @Controller
@@ -56,5 +58,37 @@ class DemonstrationController {
             return "demonstration/task";
         }
         return "redirect:/labeler/next?kind=DEMONSTRATION";
+    }
+
+    /** A submitted demonstration, to revise while no training run has used it. */
+    @GetMapping("/labeler/history/demonstrations/{id}/revise")
+    String revisePage(@PathVariable long id, Authentication user, Model model) {
+        model.addAttribute("demonstration", work.revisable(id, user.getName()));
+        return "demonstration/revise";
+    }
+
+    @PostMapping("/labeler/history/demonstrations/{id}/revise")
+    String revise(
+            @PathVariable long id,
+            @RequestParam(defaultValue = "") String text,
+            Authentication user,
+            Model model,
+            RedirectAttributes flash,
+            HttpServletResponse response) {
+        try {
+            work.revise(id, user.getName(), text);
+        } catch (ResponseStatusException e) {
+            if (e.getStatusCode().value() == 404) {
+                throw e;
+            }
+            // The page again with the refusal (a used demonstration: 409) and the text as typed.
+            response.setStatus(e.getStatusCode().value());
+            model.addAttribute("demonstration", work.revisable(id, user.getName()));
+            model.addAttribute("typed", text);
+            model.addAttribute("error", e.getReason());
+            return "demonstration/revise";
+        }
+        flash.addFlashAttribute("notice", "Demonstration revised; the earlier version stays in your history.");
+        return "redirect:/labeler/history";
     }
 }

@@ -4,10 +4,12 @@ import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.labeling.ApiTask;
 import org.instructforge.web.labeling.LabelingProperties;
 import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.RunUse;
 import org.instructforge.web.labeling.TaskContent;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.server.ResponseStatusException;
@@ -19,14 +21,72 @@ public class DemonstrationWork implements TaskContent {
     private final TaskQueue queue;
     private final Datasets datasets;
     private final DemonstrationRepository demonstrations;
+    private final RunUse runUse;
+    private final JdbcClient jdbc;
     private final int maxChars;
 
     DemonstrationWork(
-            TaskQueue queue, Datasets datasets, DemonstrationRepository demonstrations, LabelingProperties properties) {
+            TaskQueue queue,
+            Datasets datasets,
+            DemonstrationRepository demonstrations,
+            LabelingProperties properties,
+            RunUse runUse,
+            JdbcClient jdbc) {
         this.queue = queue;
         this.datasets = datasets;
         this.demonstrations = demonstrations;
         this.maxChars = properties.maxDemonstrationChars();
+        this.runUse = runUse;
+        this.jdbc = jdbc;
+    }
+
+    /** A submitted demonstration as its revision page shows it. */
+    public record Revisable(long demonstrationId, String prompt, String text, int maxChars, Long usedByRun) {}
+
+    @Transactional(readOnly = true)
+    public Revisable revisable(long demonstrationId, String username) {
+        Demonstration demonstration = demonstrations
+                .findById(demonstrationId)
+                .filter(d -> d.getLabelerId() == queue.labelerId(username) && d.submitted())
+                .orElseThrow(() -> notYours(demonstrationId));
+        return new Revisable(
+                demonstrationId,
+                datasets.promptForLabeling(demonstration.getPromptId()).text(),
+                demonstration.getText(),
+                maxChars,
+                runUse.firstRun(RunUse.Label.DEMONSTRATION, demonstrationId).orElse(null));
+    }
+
+    /**
+     * Revises a submitted demonstration: refused (409) once a training run has read it; the replaced text is kept as
+     * an earlier version for the labeler's history. The same text again changes nothing.
+     */
+    @Transactional
+    public void revise(long demonstrationId, String username, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Write an answer before submitting.");
+        }
+        checkLength(text);
+        Demonstration demonstration = demonstrations
+                .lockById(demonstrationId)
+                .filter(d -> d.getLabelerId() == queue.labelerId(username) && d.submitted())
+                .orElseThrow(() -> notYours(demonstrationId));
+        runUse.requireUnused(RunUse.Label.DEMONSTRATION, demonstrationId);
+        if (demonstration.getText().equals(text.strip())) {
+            return;
+        }
+        Demonstration.PriorVersion prior = demonstration.revise(text.strip());
+        demonstrations.save(demonstration);
+        jdbc.sql("INSERT INTO demonstration_revision (demonstration_id, text, submitted_at) VALUES (:d, :text, :at)")
+                .param("d", demonstrationId)
+                .param("text", prior.text())
+                .param("at", java.sql.Timestamp.from(prior.submittedAt()))
+                .update();
+    }
+
+    private static ResponseStatusException notYours(long demonstrationId) {
+        return new ResponseStatusException(
+                HttpStatus.NOT_FOUND, "No submitted demonstration " + demonstrationId + " of yours");
     }
 
     @Transactional(readOnly = true)

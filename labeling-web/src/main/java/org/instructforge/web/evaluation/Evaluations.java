@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -60,7 +59,13 @@ public class Evaluations {
     }
 
     private static final String ROUNDS = """
-            SELECT r.id, r.name, r.status, a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
+            SELECT r.id, r.name,
+                   -- An OPEN round whose every pair has all its judgements is complete; the round row stays OPEN
+                   -- (the queue reads the tasks' own status), so this is only what the pages and the API say.
+                   CASE WHEN r.status = 'OPEN' AND EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id)
+                         AND NOT EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id AND t.status = 'OPEN')
+                        THEN 'COMPLETE' ELSE r.status END,
+                   a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
                    r.split, r.prompt_count, r.labels_wanted, r.feedback_source, j.id, j.name, j.kind, j.status,
                    r.training_run_id, r.created_at
             FROM label_round r JOIN prompt_dataset d ON d.id = r.dataset_id
@@ -199,7 +204,7 @@ public class Evaluations {
     private List<ModelLabels> labels(Map<Long, String> names) {
         StringBuilder flagColumns = new StringBuilder();
         for (MetadataFlag flag : MetadataFlag.values()) {
-            flagColumns.append(", avg(e.").append(column(flag)).append("::int)::float8");
+            flagColumns.append(", avg(e.").append(flag.column()).append("::int)::float8");
         }
         record Ranked(long model, long outputs, Double likert, Map<String, Double> rates) {}
         List<Ranked> ranked = jdbc.sql(
@@ -261,11 +266,6 @@ public class Evaluations {
                 .list()
                 .stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
-
-    /** ranking_entry has one boolean column per flag, named like it (see {@link MetadataFlag}). */
-    private static String column(MetadataFlag flag) {
-        return flag.name().toLowerCase(Locale.ROOT);
     }
 
     private static EvaluationRound round(ResultSet rs) throws SQLException {

@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import org.instructforge.shared.Split;
 import org.instructforge.shared.ranking.ComparisonPairs;
 import org.instructforge.shared.ranking.PreferencePair;
 import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.web.dataset.Conversation;
+import org.instructforge.web.ranking.MetadataFlag;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -89,10 +92,15 @@ public class LabelExport {
 
     @Transactional(readOnly = true)
     public long sft(Selection selection, OutputStream out) {
+        return sft(selection, Format.STANDARD, out);
+    }
+
+    @Transactional(readOnly = true)
+    public long sft(Selection selection, Format format, OutputStream out) {
         return stream(
                 out,
                 """
-                        SELECT p.id, p.text, demonstration_training_text(x), p.split FROM demonstration x
+                        SELECT p.id, p.text, demonstration_training_text(x), p.split, p.messages::text FROM demonstration x
                         JOIN prompt p ON p.id = x.prompt_id JOIN app_user u ON u.id = x.labeler_id
                         WHERE demonstration_trainable(x, u) AND """
                         // People write every demonstration.
@@ -101,9 +109,9 @@ public class LabelExport {
                 selection,
                 (rs, lines) -> lines.write(line(
                         "prompt",
-                        rs.getString(2),
+                        prompt(format, rs.getString(2), rs.getString(5)),
                         "completion",
-                        rs.getString(3),
+                        completion(format, rs.getString(3)),
                         "prompt_id",
                         rs.getLong(1),
                         "split",
@@ -112,8 +120,44 @@ public class LabelExport {
                         "HUMAN")));
     }
 
+    /**
+     * TRL's two dataset layouts: standard (text prompt and completions) or conversational (lists of {@code {"role",
+     * "content"}} turns; a chat-imported prompt keeps its turns, a plain prompt is one user turn, each completion one
+     * assistant turn). A file holds one layout, since TRL takes a dataset as one or the other.
+     */
+    public enum Format {
+        STANDARD,
+        CONVERSATIONAL;
+
+        /** {@code standard} or {@code conversational} (any case); blank means standard. */
+        public static Format parse(String value) {
+            if (value == null || value.isBlank()) {
+                return STANDARD;
+            }
+            try {
+                return valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("format is standard or conversational, not " + value);
+            }
+        }
+    }
+
+    /** The prompt in the chosen layout: its (scrubbed) text, or its turns rebuilt from that text. */
+    private Object prompt(Format format, String text, String messages) {
+        return format == Format.STANDARD ? text : Conversation.messages(text, messages, json);
+    }
+
+    private static Object completion(Format format, String text) {
+        return format == Format.STANDARD ? text : Conversation.assistant(text);
+    }
+
     @Transactional(readOnly = true)
     public long preferences(Selection selection, OutputStream out) {
+        return preferences(selection, Format.STANDARD, out);
+    }
+
+    @Transactional(readOnly = true)
+    public long preferences(Selection selection, Format format, OutputStream out) {
         RankingAccumulator rankings = new RankingAccumulator();
         return stream(
                 out,
@@ -129,11 +173,11 @@ public class LabelExport {
                     for (PreferencePair pair : ComparisonPairs.of(RankedCandidates.of(ranks))) {
                         lines.write(line(
                                 "prompt",
-                                ranking.prompt,
+                                prompt(format, ranking.prompt, ranking.messages),
                                 "chosen",
-                                texts.get(pair.chosen()),
+                                completion(format, texts.get(pair.chosen())),
                                 "rejected",
-                                texts.get(pair.rejected()),
+                                completion(format, texts.get(pair.rejected())),
                                 "task_id",
                                 ranking.taskId,
                                 "ranking_id",
@@ -178,18 +222,32 @@ public class LabelExport {
                                 ranking.candidates.stream()
                                         .map(c -> line(
                                                 "id", c.id, "text", c.text, "model", c.model, "rank", c.rank, "likert",
-                                                c.likert))
+                                                c.likert, "flags", c.flags))
                                         .toList()))),
                 rankings::flush);
     }
 
-    private static final String RANKING_ROWS = """
+    private static final List<MetadataFlag> FLAGS = List.of(MetadataFlag.values());
+
+    /**
+     * One row per output of a ranking. The model is the registered checkpoint's name for outputs a policy wrote (the
+     * training service sets {@code model_checkpoint_id}, not {@code model_label}) and the uploaded label otherwise;
+     * the flags are read from one boolean column each, after the fixed columns.
+     */
+    private static final String RANKING_ROWS =
+            """
             SELECT r.id, r.task_id, p.text, r.labeler_id, u.labels_excluded, r.feedback_source, r.not_rankable,
-                   r.not_rankable_reason, r.duration_ms, c.id, c.text, c.model_label, e.rank, e.likert
+                   r.not_rankable_reason, r.duration_ms, c.id, c.text, COALESCE(m.name, c.model_label), e.rank,
+                   e.likert, p.messages::text""" + FLAGS.stream().map(f -> ", e." + f.column()).collect(Collectors.joining()) + "\n" + """
             FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
             JOIN app_user u ON u.id = r.labeler_id
             JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
-            WHERE NOT ranking_rejected(r) AND """ + filter("r.feedback_source");
+            LEFT JOIN model_checkpoint m ON m.id = c.model_checkpoint_id
+            WHERE NOT ranking_rejected(r) AND """
+                    + filter("r.feedback_source");
+
+    /** Where the flag columns start in {@link #RANKING_ROWS}. */
+    private static final int FIRST_FLAG_COLUMN = 16;
 
     /** Collects the rows of one ranking (one per candidate) and hands the whole ranking on. */
     private static final class RankingAccumulator {
@@ -213,14 +271,22 @@ public class LabelExport {
                         rs.getString(6),
                         rs.getBoolean(7),
                         rs.getString(8),
-                        (Long) rs.getObject(9));
+                        (Long) rs.getObject(9),
+                        rs.getString(15));
+            }
+            List<String> flags = new ArrayList<>();
+            for (int i = 0; i < FLAGS.size(); i++) {
+                if (rs.getBoolean(FIRST_FLAG_COLUMN + i)) {
+                    flags.add(FLAGS.get(i).name());
+                }
             }
             current.candidates.add(new CandidateRow(
                     rs.getLong(10),
                     rs.getString(11),
                     rs.getString(12),
                     (Integer) rs.getObject(13, Integer.class),
-                    (Integer) rs.getObject(14, Integer.class)));
+                    (Integer) rs.getObject(14, Integer.class),
+                    flags));
         }
 
         void flush() {
@@ -231,7 +297,7 @@ public class LabelExport {
         }
     }
 
-    private record CandidateRow(long id, String text, String model, Integer rank, Integer likert) {}
+    private record CandidateRow(long id, String text, String model, Integer rank, Integer likert, List<String> flags) {}
 
     private static final class RankingRows {
         final long id;
@@ -243,6 +309,9 @@ public class LabelExport {
         final boolean notRankable;
         final String reason;
         final Long durationMs;
+        /** The imported chat messages (roles only are used; see {@link Conversation}); null for a plain prompt. */
+        final String messages;
+
         final List<CandidateRow> candidates = new ArrayList<>();
 
         RankingRows(
@@ -254,7 +323,8 @@ public class LabelExport {
                 String feedback,
                 boolean notRankable,
                 String reason,
-                Long durationMs) {
+                Long durationMs,
+                String messages) {
             this.id = id;
             this.taskId = taskId;
             this.prompt = prompt;
@@ -264,6 +334,7 @@ public class LabelExport {
             this.notRankable = notRankable;
             this.reason = reason;
             this.durationMs = durationMs;
+            this.messages = messages;
         }
     }
 

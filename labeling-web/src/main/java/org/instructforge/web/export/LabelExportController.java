@@ -18,6 +18,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * {@code /exports/rankings.jsonl} (and the same under {@code /api}), filtered by {@code dataset} and
  * {@code split}; rankings take {@code pseudonymise=true}. {@code feedback=human|ai|all} (default all: every line
  * says its {@code feedback_source}, so nothing is hidden unasked) keeps people's labels, the AI labeler's, or both.
+ * {@code format=standard|conversational} (sft and preferences) chooses TRL's text or chat-turn layout.
  */
 @RestController
 class LabelExportController {
@@ -37,17 +38,20 @@ class LabelExportController {
             @RequestParam(required = false) Split split,
             @RequestParam(defaultValue = "false") boolean pseudonymise,
             @RequestParam(required = false) String feedback,
+            @RequestParam(required = false) String format,
             Authentication user) {
         LabelExport.Feedback whose;
+        LabelExport.Format layout;
         try {
             whose = LabelExport.Feedback.parse(feedback);
+            layout = LabelExport.Format.parse(format);
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage());
         }
         var selection = new LabelExport.Selection(dataset, split, whose);
         StreamingResponseBody body = switch (kind) {
-            case "sft" -> out -> export.sft(selection, out);
-            case "preferences" -> out -> export.preferences(selection, out);
+            case "sft" -> out -> export.sft(selection, layout, out);
+            case "preferences" -> out -> export.preferences(selection, layout, out);
             case "rankings" -> out -> export.rankings(selection, pseudonymise, out);
             default ->
                 throw new ResponseStatusException(
@@ -65,7 +69,9 @@ class LabelExportController {
                 "pseudonymised",
                 pseudonymise,
                 "feedback",
-                whose.name());
+                whose.name(),
+                "format",
+                layout.name());
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/x-ndjson"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + kind + ".jsonl\"")

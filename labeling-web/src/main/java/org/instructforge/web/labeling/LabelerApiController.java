@@ -36,10 +36,16 @@ class LabelerApiController {
         return queue.summaryFor(authentication.getName());
     }
 
-    /** 200 with the leased task, or 204 when nothing of this kind waits for the labeler. */
+    /** The tasks the labeler holds, the one expiring first on top. */
+    @GetMapping("/api/labeler/tasks")
+    List<TaskQueue.HeldTask> held(Authentication authentication) {
+        return queue.heldBy(authentication.getName());
+    }
+
+    /** 200 with a task the labeler already holds or a newly leased one, or 204 when nothing of this kind waits for the labeler. */
     @PostMapping("/api/labeler/tasks/next")
     ResponseEntity<ApiTask> next(@RequestParam TaskKind kind, Authentication user) {
-        return queue.claimNext(user.getName(), kind)
+        return queue.next(user.getName(), kind)
                 .map(lease -> ResponseEntity.ok(contents.get(kind).describe(lease.id(), user.getName())))
                 .orElseGet(() -> ResponseEntity.noContent().build());
     }
@@ -48,6 +54,13 @@ class LabelerApiController {
     ApiTask task(@PathVariable long leaseId, Authentication user) {
         Lease lease = queue.leaseOf(leaseId, user.getName());
         return contents.get(lease.kind()).describe(leaseId, user.getName());
+    }
+
+    /** Gives a held task back (no reason needed); 204, also when it was given back already. */
+    @PostMapping("/api/labeler/tasks/{leaseId}/release")
+    ResponseEntity<Void> release(@PathVariable long leaseId, Authentication user) {
+        queue.release(leaseId, user.getName());
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/labeler/tasks/{leaseId}/skip")

@@ -24,8 +24,7 @@ public record Lease(long id, TaskKind kind, long itemId, long labelerId, String 
     public Lease requireKind(TaskKind expected) {
         if (kind != expected) {
             throw new ResponseStatusException(
-                    HttpStatus.NOT_FOUND,
-                    "Task " + id + " is not a " + expected.name().toLowerCase() + " task");
+                    HttpStatus.NOT_FOUND, "Task " + id + " is not a " + expected.label() + " task");
         }
         return this;
     }

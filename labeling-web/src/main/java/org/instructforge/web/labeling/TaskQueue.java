@@ -4,6 +4,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.instructforge.web.account.AccountDisabled;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -22,17 +24,27 @@ import org.springframework.web.server.ResponseStatusException;
 @Service
 public class TaskQueue {
 
-    /** Counts per task kind for one labeler. */
+    /**
+     * Counts per task kind for one labeler: tasks waiting in the queue, tasks already leased to them (which "next
+     * task" hands back first), and what they have done.
+     */
     public record Summary(
             long demonstrationsWaiting,
             long rankingsWaiting,
             long comparisonsWaiting,
             long demonstrationsDone,
             long rankingsDone,
-            long comparisonsDone) {
+            long comparisonsDone,
+            long demonstrationsHeld,
+            long rankingsHeld,
+            long comparisonsHeld) {
 
         public boolean nothingWaiting() {
-            return demonstrationsWaiting + rankingsWaiting + comparisonsWaiting == 0;
+            return demonstrationsWaiting + rankingsWaiting + comparisonsWaiting + heldInAll() == 0;
+        }
+
+        public long heldInAll() {
+            return demonstrationsHeld + rankingsHeld + comparisonsHeld;
         }
     }
 
@@ -94,6 +106,15 @@ public class TaskQueue {
             COALESCE(a.prompt_id, (SELECT r.prompt_id FROM ranking_task r WHERE r.id = a.ranking_task_id),
                      (SELECT c.prompt_id FROM comparison_task c WHERE c.id = a.comparison_task_id))""";
 
+    /**
+     * The labeler's tasks in hand: leased, with time left, and of a usable prompt (a withdrawn prompt's leases end
+     * at once anyway, this only closes the gap until the sweeper has run). Oldest first.
+     */
+    private static final String HELD_LEASES = """
+            FROM task_assignment a JOIN prompt p ON p.id = """ + LEASE_PROMPT + """
+            WHERE a.labeler_id = :me AND a.status = 'LEASED' AND a.lease_expires_at > now() AND prompt_usable(p)
+            """;
+
     /** Why a task whose prompt was withdrawn (back in PII review, or retired) can be neither shown nor submitted. */
     public static final String PROMPT_WITHDRAWN = "This prompt was withdrawn (back in PII review, or retired); what you"
             + " wrote is kept for when it is cleared. Take a new task meanwhile.";
@@ -128,7 +149,63 @@ public class TaskQueue {
         this.rateLimiter = rateLimiter;
     }
 
-    /** Takes the next task of this kind for the labeler, or nothing when none is waiting. */
+    /**
+     * "Next task": the oldest task of this kind the labeler already holds (with time left), else a new one from the
+     * queue, else nothing. Handing back a held task first means a labeler who left a task (closed tab, back to the
+     * home page) finds it again instead of the queue reserving it for them unseen until it expires.
+     */
+    @Transactional
+    public Optional<Lease> next(String username, TaskKind kind) {
+        long me = labelerId(username);
+        Optional<Lease> held = jdbc.sql(
+                        "SELECT a.id " + HELD_LEASES + " AND a.task_kind = :kind ORDER BY a.leased_at" + " LIMIT 1")
+                .param("me", me)
+                .param("kind", kind.name())
+                .query(Long.class)
+                .optional()
+                .map(this::lease);
+        return held.isPresent() ? held : claimNext(username, kind);
+    }
+
+    /** A task in the labeler's hands, for "My tasks". */
+    public record HeldTask(long leaseId, TaskKind kind, String prompt, Instant expiresAt) {
+
+        private static final int START_CHARS = 80;
+
+        /** The prompt's first words, enough to recognise it. */
+        public String promptStart() {
+            String oneLine = prompt.strip().replaceAll("\\s+", " ");
+            return oneLine.length() <= START_CHARS ? oneLine : oneLine.substring(0, START_CHARS - 1) + "…";
+        }
+
+        /** Whole minutes left on the lease, rounded up (a lease with 20 s left shows "1 min"). */
+        public long minutesLeft() {
+            long seconds = Math.max(
+                    0, java.time.Duration.between(Instant.now(), expiresAt).toSeconds());
+            return (seconds + 59) / 60;
+        }
+
+        /** The task's page. */
+        public String page() {
+            return kind.page() + leaseId;
+        }
+    }
+
+    /** Every task the labeler holds, the one expiring first on top. */
+    @Transactional(readOnly = true)
+    public List<HeldTask> heldBy(String username) {
+        return jdbc.sql("SELECT a.id, a.task_kind, p.text, a.lease_expires_at " + HELD_LEASES
+                        + " ORDER BY a.lease_expires_at, a.id")
+                .param("me", labelerIdOrZero(username))
+                .query((rs, n) -> new HeldTask(
+                        rs.getLong(1),
+                        TaskKind.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
+    /** Takes a new task of this kind for the labeler, or nothing when none is waiting. */
     @Transactional
     public Optional<Lease> claimNext(String username, TaskKind kind) {
         long me = labelerId(username);
@@ -195,16 +272,12 @@ public class TaskQueue {
      */
     @Transactional
     public Lease lockForSubmit(long leaseId, String username) {
-        Lease lease = jdbc.sql(SELECT_LEASE + " WHERE id = :id FOR UPDATE")
-                .param("id", leaseId)
-                .query(TaskQueue::toLease)
-                .optional()
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
-        if (lease.labelerId() != labelerId(username)) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
-        }
-        if (lease.status().equals("SKIPPED") || lease.status().equals("RELEASED")) {
+        Lease lease = lockOwn(leaseId, username);
+        if (lease.status().equals("SKIPPED")) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "You skipped this task; take a new one.");
+        }
+        if (lease.status().equals("RELEASED")) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task was given back; take a new one.");
         }
         if (!lease.submitted() && !promptUsable(leaseId)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, PROMPT_WITHDRAWN);
@@ -213,6 +286,19 @@ public class TaskQueue {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
                     "Your time on this task ran out and others have labelled it since; take a new task.");
+        }
+        return lease;
+    }
+
+    /** Locks the labeler's own lease row; anyone else's is "not found". */
+    private Lease lockOwn(long leaseId, String username) {
+        Lease lease = jdbc.sql(SELECT_LEASE + " WHERE id = :id FOR UPDATE")
+                .param("id", leaseId)
+                .query(TaskQueue::toLease)
+                .optional()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId));
+        if (lease.labelerId() != labelerId(username)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No task " + leaseId + " of yours");
         }
         return lease;
     }
@@ -337,6 +423,54 @@ public class TaskQueue {
     }
 
     /**
+     * "Give back": the labeler lets go of a task they hold, and its slot is free for others at once (unlike an
+     * abandoned lease, which reserves it until it expires). Unlike a skip it needs no reason and does not count as a
+     * skip in the labeler's figures; like a skip, the item is not offered to them again (one lease per labeler and
+     * item), and their draft is kept. Giving back a task already given back or skipped changes nothing; a submitted
+     * one cannot be given back (409).
+     */
+    @Transactional
+    public void release(long leaseId, String username) {
+        Lease lease = lockOwn(leaseId, username);
+        if (lease.submitted()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
+        }
+        if (!lease.open()) {
+            return;
+        }
+        endLeases("id = :id", "id", leaseId);
+    }
+
+    /**
+     * A disabled account's tasks go back to the queue the moment an admin disables it, in the same transaction,
+     * instead of staying reserved until their leases expire.
+     */
+    @EventListener
+    public void onAccountDisabled(AccountDisabled disabled) {
+        endLeases("labeler_id = :id", "id", disabled.userId());
+    }
+
+    /**
+     * Ends the open leases the condition selects (status RELEASED, or EXPIRED for a lease whose slot the sweeper
+     * already returned) and gives each live one's slot back to its item.
+     */
+    private void endLeases(String condition, String param, long value) {
+        record Ended(TaskKind kind, long item, boolean held) {}
+        jdbc
+                .sql("UPDATE task_assignment a SET status = 'RELEASED', completed_at = now()"
+                        + " FROM (SELECT id, status AS old_status FROM task_assignment WHERE " + condition
+                        + " AND status IN ('LEASED', 'EXPIRED') FOR UPDATE) o WHERE a.id = o.id"
+                        + " RETURNING a.task_kind, COALESCE(a.prompt_id, a.ranking_task_id, a.comparison_task_id),"
+                        + " o.old_status = 'LEASED'")
+                .param(param, value)
+                .query((rs, n) -> new Ended(TaskKind.valueOf(rs.getString(1)), rs.getLong(2), rs.getBoolean(3)))
+                .list()
+                .stream()
+                .filter(Ended::held)
+                .forEach(ended -> countLease(ended.kind(), ended.item(), -1));
+    }
+
+    /**
      * Leases past their expiry go back to the queue, and so do leases whose prompt is no longer usable (sent back to
      * PII review by an edit, or retired): an admin's change calls this at once, so nobody goes on seeing the prompt.
      * Their holders keep their drafts, and may submit once the prompt is usable again and the slot still free.
@@ -365,11 +499,22 @@ public class TaskQueue {
                         + """
                           (SELECT count(*) FROM demonstration x WHERE x.labeler_id = :me AND x.status = 'SUBMITTED'),
                           (SELECT count(*) FROM ranking r WHERE r.labeler_id = :me),
-                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me)
-                        """)
+                          (SELECT count(*) FROM comparison_judgement j WHERE j.labeler_id = :me),
+                        """
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'DEMONSTRATION'), "
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'RANKING'), "
+                        + "(SELECT count(*) " + HELD_LEASES + " AND a.task_kind = 'COMPARISON')")
                 .param("me", me)
                 .query((rs, row) -> new Summary(
-                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getLong(9)))
                 .single();
     }
 
@@ -412,7 +557,8 @@ public class TaskQueue {
                 rs.getTimestamp(6).toInstant());
     }
 
-    private long labelerId(String username) {
+    /** The id of an enabled account; 403 for a disabled or unknown one. */
+    public long labelerId(String username) {
         return jdbc.sql("SELECT id FROM app_user WHERE username = :u AND enabled")
                 .param("u", username)
                 .query(Long.class)

@@ -26,4 +26,9 @@ public enum MetadataFlag {
     public String label() {
         return label;
     }
+
+    /** Its boolean column in {@code ranking_entry}, named like the flag. */
+    public String column() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -12,8 +12,10 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -78,6 +80,23 @@ class Ranking {
         ranking.displayOrder = displayOrder.toString();
         ranking.durationMs =
                 submission.durationMs() == null || submission.durationMs() < 0 ? null : submission.durationMs();
+        ranking.record(candidates, submission);
+        return ranking;
+    }
+
+    /**
+     * Replaces the ranks, scores, labels and "not rankable" with a revision, checked as a first submission is (the
+     * caller has checked that no training run has read the ranking and kept the version it replaces).
+     */
+    void revise(List<Long> candidates, RankingSubmission submission) {
+        entries.clear(); // a refused revision throws, and its transaction rolls back: the ranking stays as it was
+        record(candidates, submission);
+        submittedAt = Instant.now();
+    }
+
+    private void record(List<Long> candidates, RankingSubmission submission) {
+        this.notRankable = false;
+        this.notRankableReason = null;
         checkKnown(candidates, submission.likert().keySet());
         checkKnown(candidates, submission.flags().keySet());
         submission.likert().forEach((candidate, score) -> {
@@ -91,8 +110,8 @@ class Ranking {
                     || submission.notRankableReason().isBlank()) {
                 throw new InvalidRankingException("Say why these outputs cannot be ranked.", "reason");
             }
-            ranking.notRankable = true;
-            ranking.notRankableReason = submission.notRankableReason().strip();
+            this.notRankable = true;
+            this.notRankableReason = submission.notRankableReason().strip();
             ranked = null;
         } else {
             checkKnown(candidates, submission.ranks().keySet());
@@ -113,13 +132,38 @@ class Ranking {
             }
         }
         for (long candidate : candidates) {
-            ranking.entries.add(new RankingEntry(
+            this.entries.add(new RankingEntry(
                     candidate,
                     ranked == null ? null : ranked.rankOf(candidate),
                     submission.likert().get(candidate),
                     submission.flags().getOrDefault(candidate, Set.of())));
         }
-        return ranking;
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    /** The ranking as the page's form holds it, to revise it there. */
+    EnteredRanking entered() {
+        Map<Long, String> ranks = new HashMap<>();
+        Map<Long, String> likert = new HashMap<>();
+        Map<Long, Set<String>> flags = new HashMap<>();
+        for (RankingEntry entry : entries) {
+            if (entry.rank() != null) {
+                ranks.put(entry.candidateId(), entry.rank().toString());
+            }
+            if (entry.likert() != null) {
+                likert.put(entry.candidateId(), entry.likert().toString());
+            }
+            flags.put(
+                    entry.candidateId(),
+                    entry.flags().stream()
+                            .map(Enum::name)
+                            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        }
+        return new EnteredRanking(
+                ranks, likert, flags, notRankable, notRankableReason == null ? "" : notRankableReason);
     }
 
     private static void checkKnown(List<Long> candidates, Set<Long> mentioned) {

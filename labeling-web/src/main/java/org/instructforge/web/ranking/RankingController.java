@@ -17,6 +17,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The labeler's ranking page. Form fields: rank_ID, likert_ID, flag_ID (repeated), notRankable, reason. The
@@ -70,6 +72,53 @@ class RankingController {
             return "ranking/task";
         }
         return "redirect:/labeler/next?kind=RANKING";
+    }
+
+    /** The submitted ranking on its page, to revise while no training run has used it. */
+    @GetMapping("/labeler/rankings/{leaseId}/revise")
+    String revisePage(@PathVariable long leaseId, Authentication user, Model model) {
+        RankingTaskView task = work.revisable(leaseId, user.getName());
+        model.addAttribute("task", task);
+        model.addAttribute("entered", task.draft());
+        model.addAttribute("fieldErrors", Map.of());
+        return "ranking/task";
+    }
+
+    @PostMapping("/labeler/rankings/{leaseId}/revise")
+    String revise(
+            @PathVariable long leaseId,
+            @RequestParam MultiValueMap<String, String> form,
+            Authentication user,
+            Model model,
+            RedirectAttributes flash,
+            HttpServletResponse response) {
+        try {
+            work.revise(leaseId, user.getName(), parse(form));
+        } catch (InvalidRankingException | ResponseStatusException e) {
+            if (e instanceof ResponseStatusException status
+                    && status.getStatusCode().value() == 404) {
+                throw status;
+            }
+            // The page again with everything as entered and the reason (a used ranking: 409).
+            RankingTaskView task = work.revisable(leaseId, user.getName());
+            boolean invalid = e instanceof InvalidRankingException;
+            response.setStatus(invalid ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_CONFLICT);
+            String message = invalid ? e.getMessage() : ((ResponseStatusException) e).getReason();
+            String field = invalid ? ((InvalidRankingException) e).field() : null;
+            model.addAttribute("task", task);
+            model.addAttribute(
+                    "entered",
+                    EnteredRanking.from(
+                            form,
+                            task.outputs().stream()
+                                    .map(RankingTaskView.Output::candidateId)
+                                    .toList()));
+            model.addAttribute("error", message);
+            model.addAttribute("fieldErrors", field == null ? Map.of() : Map.of(field, message));
+            return "ranking/task";
+        }
+        flash.addFlashAttribute("notice", "Ranking revised; the earlier version stays in your history.");
+        return "redirect:/labeler/history";
     }
 
     static RankingSubmission parse(MultiValueMap<String, String> form) {

@@ -81,6 +81,10 @@ class RankingEntry {
         return rank == null ? null : rank.intValue();
     }
 
+    Integer likert() {
+        return likert == null ? null : likert.intValue();
+    }
+
     Set<MetadataFlag> flags() {
         Set<MetadataFlag> flags = EnumSet.noneOf(MetadataFlag.class);
         if (failsInstruction) flags.add(MetadataFlag.FAILS_INSTRUCTION);

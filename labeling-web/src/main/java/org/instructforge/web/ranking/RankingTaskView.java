@@ -10,6 +10,8 @@ import java.util.List;
  * @param draft what the labeler entered before and has not submitted yet ({@link EnteredRanking#NOTHING} when
  *     nothing)
  * @param draftSavedAt when the draft was saved; null when there is none
+ * @param revising whether the page revises the submitted ranking (then {@code draft} holds it)
+ * @param usedByRun the training run that has read the ranking, which then cannot be revised; null when none
  */
 public record RankingTaskView(
         long leaseId,
@@ -21,7 +23,29 @@ public record RankingTaskView(
         boolean submitted,
         Instant leaseExpiresAt,
         EnteredRanking draft,
-        Instant draftSavedAt) {
+        Instant draftSavedAt,
+        boolean revising,
+        Long usedByRun) {
+
+    /**
+     * The submitted ranking on its page again, to revise: its form filled with the stored ranking, which is newer than
+     * any copy the browser kept.
+     */
+    RankingTaskView revising(EnteredRanking stored, Long usedByRun) {
+        return new RankingTaskView(
+                leaseId,
+                promptId,
+                prompt,
+                datasetName,
+                guidelines,
+                outputs,
+                submitted,
+                leaseExpiresAt,
+                stored,
+                Instant.now(),
+                true,
+                usedByRun);
+    }
 
     /** One output; {@code long} is true for text long enough to start collapsed. */
     public record Output(long candidateId, String letter, String text, boolean isLong) {}

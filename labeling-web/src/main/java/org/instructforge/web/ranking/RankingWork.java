@@ -10,13 +10,16 @@ import java.util.SplittableRandom;
 import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.labeling.ApiTask;
 import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.RunUse;
 import org.instructforge.web.labeling.TaskContent;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Ranking K outputs of one prompt: the task as shown, its draft, and the submission. */
@@ -31,8 +34,16 @@ public class RankingWork implements TaskContent {
     private final RankingRepository rankings;
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final RunUse runUse;
 
-    RankingWork(TaskQueue queue, Datasets datasets, RankingRepository rankings, JdbcClient jdbc, JsonMapper json) {
+    RankingWork(
+            TaskQueue queue,
+            Datasets datasets,
+            RankingRepository rankings,
+            JdbcClient jdbc,
+            JsonMapper json,
+            RunUse runUse) {
+        this.runUse = runUse;
         this.queue = queue;
         this.datasets = datasets;
         this.rankings = rankings;
@@ -75,7 +86,9 @@ public class RankingWork implements TaskContent {
                 submitted,
                 lease.expiresAt(),
                 draft.map(Draft::entered).orElse(EnteredRanking.NOTHING),
-                draft.map(Draft::savedAt).orElse(null));
+                draft.map(Draft::savedAt).orElse(null),
+                false,
+                null);
     }
 
     private record Draft(EnteredRanking entered, Instant savedAt) {}
@@ -128,6 +141,44 @@ public class RankingWork implements TaskContent {
                 .update();
         // Also marks the task COMPLETE once it has all the rankings it wants.
         queue.markSubmitted(lease);
+    }
+
+    /** The submitted ranking of a lease, shown on the ranking page to revise it; 409 while it is not submitted. */
+    @Transactional(readOnly = true)
+    public RankingTaskView revisable(long leaseId, String username) {
+        RankingTaskView task = task(leaseId, username);
+        Lease lease = queue.leaseOf(leaseId, username);
+        Ranking ranking = rankings.findByTaskIdAndLabelerId(lease.itemId(), lease.labelerId())
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.CONFLICT, "This ranking is not submitted yet; submit it first."));
+        return task.revising(
+                ranking.entered(),
+                runUse.firstRun(RunUse.Label.RANKING, ranking.getId()).orElse(null));
+    }
+
+    /**
+     * Revises a submitted ranking, checked as a first submission is: refused (409) once a training run has read it;
+     * the replaced version (each entry's rank, score and labels, "not rankable" and its reason) is kept in
+     * {@code ranking_revision}, in the labeler's display order, for their history.
+     */
+    @Transactional
+    public void revise(long leaseId, String username, RankingSubmission submission) {
+        Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.RANKING);
+        Ranking ranking = rankings.lockByTaskIdAndLabelerId(lease.itemId(), lease.labelerId())
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.CONFLICT, "This ranking is not submitted yet; submit it first."));
+        runUse.requireUnused(RunUse.Label.RANKING, ranking.getId());
+        jdbc.sql("""
+                        INSERT INTO ranking_revision (ranking_id, entries, not_rankable, not_rankable_reason, submitted_at)
+                        SELECT r.id,
+                               (SELECT jsonb_agg((to_jsonb(e) - 'ranking_id')
+                                                 || jsonb_build_object('letter', chr(64 + o.n::int)) ORDER BY o.n)
+                                FROM jsonb_array_elements_text(r.display_order) WITH ORDINALITY o(candidate, n)
+                                JOIN ranking_entry e ON e.ranking_id = r.id AND e.candidate_id = o.candidate::bigint),
+                               r.not_rankable, r.not_rankable_reason, r.submitted_at
+                        FROM ranking r WHERE r.id = :id""").param("id", ranking.getId()).update();
+        ranking.revise(displayOrder(lease).stream().map(Candidate::id).sorted().toList(), submission);
+        rankings.saveAndFlush(ranking);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Runs and checkpoints over the API (HTTP Basic), for scripts and {@code forge run}. Errors answer
@@ -81,6 +82,16 @@ class EngineerApiController {
     @GetMapping("/api/engineer/checkpoints")
     List<CheckpointView> checkpoints() {
         return overview.checkpoints();
+    }
+
+    /**
+     * The API's documented error body for the statuses the services throw, an unknown run's 404 above all:
+     * {@code {"error": message}}, not Spring's default error page body.
+     */
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<Map<String, String>> status(ResponseStatusException e) {
+        return ResponseEntity.status(e.getStatusCode())
+                .body(Map.of("error", e.getReason() == null ? e.getStatusCode().toString() : e.getReason()));
     }
 
     @ExceptionHandler(InvalidRunRequestException.class)

@@ -138,23 +138,11 @@ class EvaluationFlowTest {
 
     @Test
     void theRoundPageShowsTheWinRateWithItsWilsonIntervalAndAiFeedbackApart() throws Exception {
-        long dataset = CheckpointFixtures.dataset(datasets, jdbc, 0, 0, 1);
-        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
-                .param("d", dataset)
-                .query(Long.class)
-                .single();
-        long sft = CheckpointFixtures.checkpoint(jdbc, "sft", "SFT", null, "READY", "/nowhere");
-        long ppo = CheckpointFixtures.checkpoint(jdbc, "ppo", "PPO", sft, "READY", "/nowhere");
-        long round = jdbc.sql("""
-                        INSERT INTO label_round (dataset_id, kind, name, policy_checkpoint_id, baseline_checkpoint_id,
-                                                 status, split, prompt_count)
-                        VALUES (:d, 'EVALUATION', :name, :ppo, :sft, 'OPEN', 'TEST', 1) RETURNING id""")
-                .param("d", dataset)
-                .param("name", "results " + UUID.randomUUID())
-                .param("ppo", ppo)
-                .param("sft", sft)
-                .query(Long.class)
-                .single();
+        OpenRound open = openRound("results");
+        long prompt = open.prompt();
+        long sft = open.sft();
+        long ppo = open.ppo();
+        long round = open.id();
         long person = account("judge");
         long excluded = account("excluded");
         jdbc.sql("UPDATE app_user SET labels_excluded = TRUE WHERE id = :id")
@@ -330,6 +318,30 @@ class EvaluationFlowTest {
                 .single();
     }
 
+    /** An OPEN evaluation round of PPO (A) against SFT (B) on a one-prompt dataset, without tasks yet. */
+    private record OpenRound(long id, long prompt, long sft, long ppo) {}
+
+    private OpenRound openRound(String name) {
+        long dataset = CheckpointFixtures.dataset(datasets, jdbc, 0, 0, 1);
+        long prompt = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        long sft = CheckpointFixtures.checkpoint(jdbc, "sft", "SFT", null, "READY", "/nowhere");
+        long ppo = CheckpointFixtures.checkpoint(jdbc, "ppo", "PPO", sft, "READY", "/nowhere");
+        long round = jdbc.sql("""
+                        INSERT INTO label_round (dataset_id, kind, name, policy_checkpoint_id, baseline_checkpoint_id,
+                                                 status, split, prompt_count)
+                        VALUES (:d, 'EVALUATION', :name, :ppo, :sft, 'OPEN', 'TEST', 1) RETURNING id""")
+                .param("d", dataset)
+                .param("name", name + " " + UUID.randomUUID())
+                .param("ppo", ppo)
+                .param("sft", sft)
+                .query(Long.class)
+                .single();
+        return new OpenRound(round, prompt, sft, ppo);
+    }
+
     private long task(long round, long prompt, long modelA, long modelB) {
         return jdbc.sql("""
                         INSERT INTO comparison_task (prompt_id, round_id, model_a_id, model_b_id, output_a, output_b)
@@ -340,6 +352,36 @@ class EvaluationFlowTest {
                 .param("b", modelB)
                 .query(Long.class)
                 .single();
+    }
+
+    @Test
+    void aRoundWithEveryPairJudgedShowsAsCompleteAndTheAiHeadingIsNotDoubled() throws Exception {
+        OpenRound open = openRound("complete");
+        long prompt = open.prompt();
+        long sft = open.sft();
+        long ppo = open.ppo();
+        long round = open.id();
+        long first = task(round, prompt, ppo, sft);
+        long second = task(round, prompt, sft, ppo);
+        // As the queue leaves a task with all the judgements it wants.
+        jdbc.sql("UPDATE comparison_task SET status = 'COMPLETE' WHERE id = :t")
+                .param("t", first)
+                .update();
+
+        mvc.perform(get("/api/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(jsonPath("$.round.status").value("OPEN"));
+
+        jdbc.sql("UPDATE comparison_task SET status = 'COMPLETE' WHERE id = :t")
+                .param("t", second)
+                .update();
+
+        mvc.perform(get("/api/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(jsonPath("$.round.status").value("COMPLETE"));
+        mvc.perform(get("/engineer/evaluations/" + round).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("<td>COMPLETE</td>")))
+                .andExpect(content()
+                        .string(org.hamcrest.Matchers.not(containsString("AI feedback <mark>AI feedback</mark>"))));
     }
 
     private void judge(long task, long labeler, String preferred, String source) {

@@ -302,6 +302,117 @@ class LabelExportTest {
                 .andExpect(status().isNotFound());
     }
 
+    @Test
+    void theRankingsExportCarriesEachOutputsFlagsLikertScoreAndTheCheckpointThatWroteIt() throws Exception {
+        long dataset = datasetWithTask("Best tree?");
+        String checkpoint = "ppo-export-" + UUID.randomUUID().toString().substring(0, 8);
+        long checkpointId =
+                jdbc.sql("""
+                        INSERT INTO model_checkpoint (name, kind, status, storage_path)
+                        VALUES (:n, 'PPO', 'READY', :n) RETURNING id""").param("n", checkpoint).query(Long.class).single();
+        // As the training service writes a policy's outputs: the checkpoint's id, no label.
+        long written = jdbc.sql("""
+                        UPDATE ranking_candidate SET model_checkpoint_id = :m, model_label = NULL
+                        WHERE id = (SELECT min(id) FROM ranking_candidate WHERE task_id = :t) RETURNING id""")
+                .param("m", checkpointId)
+                .param("t", taskOf(dataset))
+                .query(Long.class)
+                .single();
+        rank(
+                labeler(),
+                dataset,
+                ids -> new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                        Map.of(written, 6),
+                        Map.of(
+                                written,
+                                Set.of(
+                                        org.instructforge.web.ranking.MetadataFlag.HALLUCINATION,
+                                        org.instructforge.web.ranking.MetadataFlag.EXPRESSES_OPINION)),
+                        false,
+                        null,
+                        null));
+
+        JsonNode ranking = lines(out -> export.rankings(new LabelExport.Selection(dataset, null), false, out))
+                .get(0);
+
+        JsonNode output = null;
+        for (JsonNode candidate : ranking.path("candidates")) {
+            if (candidate.path("id").asLong() == written) {
+                output = candidate;
+            } else {
+                assertThat(candidate.path("flags").isArray()).isTrue();
+                assertThat(candidate.path("flags")).isEmpty();
+            }
+        }
+        assertThat(output).isNotNull();
+        assertThat(output.path("model").asString()).isEqualTo(checkpoint);
+        assertThat(output.path("likert").asInt()).isEqualTo(6);
+        assertThat(output.path("flags").toString()).isEqualTo("[\"HALLUCINATION\",\"EXPRESSES_OPINION\"]");
+    }
+
+    /**
+     * TRL's DPOTrainer and RewardTrainer take {@code prompt}, {@code chosen} and {@code rejected}, as text (standard)
+     * or as lists of turns (conversational); a chat import keeps its turns there, a plain prompt is one user turn.
+     */
+    @Test
+    void preferenceLinesLoadInTrlAsTextOrAsChatTurns() throws Exception {
+        long dataset = datasets.create(ImportFixtures.allTrain("chat export", 3, "1"), "tester");
+        ImportFixtures.importLines(
+                importer,
+                dataset,
+                false,
+                List.of("{\"messages\": [{\"role\": \"system\", \"content\": \"Be brief.\"},"
+                        + " {\"role\": \"user\", \"content\": \"Best fruit?\"}], \"user_id\": \"u1\"}"));
+        long promptId = jdbc.sql("SELECT id FROM prompt WHERE dataset_id = :d")
+                .param("d", dataset)
+                .query(Long.class)
+                .single();
+        String outputs = "{\"prompt_id\": " + promptId + ", \"outputs\": [{\"text\": \"one\"}, {\"text\": \"two\"}, "
+                + "{\"text\": \"three\"}, {\"text\": \"four\"}]}\n";
+        assertThat(candidates
+                        .importFile(dataset, new ByteArrayInputStream(outputs.getBytes()), "admin")
+                        .errors())
+                .isEmpty();
+        rank(labeler(), dataset, LabelExportTest::inOrder);
+
+        List<JsonNode> standard = lines(
+                out -> export.preferences(new LabelExport.Selection(dataset, null), LabelExport.Format.STANDARD, out));
+        assertThat(standard).hasSize(6).allSatisfy(line -> {
+            assertThat(line.path("prompt").asString()).isEqualTo("System: Be brief.\n\nUser: Best fruit?");
+            assertThat(line.path("chosen").isString()).isTrue();
+            assertThat(line.path("rejected").isString()).isTrue();
+        });
+
+        String download = download("/exports/preferences.jsonl?dataset=" + dataset + "&format=conversational");
+        List<JsonNode> chat = download.lines().map(json::readTree).toList();
+        assertThat(chat).hasSize(6).allSatisfy(line -> {
+            assertThat(line.path("prompt").toString())
+                    .isEqualTo("[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                            + "{\"role\":\"user\",\"content\":\"Best fruit?\"}]");
+            assertThat(line.path("chosen").get(0).path("role").asString()).isEqualTo("assistant");
+            assertThat(line.path("rejected").get(0).path("role").asString()).isEqualTo("assistant");
+            assertThat(line.path("chosen").get(0).path("content").asString())
+                    .isNotEqualTo(line.path("rejected").get(0).path("content").asString());
+        });
+        // "one" was ranked first, so it is chosen in every pair it is in.
+        assertThat(chat.stream().filter(line -> line.path("chosen").toString().contains("\"one\"")))
+                .hasSize(3);
+
+        // A plain prompt is one user turn; an unknown format is refused.
+        long plain = datasetWithTask("Best tree?");
+        rank(labeler(), plain, LabelExportTest::inOrder);
+        assertThat(lines(out -> export.preferences(
+                                new LabelExport.Selection(plain, null), LabelExport.Format.CONVERSATIONAL, out))
+                        .get(0)
+                        .path("prompt")
+                        .toString())
+                .isEqualTo("[{\"role\":\"user\",\"content\":\"Best tree?\"}]");
+        mvc.perform(get("/exports/preferences.jsonl?format=chatml")
+                        .with(user("e").roles("ML_ENGINEER")))
+                .andExpect(status().isBadRequest());
+    }
+
     private String download(String path) throws Exception {
         var started =
                 mvc.perform(get(path).with(user("e").roles("ML_ENGINEER"))).andReturn();

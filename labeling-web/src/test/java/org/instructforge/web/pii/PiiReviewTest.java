@@ -113,6 +113,32 @@ class PiiReviewTest {
         assertThat(exportAll(dataset)).contains("Call me on [PHONE] tonight").doesNotContain("7946");
     }
 
+    /**
+     * A chat import keeps its original messages in the prompt row; the scrub edits the text, so the export must rebuild
+     * the turns from the scrubbed text and never write the originals.
+     */
+    @Test
+    void theExportOfAScrubbedChatPromptCarriesOnlyTheScrubbedTurns() throws Exception {
+        long dataset = datasets.create(settings("chat scrub", 200, 200, false), "tester");
+        importLines(
+                importer,
+                dataset,
+                false,
+                List.of("{\"messages\": [{\"role\": \"system\", \"content\": \"Be brief.\"},"
+                        + " {\"role\": \"user\", \"content\": \"Write to jane.doe@example.org about it\"}],"
+                        + " \"user_id\": \"u1\"}"));
+        long prompt = onlyPrompt(dataset);
+
+        review.acceptAll(prompt, "admin");
+
+        String exported = exportAll(dataset);
+        assertThat(exported).doesNotContain("jane.doe");
+        var line = tools.jackson.databind.json.JsonMapper.builder().build().readTree(exported.strip());
+        assertThat(line.path("messages").toString())
+                .isEqualTo("[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                        + "{\"role\":\"user\",\"content\":\"Write to [EMAIL] about it\"}]");
+    }
+
     private long importOne(String text, boolean keepOriginals) throws Exception {
         long dataset = datasets.create(settings("review", 200, 200, keepOriginals), "tester");
         importLines(importer, dataset, false, List.of(line(text, "u1")));

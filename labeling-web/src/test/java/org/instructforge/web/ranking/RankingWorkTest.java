@@ -282,6 +282,79 @@ class RankingWorkTest {
                 .update();
     }
 
+    @Test
+    void aRankingIsRevisedUntilATrainingRunHasReadItAndTheEarlierVersionIsKept() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        rankings.submit(
+                task.lease().id(),
+                task.labeler(),
+                new RankingSubmission(
+                        Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                        Map.of(ids.get(0), 6),
+                        Map.of(),
+                        false,
+                        null,
+                        null));
+
+        rankings.revise(
+                task.lease().id(),
+                task.labeler(),
+                new RankingSubmission(
+                        Map.of(ids.get(0), 4, ids.get(1), 1, ids.get(2), 1, ids.get(3), 3),
+                        Map.of(),
+                        Map.of(ids.get(1), Set.of(MetadataFlag.HALLUCINATION)),
+                        false,
+                        null,
+                        null));
+
+        assertThat(rankOf(task, ids.get(0))).isEqualTo(4);
+        assertThat(rankOf(task, ids.get(1))).isEqualTo(1);
+        // The replaced version, in display order (A is the first output shown), with its Likert score.
+        assertThat(jdbc.sql("""
+                        SELECT v.entries -> 0 ->> 'letter', (v.entries -> 0 ->> 'rank')::int, (v.entries -> 0 ->> 'likert')::int
+                        FROM ranking_revision v JOIN ranking r ON r.id = v.ranking_id WHERE r.task_id = :t""")
+                        .param("t", task.lease().itemId())
+                        .query((rs, n) -> List.of(rs.getString(1), rs.getInt(2), rs.getInt(3)))
+                        .single())
+                .containsExactly("A", 1, 6);
+
+        long ranking = jdbc.sql("SELECT id FROM ranking WHERE task_id = :t")
+                .param("t", task.lease().itemId())
+                .query(Long.class)
+                .single();
+        long run = jdbc.sql("INSERT INTO training_run (run_type) VALUES ('REWARD') RETURNING id")
+                .query(Long.class)
+                .single();
+        jdbc.sql("INSERT INTO training_run_ranking (ranking_id, run_id) VALUES (:r, :run)")
+                .param("r", ranking)
+                .param("run", run)
+                .update();
+        var again = new RankingSubmission(
+                Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
+                Map.of(),
+                Map.of(),
+                false,
+                null,
+                null);
+        assertThatThrownBy(() -> rankings.revise(task.lease().id(), task.labeler(), again))
+                .isInstanceOfSatisfying(
+                        org.springframework.web.server.ResponseStatusException.class,
+                        e -> assertThat(e.getReason()).contains("Training run #" + run + " has used this ranking"));
+        assertThat(rankOf(task, ids.get(0))).isEqualTo(4);
+    }
+
+    private int rankOf(ClaimedTask task, long candidate) {
+        return jdbc.sql("SELECT e.rank FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id"
+                        + " WHERE r.task_id = :t AND e.candidate_id = :c")
+                .param("t", task.lease().itemId())
+                .param("c", candidate)
+                .query(Integer.class)
+                .single();
+    }
+
     private record ClaimedTask(String labeler, Lease lease, RankingTaskView view) {}
 
     private ClaimedTask claimedTask() throws Exception {

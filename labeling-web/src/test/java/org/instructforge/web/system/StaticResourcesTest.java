@@ -47,6 +47,17 @@ class StaticResourcesTest {
                 .andExpect(content().string(containsString("href=\"/css/app.css\"")));
     }
 
+    /** Browsers ask for it on every page, signed in or not; it used to log a 404 each time. */
+    @Test
+    void servesTheFaviconToAnyone() throws Exception {
+        mvc.perform(get("/favicon.ico"))
+                .andExpect(status().isOk())
+                .andExpect(content()
+                        .bytes(getClass()
+                                .getResourceAsStream("/static/favicon.ico")
+                                .readAllBytes()));
+    }
+
     @Test
     void filesOutsideTheAssetFoldersAreNotServed() throws Exception {
         mvc.perform(get("/application.yml").with(user("reader").roles("LABELER")))

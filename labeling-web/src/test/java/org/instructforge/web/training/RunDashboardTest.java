@@ -564,7 +564,9 @@ class RunDashboardTest {
                 .andExpect(status().isFound())
                 .andExpect(flash().attribute("problem", org.hamcrest.Matchers.containsString("already finished")));
         assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
-        mvc.perform(post("/api/engineer/runs/987654321/cancel").with(ENGINEER)).andExpect(status().isNotFound());
+        mvc.perform(post("/api/engineer/runs/987654321/cancel").with(ENGINEER))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error").exists());
     }
 
     @Test
@@ -642,7 +644,11 @@ class RunDashboardTest {
         mvc.perform(get("/api/engineer/runs/" + run).with(ENGINEER))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("FAILED"));
-        mvc.perform(get("/api/engineer/runs/987654321").with(ENGINEER)).andExpect(status().isNotFound());
+        // An unknown run: the API's documented {"error": message}, not Spring's default error body.
+        mvc.perform(get("/api/engineer/runs/987654321").with(ENGINEER))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error").value("No run 987654321"))
+                .andExpect(jsonPath("$.timestamp").doesNotExist());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.instructforge.training.runs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
@@ -10,6 +11,7 @@ import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The labels a run trains on, read from the labeling tables: submitted demonstrations, rankings and prompts of the
@@ -27,36 +29,66 @@ class LabelData {
     record Split<T>(List<T> train, List<T> validation) {}
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
 
-    LabelData(JdbcClient jdbc) {
+    LabelData(JdbcClient jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
     }
 
-    public Split<SftTrainer.Example> demonstrations(DataSelection data) {
-        List<SftTrainer.Example> train = new ArrayList<>();
-        List<SftTrainer.Example> validation = new ArrayList<>();
-        jdbc.sql("""
-                        SELECT p.text, demonstration_training_text(d), p.split FROM demonstration d
-                        JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
-                        WHERE demonstration_trainable(d, u) AND prompt_usable(p)
-                          AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
-                        ORDER BY d.id
-                        """)
-                .param("datasets", datasets(data))
-                .query((rs, row) -> {
-                    var example = new SftTrainer.Example(rs.getString(1), rs.getString(2));
-                    ("VALID".equals(rs.getString(3)) ? validation : train).add(example);
-                    return null;
-                })
-                .list();
-        return heldOut(train, validation);
+    /** The run's demonstrations, recorded as used by it (see {@link #recordUse}). */
+    public Split<SftTrainer.Example> demonstrations(long runId, DataSelection data) {
+        return transactions.execute(status -> {
+            List<SftTrainer.Example> train = new ArrayList<>();
+            List<SftTrainer.Example> validation = new ArrayList<>();
+            List<Long> read = new ArrayList<>();
+            jdbc.sql("""
+                            SELECT d.id, p.text, demonstration_training_text(d), p.split FROM demonstration d
+                            JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
+                            WHERE demonstration_trainable(d, u) AND prompt_usable(p)
+                              AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
+                            ORDER BY d.id FOR SHARE OF d
+                            """)
+                    .param("datasets", datasets(data))
+                    .query((rs, row) -> {
+                        read.add(rs.getLong(1));
+                        var example = new SftTrainer.Example(rs.getString(2), rs.getString(3));
+                        ("VALID".equals(rs.getString(4)) ? validation : train).add(example);
+                        return null;
+                    })
+                    .list();
+            recordUse("training_run_demonstration", "demonstration_id", runId, read);
+            return heldOut(train, validation);
+        });
+    }
+
+    /**
+     * Records which labels the run read, in the transaction that read them under a share lock: a labeler may revise a
+     * demonstration or ranking only while no run has read it (labeling-web's {@code RunUse} asks these tables after
+     * locking the label row for update, so a revision and a run's read never interleave). A resumed run reads again
+     * and adds what is new.
+     */
+    private void recordUse(String table, String column, long runId, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("INSERT INTO " + table + " (" + column + ", run_id)"
+                        + " SELECT x, :run FROM unnest(CAST(string_to_array(:ids, ',') AS bigint[])) x"
+                        + " ON CONFLICT DO NOTHING")
+                .param("run", runId)
+                .param("ids", ids.stream().map(String::valueOf).collect(Collectors.joining(",")))
+                .update();
     }
 
     /**
      * Every kept ranking, one example each: a prompt with K = 4..9 outputs ranked. Not-rankable rankings are left
      * out; ties stay in the ranking (the trainer drops tied pairs).
      */
-    public Split<RewardTrainer.RankedExample> rankings(DataSelection data) {
+    public Split<RewardTrainer.RankedExample> rankings(long runId, DataSelection data) {
+        return transactions.execute(status -> rankingsRead(runId, data));
+    }
+
+    private Split<RewardTrainer.RankedExample> rankingsRead(long runId, DataSelection data) {
         record Entry(long ranking, String prompt, String split, String output, int rank) {}
         List<Entry> entries = jdbc.sql("""
                         SELECT r.id, p.text, p.split, c.text, e.rank FROM ranking r
@@ -67,7 +99,7 @@ class LabelData {
                           AND prompt_usable(p) AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
                           AND (r.feedback_source = 'HUMAN' OR :ai)
                           AND (:anyRound OR t.round_id IN (:rounds))
-                        ORDER BY r.id, c.position
+                        ORDER BY r.id, c.position FOR SHARE OF r
                         """)
                 .param("datasets", datasets(data))
                 .param("ai", data.includeAiFeedback())
@@ -79,6 +111,7 @@ class LabelData {
         Map<Long, List<Entry>> byRanking = new LinkedHashMap<>();
         entries.forEach(e ->
                 byRanking.computeIfAbsent(e.ranking(), k -> new ArrayList<>()).add(e));
+        recordUse("training_run_ranking", "ranking_id", runId, new ArrayList<>(byRanking.keySet()));
         List<RewardTrainer.RankedExample> train = new ArrayList<>();
         List<RewardTrainer.RankedExample> validation = new ArrayList<>();
         for (List<Entry> ranking : byRanking.values()) {

@@ -65,7 +65,7 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         SftTrainer.Settings s = settings(SftTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run.data());
+        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run.id(), run.data());
         requireTrainAndValidation(
                 data,
                 "SFT needs at least two submitted demonstrations (one to validate on); the selected datasets have ");
@@ -93,11 +93,11 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         RewardTrainer.Settings s = settings(RewardTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.data());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.id(), run.data());
         requireTrainAndValidation(
                 data, "The reward model needs at least two rankings (one to validate on); the selection has ");
         List<SftTrainer.Example> demonstrations =
-                labels.demonstrations(run.data()).train();
+                labels.demonstrations(run.id(), run.data()).train();
         reporter.info("Reward model on " + data.train().size() + " rankings, validating on "
                 + data.validation().size() + ", initialised from " + start.name());
         reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));

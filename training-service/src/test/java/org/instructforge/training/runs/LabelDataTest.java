@@ -37,6 +37,7 @@ class LabelDataTest {
     String pending;
     String retired;
     String validation;
+    long run;
 
     /** Four prompts, each with a demonstration and a ranking; then one goes back to PII review and one is retired. */
     @BeforeEach
@@ -55,6 +56,9 @@ class LabelDataTest {
             fixtures.ranking(
                     prompt, labeler, List.of("output 0", "output 1", "output 2", "output 3"), List.of(1, 2, 3, 4));
         }
+        run = jdbc.sql("INSERT INTO training_run (run_type) VALUES ('SFT') RETURNING id")
+                .query(Long.class)
+                .single();
         jdbc.sql("UPDATE prompt SET pii_status = 'PENDING_REVIEW' WHERE text = :t")
                 .param("t", pending)
                 .update();
@@ -65,7 +69,7 @@ class LabelDataTest {
 
     @Test
     void sftReadsDemonstrationsOfUsablePromptsOnly() {
-        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(selection);
+        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run, selection);
 
         assertThat(Stream.concat(data.train().stream(), data.validation().stream())
                         .map(SftTrainer.Example::prompt))
@@ -74,10 +78,28 @@ class LabelDataTest {
 
     @Test
     void theRewardModelReadsRankingsOfUsablePromptsOnly() {
-        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(selection);
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run, selection);
 
         assertThat(Stream.concat(data.train().stream(), data.validation().stream())
                         .map(RewardTrainer.RankedExample::prompt))
+                .containsExactlyInAnyOrder(usable, validation);
+    }
+
+    /** What labeling-web asks before it lets a labeler revise a label: exactly the rows the run read. */
+    @Test
+    void aRunRecordsTheDemonstrationsAndRankingsItReadAndNothingElse() {
+        labels.demonstrations(run, selection);
+        labels.rankings(run, selection);
+        labels.demonstrations(run, selection); // a resumed run reads again: nothing twice
+
+        assertThat(jdbc.sql("""
+                        SELECT p.text FROM training_run_demonstration u JOIN demonstration d ON d.id = u.demonstration_id
+                        JOIN prompt p ON p.id = d.prompt_id WHERE u.run_id = :run""").param("run", run).query(String.class).list())
+                .containsExactlyInAnyOrder(usable, validation);
+        assertThat(jdbc.sql("""
+                        SELECT p.text FROM training_run_ranking u JOIN ranking r ON r.id = u.ranking_id
+                        JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
+                        WHERE u.run_id = :run""").param("run", run).query(String.class).list())
                 .containsExactlyInAnyOrder(usable, validation);
     }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.instructforge.shared.PromptCategory;
+import org.instructforge.web.dataset.Conversation;
 import org.instructforge.web.system.StorableText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +28,7 @@ final class PromptValidator {
     private static final String DEFAULT_SOURCE = "CUSTOMER";
 
     /** How a chat role is introduced in the text a labeler reads. */
-    private static final Map<String, String> SPEAKERS =
-            Map.of("system", "System: ", "user", "User: ", "assistant", "Assistant: ");
+    private static final Map<String, String> SPEAKERS = Conversation.SPEAKERS;
 
     private static final String ALLOWED_CATEGORIES =
             CATEGORIES.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
