@@ -26,7 +26,7 @@ class NavigationTest {
     @Test
     void eachRoleHasItsOwnLinksWithTheCurrentPageMarked() throws Exception {
         assertThat(nav("/labeler", "LABELER"))
-                .containsExactly("Tasks /labeler current", "My tasks /tasks/mine", "History /history");
+                .containsExactly("Tasks /labeler current", "My tasks /labeler/tasks", "History /labeler/history");
         assertThat(nav("/review", "REVIEWER")).containsExactly("Review /review current");
         assertThat(nav("/admin/quality", "ADMIN"))
                 .containsExactly(
@@ -45,7 +45,10 @@ class NavigationTest {
         // An account with two roles sees both groups, in one bar.
         assertThat(nav("/labeler/reviews", "LABELER", "REVIEWER"))
                 .containsExactly(
-                        "Tasks /labeler current", "My tasks /tasks/mine", "History /history", "Review /review");
+                        "Tasks /labeler current",
+                        "My tasks /labeler/tasks",
+                        "History /labeler/history",
+                        "Review /review");
     }
 
     /** The bar's links as "label href [current]", read from the page's main navigation. */

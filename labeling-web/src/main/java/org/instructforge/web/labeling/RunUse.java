@@ -48,7 +48,9 @@ public class RunUse {
     }
 
     /**
-     * Refuses (409) a revision of a label a run has read; the caller holds the label row's update lock.
+     * Refuses (409) a revision of a label a run has read, or one a reviewer has decided on (accepted, edited or
+     * rejected: the decision was about the text they read; a label picked for review and still waiting may change,
+     * and the reviewer sees the new version); the caller holds the label row's update lock.
      */
     public void requireUnused(Label label, long id) {
         firstRun(label, id).ifPresent(run -> {
@@ -56,5 +58,16 @@ public class RunUse {
                     HttpStatus.CONFLICT,
                     "Training run #" + run + " has used this " + label.noun + ", so it can no longer be revised.");
         });
+        boolean decided = jdbc.sql("SELECT coalesce(review_status NOT IN ('PENDING'), false) FROM " + label.noun
+                        + " WHERE id = :id")
+                .param("id", id)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+        if (decided) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "A reviewer has decided on this " + label.noun + ", so it can no longer be revised.");
+        }
     }
 }

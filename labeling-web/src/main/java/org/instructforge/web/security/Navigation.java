@@ -32,12 +32,12 @@ public final class Navigation {
                             "/labeler/comparisons",
                             "/labeler/next",
                             "/labeler/reviews")),
-            new Entry("My tasks", "/tasks/mine", List.of("/tasks/mine")),
-            new Entry("History", "/history", List.of("/history")));
+            new Entry("My tasks", "/labeler/tasks", List.of("/labeler/tasks")),
+            new Entry("History", "/labeler/history", List.of("/labeler/history")));
     private static final List<Entry> REVIEWER = List.of(new Entry("Review", "/review", List.of("/review")));
     private static final List<Entry> ADMIN = List.of(
             new Entry("Datasets", "/admin", List.of("/admin/datasets", "/admin/imports", "/admin/prompts")),
-            new Entry("People", "/admin/people", List.of("/admin/people")),
+            new Entry("People", "/admin/people", List.of("/admin/people", "/admin/teams")),
             new Entry("PII review", "/admin/pii", List.of("/admin/pii")),
             new Entry("Quality", "/admin/quality", List.of("/admin/quality")),
             new Entry("Audit", "/admin/audit", List.of("/admin/audit")));

@@ -325,13 +325,6 @@ class RankingWorkTest {
                 .param("t", task.lease().itemId())
                 .query(Long.class)
                 .single();
-        long run = jdbc.sql("INSERT INTO training_run (run_type) VALUES ('REWARD') RETURNING id")
-                .query(Long.class)
-                .single();
-        jdbc.sql("INSERT INTO training_run_ranking (ranking_id, run_id) VALUES (:r, :run)")
-                .param("r", ranking)
-                .param("run", run)
-                .update();
         var again = new RankingSubmission(
                 Map.of(ids.get(0), 1, ids.get(1), 2, ids.get(2), 3, ids.get(3), 4),
                 Map.of(),
@@ -339,6 +332,26 @@ class RankingWorkTest {
                 false,
                 null,
                 null);
+        // a reviewer's decision was about the version they read: after it the ranking stays as it is
+        jdbc.sql("UPDATE ranking SET review_status = 'ACCEPTED' WHERE id = :r")
+                .param("r", ranking)
+                .update();
+        assertThatThrownBy(() -> rankings.revise(task.lease().id(), task.labeler(), again))
+                .isInstanceOfSatisfying(
+                        org.springframework.web.server.ResponseStatusException.class,
+                        e -> assertThat(e.getReason()).contains("A reviewer has decided on this ranking"));
+        assertThat(rankOf(task, ids.get(0))).isEqualTo(4);
+        jdbc.sql("UPDATE ranking SET review_status = 'PENDING' WHERE id = :r") // waiting for review: may change
+                .param("r", ranking)
+                .update();
+
+        long run = jdbc.sql("INSERT INTO training_run (run_type) VALUES ('REWARD') RETURNING id")
+                .query(Long.class)
+                .single();
+        jdbc.sql("INSERT INTO training_run_ranking (ranking_id, run_id) VALUES (:r, :run)")
+                .param("r", ranking)
+                .param("run", run)
+                .update();
         assertThatThrownBy(() -> rankings.revise(task.lease().id(), task.labeler(), again))
                 .isInstanceOfSatisfying(
                         org.springframework.web.server.ResponseStatusException.class,

@@ -178,7 +178,7 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         DpoTrainer.Settings s = settings(DpoTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.data());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.id(), run.data());
         requireTrainAndValidation(data, "DPO needs at least two rankings (one to validate on); the selection has ");
         reporter.info("DPO (" + s.loss().name().toLowerCase() + ", beta " + s.beta()
                 + (s.referenceFree() ? ", reference-free" : ", reference " + start.name()) + ") on "

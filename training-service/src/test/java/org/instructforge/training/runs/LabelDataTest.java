@@ -139,11 +139,11 @@ class LabelDataTest {
                     .update();
         }
 
-        LabelData.Split<SftTrainer.Example> sft = labels.demonstrations(reviewed);
+        LabelData.Split<SftTrainer.Example> sft = labels.demonstrations(run, reviewed);
         assertThat(Stream.concat(sft.train().stream(), sft.validation().stream())
                         .map(SftTrainer.Example::response))
                 .containsExactlyInAnyOrder("labeler's answer ACCEPTED", "reviewer's answer");
-        LabelData.Split<RewardTrainer.RankedExample> rm = labels.rankings(reviewed);
+        LabelData.Split<RewardTrainer.RankedExample> rm = labels.rankings(run, reviewed);
         assertThat(Stream.concat(rm.train().stream(), rm.validation().stream())
                         .map(RewardTrainer.RankedExample::prompt))
                 .containsExactlyInAnyOrder("ACCEPTED " + own.tag, "EDITED " + own.tag);
@@ -166,5 +166,30 @@ class LabelDataTest {
 
     private static List<Integer> examples(int n) {
         return new ArrayList<>(IntStream.range(0, n).boxed().toList());
+    }
+
+    private void ranking(long prompt, long labeler) {
+        long task = jdbc.sql("INSERT INTO ranking_task (prompt_id) VALUES (:p) RETURNING id")
+                .param("p", prompt)
+                .query(Long.class)
+                .single();
+        long ranking = jdbc.sql("""
+                        INSERT INTO ranking (task_id, labeler_id, display_order) VALUES (:t, :l, '[]') RETURNING id""")
+                .param("t", task)
+                .param("l", labeler)
+                .query(Long.class)
+                .single();
+        for (int position = 0; position < 4; position++) {
+            jdbc.sql("""
+                            WITH c AS (INSERT INTO ranking_candidate (task_id, position, text)
+                                       VALUES (:t, :pos, :text) RETURNING id)
+                            INSERT INTO ranking_entry (ranking_id, candidate_id, rank) SELECT :r, c.id, :rank FROM c""")
+                    .param("r", ranking)
+                    .param("rank", position + 1)
+                    .param("t", task)
+                    .param("pos", position)
+                    .param("text", "output " + position)
+                    .update();
+        }
     }
 }
