@@ -73,7 +73,7 @@ class EvaluationBrowserTest extends BrowserTest {
         }
     }
 
-    /** One human ranking of one of this model's outputs, flagged as a hallucination. */
+    /** One human ranking of four of this model's outputs, each flagged as a hallucination. */
     private void rankedOutput(long model, long dataset) {
         long prompt = jdbc.sql("SELECT min(id) FROM prompt WHERE dataset_id = :d")
                 .param("d", dataset)
@@ -83,13 +83,19 @@ class EvaluationBrowserTest extends BrowserTest {
                 .param("p", prompt)
                 .query(Long.class)
                 .single();
-        long candidate = jdbc.sql("""
-                        INSERT INTO ranking_candidate (task_id, position, text, model_checkpoint_id)
-                        VALUES (:t, 0, 'an output', :m) RETURNING id""")
-                .param("t", task)
-                .param("m", model)
-                .query(Long.class)
-                .single();
+        // K = 4, as every stored ranking has (the quality and review pages read every human ranking)
+        long[] candidates = new long[4];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = jdbc.sql("""
+                            INSERT INTO ranking_candidate (task_id, position, text, model_checkpoint_id)
+                            VALUES (:t, :pos, :text, :m) RETURNING id""")
+                    .param("t", task)
+                    .param("pos", i)
+                    .param("text", "output " + i)
+                    .param("m", model)
+                    .query(Long.class)
+                    .single();
+        }
         long labeler = jdbc.sql("""
                         INSERT INTO app_user (username, display_name, password_hash) VALUES (:u, :u, '!test')
                         RETURNING id""")
@@ -102,8 +108,14 @@ class EvaluationBrowserTest extends BrowserTest {
                 .param("l", labeler)
                 .query(Long.class)
                 .single();
-        jdbc.sql("""
-                        INSERT INTO ranking_entry (ranking_id, candidate_id, rank, likert, hallucination)
-                        VALUES (:r, :c, 1, 5, TRUE)""").param("r", ranking).param("c", candidate).update();
+        for (int i = 0; i < candidates.length; i++) {
+            jdbc.sql("""
+                            INSERT INTO ranking_entry (ranking_id, candidate_id, rank, likert, hallucination)
+                            VALUES (:r, :c, :rank, 5, TRUE)""")
+                    .param("r", ranking)
+                    .param("c", candidates[i])
+                    .param("rank", i + 1)
+                    .update();
+        }
     }
 }
