@@ -87,7 +87,13 @@ class PageWidthBrowserTest extends BrowserTest {
 
         Map<Role, List<String>> pages = Map.of(
                 Role.LABELER,
-                List.of("/labeler", "/labeler/reviews", "/labeler/demonstrations/" + open.id(), "/account"),
+                List.of(
+                        "/labeler",
+                        "/labeler/tasks",
+                        "/labeler/history",
+                        "/labeler/reviews",
+                        "/labeler/demonstrations/" + open.id(),
+                        "/account"),
                 Role.REVIEWER,
                 List.of("/review", "/review/demonstrations/" + demonstration),
                 Role.ADMIN,
@@ -102,6 +108,7 @@ class PageWidthBrowserTest extends BrowserTest {
                         "/admin/people/new",
                         "/admin/people/import",
                         "/admin/people/" + person,
+                        "/admin/teams",
                         "/admin/pii",
                         "/admin/quality",
                         "/admin/audit"),

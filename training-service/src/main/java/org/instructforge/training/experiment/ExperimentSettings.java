@@ -7,8 +7,9 @@ import org.instructforge.training.rlhf.SftTrainer;
 
 /**
  * The sizes and hyperparameters of one {@link Experiment}: how many prompts each stage gets and the three trainers'
- * settings. {@link #full()} is the documented run (about 23 minutes on a 2-core CPU); {@link #quick()} the CI run
- * (a few minutes) that only has to show the direction.
+ * settings. {@link #full()} is the documented run (49 minutes on this 2-core CPU with one libtorch thread while
+ * other builds ran; the target is 30); {@link #quick()} the CI run (a few minutes) that only has to show the
+ * direction.
  *
  * @param seed every prompt set, labeler and trainer derives its seed from this
  * @param sftPrompts prompts with a simulated labeler's demonstration (10 % held out for validation)
