@@ -51,10 +51,13 @@ public class TaskQueue {
     /**
      * Prompts that want demonstrations: usable (active and PII-cleared: {@code prompt_usable}, V027), of a dataset
      * open to the labeler's teams ({@code dataset_open_to}, V040), in the splits SFT trains and validates on.
+     * The datasets are chosen first, in a subquery kept apart by {@code OFFSET 0}: PostgreSQL cannot inline
+     * {@code dataset_open_to} (it holds subqueries), and joined in the main query it ran once per prompt row.
      */
     private static final String OPEN_PROMPTS = """
-            FROM prompt p JOIN prompt_dataset d ON d.id = p.dataset_id
-            WHERE d.status = 'ACTIVE' AND prompt_usable(p) AND dataset_open_to(p.dataset_id, :me)
+            FROM prompt p JOIN (SELECT * FROM prompt_dataset WHERE status = 'ACTIVE' AND dataset_open_to(id, :me)
+                                OFFSET 0) d ON d.id = p.dataset_id
+            WHERE prompt_usable(p)
               AND p.split IN ('TRAIN', 'VALID')
               AND p.demonstrations_done + p.demonstrations_leased
                   < labels_wanted(p.id, d.labels_per_item, d.overlap_share)
@@ -119,8 +122,9 @@ public class TaskQueue {
     public static final String PROMPT_WITHDRAWN = "This prompt was withdrawn (back in PII review, or retired); what you"
             + " wrote is kept for when it is cleared. Take a new task meanwhile.";
 
+    /** Fewest labels done or in hand first (the index of V047), so claims spread over the least-labelled prompts. */
     private static final String DEMONSTRATION_ORDER =
-            " ORDER BY p.demonstrations_done, p.id LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
+            " ORDER BY p.demonstrations_done + p.demonstrations_leased, p.id" + " LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
 
     /**
      * Where a kind's items live, and the counters of finished labels and live leases on each item row (V022 for
@@ -241,7 +245,16 @@ public class TaskQueue {
         });
     }
 
+    /**
+     * The first waiting item, passing over items other claims hold locked at this moment. Where those were all
+     * there was (the last slots of a queue running dry), asks once more and waits for their claims to end:
+     * PostgreSQL then re-checks each row's free slots on its new version, so "nothing waiting" means nothing is.
+     */
     private Optional<Long> firstItem(String sql, long me) {
+        return query(sql, me).or(() -> query(sql.replace(" SKIP LOCKED", ""), me));
+    }
+
+    private Optional<Long> query(String sql, long me) {
         return jdbc.sql(sql).param("me", me).query(Long.class).optional();
     }
 
