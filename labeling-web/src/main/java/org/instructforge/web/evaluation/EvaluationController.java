@@ -6,10 +6,10 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.RunInputs;
-import org.instructforge.web.checkpoint.CheckpointRegistry;
-import org.instructforge.web.checkpoint.InvalidRoundException;
-import org.instructforge.web.checkpoint.LabelRounds;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.ranking.MetadataFlag;
+import org.instructforge.web.round.InvalidRoundException;
+import org.instructforge.web.round.LabelRounds;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -24,11 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluationController {
 
     private final Evaluations evaluations;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog registry;
     private final LabelRounds rounds;
     private final JsonMapper json;
 
-    EvaluationController(Evaluations evaluations, CheckpointRegistry registry, LabelRounds rounds, JsonMapper json) {
+    EvaluationController(Evaluations evaluations, CheckpointCatalog registry, LabelRounds rounds, JsonMapper json) {
         this.evaluations = evaluations;
         this.registry = registry;
         this.rounds = rounds;

@@ -15,12 +15,12 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.Split;
 import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.checkpoint.CheckpointRef;
-import org.instructforge.web.checkpoint.CheckpointRegistry;
-import org.instructforge.web.checkpoint.CreatedRound;
-import org.instructforge.web.checkpoint.InvalidRoundException;
-import org.instructforge.web.checkpoint.LabelRounds;
 import org.instructforge.web.ranking.MetadataFlag;
+import org.instructforge.web.round.CreatedRound;
+import org.instructforge.web.round.InvalidRoundException;
+import org.instructforge.web.round.LabelRounds;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -76,10 +76,10 @@ public class Evaluations {
             """;
 
     private final JdbcClient jdbc;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog registry;
     private final LabelRounds rounds;
 
-    Evaluations(JdbcClient jdbc, CheckpointRegistry registry, LabelRounds rounds) {
+    Evaluations(JdbcClient jdbc, CheckpointCatalog registry, LabelRounds rounds) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.rounds = rounds;

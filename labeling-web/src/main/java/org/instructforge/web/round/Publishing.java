@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.Split;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,12 +23,12 @@ class Publishing {
     /** What publishing did. */
     record Published(Checkpoint checkpoint, CreatedRound round) {}
 
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog registry;
     private final LabelRounds rounds;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
 
-    Publishing(CheckpointRegistry registry, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
+    Publishing(CheckpointCatalog registry, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
         this.registry = registry;
         this.rounds = rounds;
         this.jdbc = jdbc;

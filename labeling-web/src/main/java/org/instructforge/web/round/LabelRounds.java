@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.sql.Types;
 import java.time.Instant;
@@ -18,6 +18,8 @@ import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameter;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.dataset.DatasetSummary;
 import org.instructforge.web.dataset.Datasets;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -70,11 +72,11 @@ public class LabelRounds {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog registry;
     private final AuditTrail audit;
     private final Datasets datasets;
 
-    LabelRounds(JdbcClient jdbc, JsonMapper json, CheckpointRegistry registry, AuditTrail audit, Datasets datasets) {
+    LabelRounds(JdbcClient jdbc, JsonMapper json, CheckpointCatalog registry, AuditTrail audit, Datasets datasets) {
         this.datasets = datasets;
         this.jdbc = jdbc;
         this.json = json;

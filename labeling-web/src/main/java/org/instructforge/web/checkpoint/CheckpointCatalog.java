@@ -23,10 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The checkpoint registry as engineers see it: READY checkpoints only (a WRITING one is half-written, a FAILED one
  * never finished), each with its lineage. The training service registers checkpoints; the web app only reads them
- * and moves the "current policy" mark (see {@link Publishing}).
+ * and moves the "current policy" mark ({@code web.round.Publishing}).
  */
 @Service
-public class CheckpointRegistry {
+public class CheckpointCatalog {
 
     private record Row(
             long id,
@@ -53,7 +53,7 @@ public class CheckpointRegistry {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    CheckpointRegistry(JdbcClient jdbc, JsonMapper json) {
+    CheckpointCatalog(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
