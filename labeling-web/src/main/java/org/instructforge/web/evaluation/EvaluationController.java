@@ -24,13 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluationController {
 
     private final Evaluations evaluations;
-    private final CheckpointCatalog registry;
+    private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;
     private final JsonMapper json;
 
-    EvaluationController(Evaluations evaluations, CheckpointCatalog registry, LabelRounds rounds, JsonMapper json) {
+    EvaluationController(Evaluations evaluations, CheckpointCatalog checkpoints, LabelRounds rounds, JsonMapper json) {
         this.evaluations = evaluations;
-        this.registry = registry;
+        this.checkpoints = checkpoints;
         this.rounds = rounds;
         this.json = json;
     }
@@ -63,8 +63,8 @@ class EvaluationController {
         model.addAttribute("likertChart", json.writeValueAsString(ChartData.likert(overview.labels())));
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute("policies", registry.choices(RunInputs.startKinds(RunType.EVALUATION)));
-        model.addAttribute("judges", registry.choices(Set.of(CheckpointKind.REWARD)));
+        model.addAttribute("policies", checkpoints.choices(RunInputs.startKinds(RunType.EVALUATION)));
+        model.addAttribute("judges", checkpoints.choices(Set.of(CheckpointKind.REWARD)));
         model.addAttribute("datasets", rounds.datasetChoices());
         model.addAttribute("samplingParameters", Hyperparameters.of(RunType.EVALUATION));
         model.addAttribute("flags", MetadataFlag.values());

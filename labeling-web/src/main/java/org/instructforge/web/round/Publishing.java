@@ -23,13 +23,13 @@ class Publishing {
     /** What publishing did. */
     record Published(Checkpoint checkpoint, CreatedRound round) {}
 
-    private final CheckpointCatalog registry;
+    private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
 
-    Publishing(CheckpointCatalog registry, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
-        this.registry = registry;
+    Publishing(CheckpointCatalog checkpoints, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
+        this.checkpoints = checkpoints;
         this.rounds = rounds;
         this.jdbc = jdbc;
         this.audit = audit;
@@ -46,7 +46,7 @@ class Publishing {
      */
     @Transactional
     Published publish(long checkpointId, PublishForm form, String actor) {
-        Checkpoint checkpoint = registry.ready(checkpointId);
+        Checkpoint checkpoint = checkpoints.ready(checkpointId);
         Map<String, String> errors = new LinkedHashMap<>();
         if (!checkpoint.policy()) {
             errors.put(
@@ -79,6 +79,6 @@ class Publishing {
         CreatedRound created = round.map(
                         r -> rounds.start("RANKING", r, checkpointId, null, form.outputsPerPrompt(), actor))
                 .orElse(null);
-        return new Published(registry.ready(checkpointId), created);
+        return new Published(checkpoints.ready(checkpointId), created);
     }
 }
