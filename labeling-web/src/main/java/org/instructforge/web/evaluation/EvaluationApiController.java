@@ -1,8 +1,8 @@
 package org.instructforge.web.evaluation;
 
 import java.net.URI;
-import org.instructforge.web.checkpoint.CreatedRound;
-import org.instructforge.web.checkpoint.InvalidRoundException;
+import org.instructforge.web.round.CreatedRound;
+import org.instructforge.web.round.InvalidRoundException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;

@@ -6,10 +6,10 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.RunInputs;
-import org.instructforge.web.checkpoint.CheckpointRegistry;
-import org.instructforge.web.checkpoint.InvalidRoundException;
-import org.instructforge.web.checkpoint.LabelRounds;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.ranking.MetadataFlag;
+import org.instructforge.web.round.InvalidRoundException;
+import org.instructforge.web.round.LabelRounds;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -24,13 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluationController {
 
     private final Evaluations evaluations;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;
     private final JsonMapper json;
 
-    EvaluationController(Evaluations evaluations, CheckpointRegistry registry, LabelRounds rounds, JsonMapper json) {
+    EvaluationController(Evaluations evaluations, CheckpointCatalog checkpoints, LabelRounds rounds, JsonMapper json) {
         this.evaluations = evaluations;
-        this.registry = registry;
+        this.checkpoints = checkpoints;
         this.rounds = rounds;
         this.json = json;
     }
@@ -63,8 +63,8 @@ class EvaluationController {
         model.addAttribute("likertChart", json.writeValueAsString(ChartData.likert(overview.labels())));
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute("policies", registry.choices(RunInputs.startKinds(RunType.EVALUATION)));
-        model.addAttribute("judges", registry.choices(Set.of(CheckpointKind.REWARD)));
+        model.addAttribute("policies", checkpoints.choices(RunInputs.startKinds(RunType.EVALUATION)));
+        model.addAttribute("judges", checkpoints.choices(Set.of(CheckpointKind.REWARD)));
         model.addAttribute("datasets", rounds.datasetChoices());
         model.addAttribute("samplingParameters", Hyperparameters.of(RunType.EVALUATION));
         model.addAttribute("flags", MetadataFlag.values());

@@ -2,8 +2,8 @@ package org.instructforge.web.evaluation;
 
 import java.util.Map;
 import org.instructforge.shared.RunType;
-import org.instructforge.web.checkpoint.LabelRounds;
-import org.instructforge.web.checkpoint.SampledRoundForm;
+import org.instructforge.web.round.LabelRounds;
+import org.instructforge.web.round.SampledRoundForm;
 
 /**
  * A new evaluation round: the candidate policy (A) against a baseline (B) on held-out prompts, judged blind in

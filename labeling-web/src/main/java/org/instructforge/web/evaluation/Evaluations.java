@@ -1,26 +1,25 @@
 package org.instructforge.web.evaluation;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.Split;
 import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.checkpoint.CheckpointRef;
-import org.instructforge.web.checkpoint.CheckpointRegistry;
-import org.instructforge.web.checkpoint.CreatedRound;
-import org.instructforge.web.checkpoint.InvalidRoundException;
-import org.instructforge.web.checkpoint.LabelRounds;
 import org.instructforge.web.ranking.MetadataFlag;
+import org.instructforge.web.round.CreatedRound;
+import org.instructforge.web.round.InvalidRoundException;
+import org.instructforge.web.round.LabelRounds;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -65,23 +64,19 @@ public class Evaluations {
                    CASE WHEN r.status = 'OPEN' AND EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id)
                          AND NOT EXISTS (SELECT 1 FROM comparison_task t WHERE t.round_id = r.id AND t.status = 'OPEN')
                         THEN 'COMPLETE' ELSE r.status END,
-                   a.id, a.name, a.kind, a.status, b.id, b.name, b.kind, b.status, d.name,
-                   r.split, r.prompt_count, r.labels_wanted, r.feedback_source, j.id, j.name, j.kind, j.status,
-                   r.training_run_id, r.created_at
+                   r.policy_checkpoint_id, r.baseline_checkpoint_id, d.name, r.split, r.prompt_count,
+                   r.labels_wanted, r.feedback_source, r.judge_checkpoint_id, r.training_run_id, r.created_at
             FROM label_round r JOIN prompt_dataset d ON d.id = r.dataset_id
-            JOIN model_checkpoint a ON a.id = r.policy_checkpoint_id
-            JOIN model_checkpoint b ON b.id = r.baseline_checkpoint_id
-            LEFT JOIN model_checkpoint j ON j.id = r.judge_checkpoint_id
             WHERE r.kind = 'EVALUATION'
             """;
 
     private final JdbcClient jdbc;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;
 
-    Evaluations(JdbcClient jdbc, CheckpointRegistry registry, LabelRounds rounds) {
+    Evaluations(JdbcClient jdbc, CheckpointCatalog checkpoints, LabelRounds rounds) {
         this.jdbc = jdbc;
-        this.registry = registry;
+        this.checkpoints = checkpoints;
         this.rounds = rounds;
     }
 
@@ -114,7 +109,7 @@ public class Evaluations {
             errors.put(field, "Choose the " + role + " checkpoint");
             return Optional.empty();
         }
-        Optional<Checkpoint> checkpoint = registry.find(id);
+        Optional<Checkpoint> checkpoint = checkpoints.find(id);
         if (checkpoint.isEmpty()) {
             errors.put(field, "No ready checkpoint with id " + id);
         } else if (!checkpoint.get().policy()) {
@@ -129,11 +124,9 @@ public class Evaluations {
 
     @Transactional(readOnly = true)
     public EvaluationOverview overview() {
-        List<EvaluationRound> all = jdbc.sql(ROUNDS + " ORDER BY r.id DESC")
-                .query((rs, n) -> round(rs))
-                .list();
+        List<EvaluationRound> all = rounds(jdbc.sql(ROUNDS + " ORDER BY r.id DESC"));
         List<Judgement> judgements = judgements(null);
-        Map<Long, String> names = checkpointNames();
+        Map<Long, String> names = checkpoints.names();
         // The baseline of the first evaluation round anchors the scale, so ratings read as "Elo above the SFT
         // baseline" round after round.
         Long anchor = all.isEmpty() ? null : all.get(all.size() - 1).baseline().id();
@@ -146,10 +139,8 @@ public class Evaluations {
 
     @Transactional(readOnly = true)
     public RoundResult round(long id) {
-        EvaluationRound round = jdbc.sql(ROUNDS + " AND r.id = :id")
-                .param("id", id)
-                .query((rs, n) -> round(rs))
-                .optional()
+        EvaluationRound round = rounds(jdbc.sql(ROUNDS + " AND r.id = :id").param("id", id)).stream()
+                .findFirst()
                 .orElseThrow(
                         () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No evaluation round with id " + id));
         return result(round, judgements(id));
@@ -258,38 +249,61 @@ public class Evaluations {
                 .toList();
     }
 
-    /** Names of all checkpoints, whatever their status: a judged checkpoint may since have been deleted. */
-    private Map<Long, String> checkpointNames() {
-        return jdbc
-                .sql("SELECT id, name FROM model_checkpoint")
-                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2)))
-                .list()
-                .stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
-
-    private static EvaluationRound round(ResultSet rs) throws SQLException {
-        return new EvaluationRound(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                ref(rs, 4),
-                ref(rs, 8),
-                rs.getString(12),
-                rs.getString(13),
-                rs.getObject(14, Integer.class),
-                rs.getInt(15),
-                rs.getString(16),
-                rs.getObject(17) == null ? null : ref(rs, 17),
-                rs.getObject(21, Long.class),
-                rs.getObject(22, OffsetDateTime.class).toInstant());
-    }
-
-    private static CheckpointRef ref(ResultSet rs, int column) throws SQLException {
-        return new CheckpointRef(
-                rs.getLong(column),
-                rs.getString(column + 1),
-                CheckpointKind.valueOf(rs.getString(column + 2)),
-                "READY".equals(rs.getString(column + 3)));
+    /** The rounds a query of {@link #ROUNDS} finds, with their models named by the checkpoint catalog. */
+    private List<EvaluationRound> rounds(JdbcClient.StatementSpec query) {
+        record Row(
+                long id,
+                String name,
+                String status,
+                long candidate,
+                long baseline,
+                String datasetName,
+                String split,
+                Integer promptCount,
+                int labelsWanted,
+                String feedbackSource,
+                Long judge,
+                Long runId,
+                Instant createdAt) {}
+        List<Row> rows = query.query((rs, n) -> new Row(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getObject(8, Integer.class),
+                        rs.getInt(9),
+                        rs.getString(10),
+                        rs.getObject(11, Long.class),
+                        rs.getObject(12, Long.class),
+                        rs.getObject(13, OffsetDateTime.class).toInstant()))
+                .list();
+        Set<Long> models = new HashSet<>();
+        for (Row row : rows) {
+            models.add(row.candidate());
+            models.add(row.baseline());
+            if (row.judge() != null) {
+                models.add(row.judge());
+            }
+        }
+        Map<Long, CheckpointRef> refs = checkpoints.refs(models);
+        return rows.stream()
+                .map(row -> new EvaluationRound(
+                        row.id(),
+                        row.name(),
+                        row.status(),
+                        refs.get(row.candidate()),
+                        refs.get(row.baseline()),
+                        row.datasetName(),
+                        row.split(),
+                        row.promptCount(),
+                        row.labelsWanted(),
+                        row.feedbackSource(),
+                        row.judge() == null ? null : refs.get(row.judge()),
+                        row.runId(),
+                        row.createdAt()))
+                .toList();
     }
 }

@@ -19,6 +19,7 @@ import org.instructforge.shared.Split;
 import org.instructforge.shared.ranking.ComparisonPairs;
 import org.instructforge.shared.ranking.PreferencePair;
 import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.dataset.Conversation;
 import org.instructforge.web.ranking.MetadataFlag;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -83,11 +84,13 @@ public class LabelExport {
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final Pseudonyms pseudonyms;
+    private final CheckpointCatalog checkpoints;
 
-    LabelExport(JdbcTemplate jdbc, JsonMapper json, Pseudonyms pseudonyms) {
+    LabelExport(JdbcTemplate jdbc, JsonMapper json, Pseudonyms pseudonyms, CheckpointCatalog checkpoints) {
         this.jdbc = jdbc;
         this.json = json;
         this.pseudonyms = pseudonyms;
+        this.checkpoints = checkpoints;
     }
 
     @Transactional(readOnly = true)
@@ -158,7 +161,7 @@ public class LabelExport {
 
     @Transactional(readOnly = true)
     public long preferences(Selection selection, Format format, OutputStream out) {
-        RankingAccumulator rankings = new RankingAccumulator();
+        RankingAccumulator rankings = new RankingAccumulator(checkpoints.names());
         return stream(
                 out,
                 RANKING_ROWS + " AND ranking_trainable(r, u) ORDER BY r.id, c.position",
@@ -192,7 +195,7 @@ public class LabelExport {
     @Transactional
     public long rankings(Selection selection, boolean pseudonymise, OutputStream out) {
         LongFunction<String> labeler = pseudonymise ? pseudonyms.forExport() : Long::toString;
-        RankingAccumulator rankings = new RankingAccumulator();
+        RankingAccumulator rankings = new RankingAccumulator(checkpoints.names());
         return stream(
                 out,
                 RANKING_ROWS + " ORDER BY r.id, c.position",
@@ -231,28 +234,33 @@ public class LabelExport {
 
     /**
      * One row per output of a ranking. The model is the registered checkpoint's name for outputs a policy wrote (the
-     * training service sets {@code model_checkpoint_id}, not {@code model_label}) and the uploaded label otherwise;
+     * training service sets {@code model_checkpoint_id}, not {@code model_label}; the name comes from the
+     * {@link CheckpointCatalog}) and the uploaded label otherwise;
      * the flags are read from one boolean column each, after the fixed columns.
      */
     private static final String RANKING_ROWS =
             """
             SELECT r.id, r.task_id, p.text, r.labeler_id, u.labels_excluded, r.feedback_source, r.not_rankable,
-                   r.not_rankable_reason, r.duration_ms, c.id, c.text, COALESCE(m.name, c.model_label), e.rank,
-                   e.likert, p.messages::text""" + FLAGS.stream().map(f -> ", e." + f.column()).collect(Collectors.joining()) + "\n" + """
+                   r.not_rankable_reason, r.duration_ms, c.id, c.text, c.model_label, e.rank,
+                   e.likert, p.messages::text, c.model_checkpoint_id""" + FLAGS.stream().map(f -> ", e." + f.column()).collect(Collectors.joining()) + "\n" + """
             FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
             JOIN app_user u ON u.id = r.labeler_id
             JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
-            LEFT JOIN model_checkpoint m ON m.id = c.model_checkpoint_id
             WHERE NOT ranking_rejected(r) AND """
                     + filter("r.feedback_source");
 
     /** Where the flag columns start in {@link #RANKING_ROWS}. */
-    private static final int FIRST_FLAG_COLUMN = 16;
+    private static final int FIRST_FLAG_COLUMN = 17;
 
     /** Collects the rows of one ranking (one per candidate) and hands the whole ranking on. */
     private static final class RankingAccumulator {
+        private final Map<Long, String> checkpointNames;
         private RankingRows current;
         private java.util.function.Consumer<RankingRows> sink;
+
+        RankingAccumulator(Map<Long, String> checkpointNames) {
+            this.checkpointNames = checkpointNames;
+        }
 
         void add(ResultSet rs, java.util.function.Consumer<RankingRows> emit) throws SQLException {
             sink = emit;
@@ -280,10 +288,12 @@ public class LabelExport {
                     flags.add(FLAGS.get(i).name());
                 }
             }
+            Long checkpoint = rs.getObject(16, Long.class);
+            String label = rs.getString(12);
             current.candidates.add(new CandidateRow(
                     rs.getLong(10),
                     rs.getString(11),
-                    rs.getString(12),
+                    checkpoint == null ? label : checkpointNames.getOrDefault(checkpoint, label),
                     (Integer) rs.getObject(13, Integer.class),
                     (Integer) rs.getObject(14, Integer.class),
                     flags));

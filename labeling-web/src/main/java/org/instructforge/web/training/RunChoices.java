@@ -3,19 +3,18 @@ package org.instructforge.web.training;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.LabelMinimum;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * What a run can be made of: datasets, label rounds and READY checkpoints, for the form's choices and the
- * request's validation; and whether the chosen data holds anything to train on.
+ * What a run can be made of: datasets and label rounds, for the form's choices and the request's validation; and
+ * whether the chosen data holds anything to train on. Checkpoints come from {@link CheckpointCatalog}.
  */
 @Component
 class RunChoices {
@@ -23,8 +22,6 @@ class RunChoices {
     record DatasetChoice(long id, String name, boolean active) {}
 
     record RoundChoice(long id, long datasetId, String name, String kind, String feedbackSource) {}
-
-    record CheckpointChoice(long id, String name, CheckpointKind kind, boolean ready) {}
 
     private final JdbcClient jdbc;
 
@@ -44,19 +41,6 @@ class RunChoices {
                         SELECT r.id, r.dataset_id, r.name, r.kind, r.feedback_source FROM label_round r
                         JOIN prompt_dataset d ON d.id = r.dataset_id
                         WHERE d.status = 'ACTIVE' AND r.kind = 'RANKING' ORDER BY r.id DESC""").query(RunChoices::round).list();
-    }
-
-    /** READY checkpoints of these kinds, newest first: half-written ones are never offered. */
-    List<CheckpointChoice> readyCheckpoints(Collection<CheckpointKind> kinds) {
-        if (kinds.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.sql("""
-                        SELECT id, name, kind, status = 'READY' FROM model_checkpoint
-                        WHERE status = 'READY' AND kind IN (:kinds) ORDER BY id DESC""")
-                .param("kinds", kinds.stream().map(Enum::name).toList())
-                .query(RunChoices::checkpoint)
-                .list();
     }
 
     Map<Long, DatasetChoice> datasets(Collection<Long> ids) {
@@ -83,13 +67,6 @@ class RunChoices {
                 .list()
                 .stream()
                 .collect(Collectors.toMap(RoundChoice::id, Function.identity()));
-    }
-
-    Optional<CheckpointChoice> checkpoint(long id) {
-        return jdbc.sql("SELECT id, name, kind, status = 'READY' FROM model_checkpoint WHERE id = :id")
-                .param("id", id)
-                .query(RunChoices::checkpoint)
-                .optional();
     }
 
     // The checks below ask for what the training service's worker reads (its LabelData): the same labels of usable
@@ -157,10 +134,5 @@ class RunChoices {
 
     private static RoundChoice round(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new RoundChoice(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
-    }
-
-    private static CheckpointChoice checkpoint(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new CheckpointChoice(
-                rs.getLong(1), rs.getString(2), CheckpointKind.valueOf(rs.getString(3)), rs.getBoolean(4));
     }
 }

@@ -10,6 +10,7 @@ import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.RunInputs;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -28,11 +29,13 @@ class RunController {
     private final RunRequests requests;
     private final RunDetails details;
     private final RunChoices choices;
+    private final CheckpointCatalog checkpoints;
 
-    RunController(RunRequests requests, RunDetails details, RunChoices choices) {
+    RunController(RunRequests requests, RunDetails details, RunChoices choices, CheckpointCatalog checkpoints) {
         this.requests = requests;
         this.details = details;
         this.choices = choices;
+        this.checkpoints = checkpoints;
     }
 
     @GetMapping("/engineer/runs/new")
@@ -97,10 +100,10 @@ class RunController {
         model.addAttribute("parameters", Hyperparameters.of(type));
         model.addAttribute("datasets", choices.activeDatasets());
         model.addAttribute("rounds", type.readsRankings() ? choices.rankingRounds() : List.of());
-        model.addAttribute("startCheckpoints", choices.readyCheckpoints(RunInputs.startKinds(type)));
+        model.addAttribute("startCheckpoints", checkpoints.choices(RunInputs.startKinds(type)));
         model.addAttribute(
                 "rewardCheckpoints",
-                type == RunType.PPO ? choices.readyCheckpoints(List.of(CheckpointKind.REWARD)) : List.of());
+                type == RunType.PPO ? checkpoints.choices(List.of(CheckpointKind.REWARD)) : List.of());
         return "engineer/run-form";
     }
 

@@ -13,11 +13,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -38,10 +38,12 @@ class RunDetails {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final CheckpointCatalog checkpoints;
 
-    RunDetails(JdbcClient jdbc, JsonMapper json) {
+    RunDetails(JdbcClient jdbc, JsonMapper json, CheckpointCatalog checkpoints) {
         this.jdbc = jdbc;
         this.json = json;
+        this.checkpoints = checkpoints;
     }
 
     @Transactional(readOnly = true)
@@ -50,12 +52,9 @@ class RunDetails {
                         SELECT r.id, r.run_type, r.name, r.status, r.progress, r.current_step, r.total_steps,
                                r.data_selection::text, r.hyperparameters::text, r.error_message, r.worker_id,
                                r.attempts, r.created_at, r.started_at, r.finished_at, u.username,
-                               s.id, s.name, s.kind, w.id, w.name, w.kind, o.id, o.name, o.kind
+                               r.base_checkpoint_id, r.reward_checkpoint_id, r.output_checkpoint_id
                         FROM training_run r
                         LEFT JOIN app_user u ON u.id = r.requested_by
-                        LEFT JOIN model_checkpoint s ON s.id = r.base_checkpoint_id
-                        LEFT JOIN model_checkpoint w ON w.id = r.reward_checkpoint_id
-                        LEFT JOIN model_checkpoint o ON o.id = r.output_checkpoint_id
                         WHERE r.id = :id""").param("id", id).query(this::toDetail).optional().orElseThrow(() -> notFound(id));
     }
 
@@ -76,8 +75,8 @@ class RunDetails {
                 RunDetail.CheckpointRef output) {}
         Row run = jdbc.sql("""
                         SELECT r.status, r.progress, r.current_step, r.total_steps, r.started_at, r.error_message,
-                               o.id, o.name, o.kind
-                        FROM training_run r LEFT JOIN model_checkpoint o ON o.id = r.output_checkpoint_id
+                               r.output_checkpoint_id
+                        FROM training_run r
                         WHERE r.id = :id""")
                 .param("id", id)
                 .query((rs, n) -> new Row(
@@ -194,8 +193,8 @@ class RunDetails {
                 named("label_round", data.roundIds()),
                 data.includeAiFeedback(),
                 checkpoint(rs, 17),
-                checkpoint(rs, 20),
-                checkpoint(rs, 23),
+                checkpoint(rs, 18),
+                checkpoint(rs, 19),
                 values,
                 rs.getString(10),
                 rs.getString(16),
@@ -225,12 +224,15 @@ class RunDetails {
         return result;
     }
 
-    private static RunDetail.CheckpointRef checkpoint(ResultSet rs, int column) throws SQLException {
+    /** The checkpoint whose id is in this column, named by the catalog; none when the column is null. */
+    private RunDetail.CheckpointRef checkpoint(ResultSet rs, int column) throws SQLException {
         long id = rs.getLong(column);
         return rs.wasNull()
                 ? null
-                : new RunDetail.CheckpointRef(
-                        id, rs.getString(column + 1), CheckpointKind.valueOf(rs.getString(column + 2)));
+                : checkpoints
+                        .ref(id)
+                        .map(ref -> new RunDetail.CheckpointRef(ref.id(), ref.name(), ref.kind()))
+                        .orElse(null);
     }
 
     private static RunLive.LogLine logLine(ResultSet rs, int n) throws SQLException {

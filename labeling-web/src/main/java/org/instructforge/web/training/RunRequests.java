@@ -1,5 +1,6 @@
 package org.instructforge.web.training;
 
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.LabelMinimum;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
+import org.instructforge.web.checkpoint.CheckpointRef;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -26,11 +29,12 @@ import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The dashboard's only writes to the run queue: it inserts QUEUED runs after checking every input, and cancels.
+ * The web app's only writes to the run queue ({@code training_run}): it inserts QUEUED runs, the ones engineers
+ * request after checking every input and the ones that fill a label round ({@link #queueRoundRun}), and cancels.
  * Everything after QUEUED belongs to the training service's workers.
  */
 @Service
-class RunRequests {
+public class RunRequests {
 
     /** Runs an engineer asks for by hand; CANDIDATES and EVALUATION runs come from publishing and evaluating. */
     static final Set<RunType> REQUESTABLE = EnumSet.of(RunType.SFT, RunType.REWARD, RunType.PPO, RunType.DPO);
@@ -49,12 +53,14 @@ class RunRequests {
     private record Checked(RunType type, String name, DataSelection data, Long start, Long reward, String values) {}
 
     private final RunChoices choices;
+    private final CheckpointCatalog checkpoints;
     private final AuditTrail audit;
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    RunRequests(RunChoices choices, AuditTrail audit, JdbcClient jdbc, JsonMapper json) {
+    RunRequests(RunChoices choices, CheckpointCatalog checkpoints, AuditTrail audit, JdbcClient jdbc, JsonMapper json) {
         this.choices = choices;
+        this.checkpoints = checkpoints;
         this.audit = audit;
         this.jdbc = jdbc;
         this.json = json;
@@ -81,21 +87,7 @@ class RunRequests {
             }
         }
         Checked run = check(request);
-        long id = jdbc.sql("""
-                        INSERT INTO training_run (run_type, name, hyperparameters, data_selection,
-                            base_checkpoint_id, reward_checkpoint_id, requested_by)
-                        VALUES (:type, :name, CAST(:values AS jsonb), CAST(:data AS jsonb), :start, :reward,
-                            (SELECT id FROM app_user WHERE username = :user))
-                        RETURNING id""")
-                .param("type", run.type().name())
-                .param("name", run.name())
-                .param("values", run.values())
-                .param("data", json.writeValueAsString(run.data()))
-                .param("start", run.start())
-                .param("reward", run.reward())
-                .param("user", username)
-                .query(Long.class)
-                .single();
+        long id = insert(run.type(), run.name(), run.values(), run.data(), run.start(), run.reward(), null, username);
         if (run.name() == null) {
             // The id is the shortest name no other run has.
             jdbc.sql("UPDATE training_run SET name = :name WHERE id = :id")
@@ -105,6 +97,56 @@ class RunRequests {
         }
         audit.record(username, "run.requested", "training_run", id, "type", run.type(), "requestKey", key);
         return new Requested(id, true);
+    }
+
+    /**
+     * Queues the CANDIDATES or EVALUATION run that samples a label round's outputs, in the caller's transaction
+     * (the round's own checks passed there): the worker reads the sampling settings and counts from its
+     * hyperparameters and writes the round's tasks.
+     *
+     * @param policy the checkpoint it samples (an evaluation's candidate)
+     * @return the run's id
+     */
+    @Transactional
+    public long queueRoundRun(
+            RunType type,
+            String name,
+            Map<String, Object> hyperparameters,
+            DataSelection data,
+            long policy,
+            long roundId,
+            String actor) {
+        if (type != RunType.CANDIDATES && type != RunType.EVALUATION) {
+            throw new IllegalArgumentException("a round is filled by a CANDIDATES or EVALUATION run, not " + type);
+        }
+        return insert(type, name, json.writeValueAsString(hyperparameters), data, policy, null, roundId, actor);
+    }
+
+    private long insert(
+            RunType type,
+            String name,
+            String hyperparameters,
+            DataSelection data,
+            Long start,
+            Long reward,
+            Long roundId,
+            String actor) {
+        return jdbc.sql("""
+                        INSERT INTO training_run (run_type, name, hyperparameters, data_selection,
+                            base_checkpoint_id, reward_checkpoint_id, label_round_id, requested_by)
+                        VALUES (:type, :name, CAST(:values AS jsonb), CAST(:data AS jsonb), :start, :reward, :round,
+                            (SELECT id FROM app_user WHERE username = :user))
+                        RETURNING id""")
+                .param("type", type.name())
+                .param("name", name)
+                .param("values", hyperparameters)
+                .param("data", json.writeValueAsString(data))
+                .param("start", start, Types.BIGINT)
+                .param("reward", reward, Types.BIGINT)
+                .param("round", roundId, Types.BIGINT)
+                .param("user", actor)
+                .query(Long.class)
+                .single();
     }
 
     /**
@@ -243,9 +285,11 @@ class RunRequests {
             errors.put("name", "the name can be at most " + MAX_NAME + " characters");
         } else if (!NAME.matcher(name).matches()) {
             errors.put("name", "use letters, digits, spaces, '.', '_' and '-' only, starting with a letter or digit");
-        } else if (jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM training_run WHERE name = :name)
-                            OR EXISTS (SELECT 1 FROM model_checkpoint WHERE name = :name)""").param("name", name).query(Boolean.class).single()) {
+        } else if (checkpoints.nameTaken(name)
+                || jdbc.sql("SELECT EXISTS (SELECT 1 FROM training_run WHERE name = :name)")
+                        .param("name", name)
+                        .query(Boolean.class)
+                        .single()) {
             errors.put("name", "a run or checkpoint named '" + name + "' exists already: its output would clash");
         }
         return name;
@@ -304,10 +348,10 @@ class RunRequests {
         if (id == null) {
             return null;
         }
-        Optional<RunChoices.CheckpointChoice> found = choices.checkpoint(id);
+        Optional<CheckpointRef> found = checkpoints.ref(id);
         if (found.isEmpty()) {
             errors.put(field, "checkpoint " + id + " does not exist");
-        } else if (!found.get().ready()) {
+        } else if (!found.get().listed()) {
             errors.put(field, "checkpoint '" + found.get().name() + "' is not ready");
         } else {
             return found.get().kind();

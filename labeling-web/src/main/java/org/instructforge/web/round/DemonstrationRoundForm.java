@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 /**
  * A demonstration round: {@code promptCount} fresh prompts (no submitted demonstration yet) of a dataset's TRAIN or

@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 /**
  * A label round just started.

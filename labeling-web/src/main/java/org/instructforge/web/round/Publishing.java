@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.Split;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,13 +23,13 @@ class Publishing {
     /** What publishing did. */
     record Published(Checkpoint checkpoint, CreatedRound round) {}
 
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
 
-    Publishing(CheckpointRegistry registry, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
-        this.registry = registry;
+    Publishing(CheckpointCatalog checkpoints, LabelRounds rounds, JdbcClient jdbc, AuditTrail audit) {
+        this.checkpoints = checkpoints;
         this.rounds = rounds;
         this.jdbc = jdbc;
         this.audit = audit;
@@ -44,7 +46,7 @@ class Publishing {
      */
     @Transactional
     Published publish(long checkpointId, PublishForm form, String actor) {
-        Checkpoint checkpoint = registry.ready(checkpointId);
+        Checkpoint checkpoint = checkpoints.ready(checkpointId);
         Map<String, String> errors = new LinkedHashMap<>();
         if (!checkpoint.policy()) {
             errors.put(
@@ -77,6 +79,6 @@ class Publishing {
         CreatedRound created = round.map(
                         r -> rounds.start("RANKING", r, checkpointId, null, form.outputsPerPrompt(), actor))
                 .orElse(null);
-        return new Published(registry.ready(checkpointId), created);
+        return new Published(checkpoints.ready(checkpointId), created);
     }
 }

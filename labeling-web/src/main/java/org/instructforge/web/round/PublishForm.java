@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.util.Map;
 import org.instructforge.shared.RunType;

@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 /**
  * What every new label round asks for: a name (unique, so a form sent twice starts one round), the dataset and

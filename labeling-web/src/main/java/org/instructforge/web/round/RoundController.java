@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.util.Map;
 import org.springframework.security.core.Authentication;
@@ -43,6 +43,6 @@ class RoundController {
         model.addAttribute("errors", errors);
         model.addAttribute("rounds", rounds.rounds("DEMONSTRATION"));
         model.addAttribute("datasets", rounds.datasetChoices());
-        return "checkpoint/demonstration-rounds";
+        return "round/demonstration-rounds";
     }
 }

@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +23,13 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The checkpoint registry as engineers see it: READY checkpoints only (a WRITING one is half-written, a FAILED one
- * never finished), each with its lineage. The training service registers checkpoints; the web app only reads them
- * and moves the "current policy" mark (see {@link Publishing}).
+ * The web app's one reader of the checkpoint registry ({@code model_checkpoint}): engineers see READY checkpoints
+ * only (a WRITING one is half-written, a FAILED one never finished), each with its lineage; runs and rounds name
+ * their models whatever their status. The training service registers checkpoints; the web app only reads them here
+ * and moves the "current policy" mark ({@code web.round.Publishing}).
  */
 @Service
-public class CheckpointRegistry {
+public class CheckpointCatalog {
 
     private record Row(
             long id,
@@ -53,7 +56,7 @@ public class CheckpointRegistry {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    CheckpointRegistry(JdbcClient jdbc, JsonMapper json) {
+    CheckpointCatalog(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -84,13 +87,60 @@ public class CheckpointRegistry {
                 : Optional.of(checkpoint(row, all));
     }
 
-    /** READY checkpoints of these kinds, for the choices of a form. */
+    /** READY checkpoints of these kinds, newest first, for the choices of a form. */
     @Transactional(readOnly = true)
-    public List<CheckpointRef> choices(Set<CheckpointKind> kinds) {
+    public List<CheckpointRef> choices(Collection<CheckpointKind> kinds) {
         return listed().stream()
                 .filter(c -> kinds.contains(c.kind()))
                 .map(Checkpoint::ref)
                 .toList();
+    }
+
+    /** The checkpoint with this id whatever its status ({@code listed}: READY), as a run's input names it. */
+    @Transactional(readOnly = true)
+    public Optional<CheckpointRef> ref(long id) {
+        return Optional.ofNullable(refs(List.of(id)).get(id));
+    }
+
+    /**
+     * These checkpoints whatever their status, by id: the models a run or a round names may since have failed.
+     * Ids no checkpoint has are left out.
+     */
+    @Transactional(readOnly = true)
+    public Map<Long, CheckpointRef> refs(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, CheckpointRef> refs = new HashMap<>();
+        jdbc.sql("SELECT id, name, kind, status FROM model_checkpoint WHERE id IN (:ids)")
+                .param("ids", Set.copyOf(ids))
+                .query((rs, n) -> new CheckpointRef(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        CheckpointKind.valueOf(rs.getString(3)),
+                        CheckpointStatus.valueOf(rs.getString(4)) == CheckpointStatus.READY))
+                .list()
+                .forEach(ref -> refs.put(ref.id(), ref));
+        return refs;
+    }
+
+    /** Names of all checkpoints, whatever their status: a judged checkpoint may since have been deleted. */
+    @Transactional(readOnly = true)
+    public Map<Long, String> names() {
+        Map<Long, String> names = new HashMap<>();
+        jdbc.sql("SELECT id, name FROM model_checkpoint").query(rs -> {
+            names.put(rs.getLong(1), rs.getString(2));
+        });
+        return names;
+    }
+
+    /** Whether a checkpoint of any status has this name: names are unique, so a run's output named so would clash. */
+    @Transactional(readOnly = true)
+    public boolean nameTaken(String name) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM model_checkpoint WHERE name = :name)")
+                .param("name", name)
+                .query(Boolean.class)
+                .single();
     }
 
     /** The whole table (lineage links point at any status); registries hold tens of checkpoints, not millions. */

@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 import java.sql.Types;
 import java.time.Instant;
@@ -18,8 +18,11 @@ import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameter;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.web.audit.AuditTrail;
+import org.instructforge.web.checkpoint.Checkpoint;
+import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.dataset.DatasetSummary;
 import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.training.RunRequests;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -70,15 +73,23 @@ public class LabelRounds {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final CheckpointRegistry registry;
+    private final CheckpointCatalog checkpoints;
     private final AuditTrail audit;
     private final Datasets datasets;
+    private final RunRequests runs;
 
-    LabelRounds(JdbcClient jdbc, JsonMapper json, CheckpointRegistry registry, AuditTrail audit, Datasets datasets) {
+    LabelRounds(
+            JdbcClient jdbc,
+            JsonMapper json,
+            CheckpointCatalog checkpoints,
+            AuditTrail audit,
+            Datasets datasets,
+            RunRequests runs) {
         this.datasets = datasets;
+        this.runs = runs;
         this.jdbc = jdbc;
         this.json = json;
-        this.registry = registry;
+        this.checkpoints = checkpoints;
         this.audit = audit;
     }
 
@@ -142,7 +153,7 @@ public class LabelRounds {
             if (judge == null) {
                 errors.put("judgeCheckpointId", "AI feedback needs a judge: choose a reward model");
             } else {
-                Optional<Checkpoint> found = registry.find(judge);
+                Optional<Checkpoint> found = checkpoints.find(judge);
                 if (found.isEmpty()) {
                     errors.put("judgeCheckpointId", "No ready checkpoint with id " + judge);
                 } else if (found.get().kind() != CheckpointKind.REWARD) {
@@ -205,21 +216,14 @@ public class LabelRounds {
             hyperparameters.put("outputsPerPrompt", outputsPerPrompt);
         }
         hyperparameters.put("promptCount", round.promptCount());
-        long runId = jdbc.sql("""
-                        INSERT INTO training_run (run_type, status, hyperparameters, data_selection, base_checkpoint_id,
-                                                  requested_by, name, label_round_id)
-                        VALUES (:type, 'QUEUED', CAST(:hyperparameters AS jsonb), CAST(:data AS jsonb), :policy,
-                                (SELECT id FROM app_user WHERE username = :actor), :name, :round)
-                        RETURNING id""")
-                .param("type", runType.name())
-                .param("hyperparameters", json.writeValueAsString(hyperparameters))
-                .param("data", json.writeValueAsString(new DataSelection(List.of(round.datasetId()), List.of(), false)))
-                .param("policy", policy)
-                .param("actor", actor)
-                .param("name", round.name())
-                .param("round", roundId)
-                .query(Long.class)
-                .single();
+        long runId = runs.queueRoundRun(
+                runType,
+                round.name(),
+                hyperparameters,
+                new DataSelection(List.of(round.datasetId()), List.of(), false),
+                policy,
+                roundId,
+                actor);
         jdbc.sql("UPDATE label_round SET training_run_id = :run WHERE id = :round")
                 .param("run", runId)
                 .param("round", roundId)

@@ -1,4 +1,4 @@
-package org.instructforge.web.checkpoint;
+package org.instructforge.web.round;
 
 /** Who labels a round: people, or an AI labeler (RLAIF) whose labels stay marked as AI feedback. */
 public enum FeedbackSource {
