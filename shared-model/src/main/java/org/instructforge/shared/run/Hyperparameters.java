@@ -30,36 +30,69 @@ public final class Hyperparameters {
         }
     }
 
-    private static final List<Hyperparameter> SFT = List.of(
+    /** A cosine-decayed AdamW schedule from this peak learning rate. */
+    private static List<Hyperparameter> cosine(double learningRate, String endHelp) {
+        return List.of(
+                real("learningRate", learningRate, 1e-7, 1e-2, "peak AdamW learning rate, cosine-decayed"),
+                real("minLearningRateRatio", 0.1, 0, 1, endHelp));
+    }
+
+    /** AdamW's weight decay and the gradient norm clip, set alike for every trainer. */
+    private static final List<Hyperparameter> REGULARISATION = List.of(
+            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
+            real("gradClip", 1, 0.01, 100, "global gradient norm limit"));
+
+    /** Token limits of the (prompt, response) pairs a supervised or preference trainer reads. */
+    private static List<Hyperparameter> lengths(String responses) {
+        return List.of(
+                whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),
+                whole("maxResponseTokens", 96, 1, 1024, "longer " + responses + " are cut"));
+    }
+
+    /** How often a step-based trainer measures validation and writes a resumable checkpoint. */
+    private static List<Hyperparameter> cadence(long every) {
+        return List.of(
+                whole("evalEvery", every, 1, 100_000, "steps between validation measurements"),
+                whole("checkpointEvery", every, 1, 100_000, "steps between resumable checkpoints"));
+    }
+
+    /** One list from single parameters and groups, in the order given. */
+    private static List<Hyperparameter> params(Object... parts) {
+        List<Hyperparameter> all = new java.util.ArrayList<>();
+        for (Object part : parts) {
+            if (part instanceof Hyperparameter p) {
+                all.add(p);
+            } else {
+                for (Object p : (List<?>) part) {
+                    all.add((Hyperparameter) p);
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private static final List<Hyperparameter> SFT = params(
             whole("seed", 1, 0, Integer.MAX_VALUE, "batch order and dropout masks"),
             whole("epochs", 16, 1, 100, "passes over the demonstrations (InstructGPT: 16)"),
             whole("batchSize", 32, 1, 1024, "demonstrations per step"),
-            real("learningRate", 3e-4, 1e-7, 1e-2, "peak AdamW learning rate, cosine-decayed"),
-            real("minLearningRateRatio", 0.1, 0, 1, "the cosine ends at this share of the peak (InstructGPT: 10 %)"),
-            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
+            cosine(3e-4, "the cosine ends at this share of the peak (InstructGPT: 10 %)"),
             real("dropout", 0.2, 0, 0.9, "residual dropout while training (InstructGPT: 0.2)"),
-            real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
-            whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),
-            whole("maxResponseTokens", 96, 1, 1024, "longer demonstrations are cut"),
-            whole("evalEvery", 50, 1, 100_000, "steps between validation measurements"),
-            whole("checkpointEvery", 50, 1, 100_000, "steps between resumable checkpoints"),
+            REGULARISATION,
+            lengths("demonstrations"),
+            cadence(50),
             whole("selectionPrompts", 64, 1, 10_000, "validation prompts answered for reward-model selection"),
             whole("selectionMaxNewTokens", 32, 1, 512, "answer length for that selection"));
 
-    private static final List<Hyperparameter> REWARD = List.of(
+    private static final List<Hyperparameter> REWARD = params(
             whole("seed", 1, 0, Integer.MAX_VALUE, "batch order"),
             whole("epochs", 1, 1, 100, "passes over the rankings (InstructGPT: 1; more overfits)"),
             whole("batchSize", 64, 1, 1024, "rankings (prompts) per step, all C(K,2) pairs of each together"),
-            real("learningRate", 1e-4, 1e-7, 1e-2, "peak AdamW learning rate, cosine-decayed"),
-            real("minLearningRateRatio", 0.1, 0, 1, "the cosine ends at this share of the peak"),
-            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
-            real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
-            whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),
-            whole("maxResponseTokens", 96, 1, 1024, "longer candidates are cut"),
-            whole("evalEvery", 20, 1, 100_000, "steps between validation measurements"),
-            whole("checkpointEvery", 20, 1, 100_000, "steps between resumable checkpoints"));
+            cosine(1e-4, "the cosine ends at this share of the peak"),
+            REGULARISATION,
+            lengths("candidates"),
+            cadence(20));
 
-    private static final List<Hyperparameter> PPO = List.of(
+    private static final List<Hyperparameter> PPO = params(
             whole("seed", 1, 0, Integer.MAX_VALUE, "prompt order and samples"),
             whole("iterations", 100, 1, 100_000, "rollout-and-update iterations"),
             whole("rolloutBatch", 64, 1, 4096, "episodes per iteration (InstructGPT: 512)"),
@@ -81,17 +114,15 @@ public final class Hyperparameters {
             whole("maxPromptTokens", 96, 8, 1024, "longer prompts keep their end"),
             whole("maxNewTokens", 32, 1, 512, "response length limit"),
             real("missingEosScore", -1, -100, 100, "score of a response cut off before its end, or empty"),
-            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
-            real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
+            REGULARISATION,
             whole("checkpointEvery", 10, 1, 100_000, "iterations between resumable checkpoints"));
 
     /** DPO (Rafailov et al. 2023) from the same rankings as the reward model; the start checkpoint is the reference. */
-    private static final List<Hyperparameter> DPO = List.of(
+    private static final List<Hyperparameter> DPO = params(
             whole("seed", 1, 0, Integer.MAX_VALUE, "batch order"),
             whole("epochs", 1, 1, 100, "passes over the rankings (one, as the reward model: preferences overfit)"),
             whole("batchSize", 16, 1, 1024, "rankings (prompts) per step, all C(K,2) pairs of each together"),
-            real("learningRate", 1e-4, 1e-7, 1e-2, "peak AdamW learning rate, cosine-decayed"),
-            real("minLearningRateRatio", 0.1, 0, 1, "the cosine ends at this share of the peak"),
+            cosine(1e-4, "the cosine ends at this share of the peak"),
             real("beta", 0.1, 0.001, 100, "strength of the implicit KL constraint to the reference (the paper: 0.1)"),
             choice(
                     "loss",
@@ -101,12 +132,9 @@ public final class Hyperparameters {
                     "ipo"),
             flag("referenceFree", false, "no reference model: compare the policy's own log-probs"),
             real("rpoAlpha", 1, 0, 100, "weight of RPO's likelihood term on the chosen output; 0: plain DPO"),
-            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
-            real("gradClip", 1, 0.01, 100, "global gradient norm limit"),
-            whole("maxPromptTokens", 128, 8, 1024, "longer prompts keep their end"),
-            whole("maxResponseTokens", 96, 1, 1024, "longer candidates are cut"),
-            whole("evalEvery", 20, 1, 100_000, "steps between validation measurements"),
-            whole("checkpointEvery", 20, 1, 100_000, "steps between resumable checkpoints"));
+            REGULARISATION,
+            lengths("candidates"),
+            cadence(20));
 
     /** How a CANDIDATES or EVALUATION run samples; recorded with every output it writes. */
     private static final List<Hyperparameter> SAMPLING = List.of(
