@@ -144,6 +144,65 @@ class LabelQualityTest {
                                         + after.aiFeedback().rankings() + " rankings")));
     }
 
+    @Test
+    void aMalformedStoredRankingIsLeftOutAndNamedWhileTheQualityPageAndReviewQueueStillShow() throws Exception {
+        long task = goldTask();
+        List<Long> gold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
+                .param("t", task)
+                .query(Long.class)
+                .list();
+        String good1 = labeler();
+        String good2 = labeler();
+        String oneOutput = labeler();
+        String noBest = labeler();
+        rank(good1, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 3, gold.get(3), 4));
+        rank(good2, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 4, gold.get(3), 3));
+        rank(oneOutput, task, Map.of(gold.get(0), 4, gold.get(1), 3, gold.get(2), 2, gold.get(3), 1));
+        // A task takes three rankings: the fourth labeler ranks another copy of it.
+        long other = goldTask();
+        List<Long> otherGold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
+                .param("t", other)
+                .query(Long.class)
+                .list();
+        rank(noBest, other, Map.of(otherGold.get(0), 1, otherGold.get(1), 2, otherGold.get(2), 3, otherGold.get(3), 4));
+        // Rows no submission can write, put straight into the database: a ranking left with one output, and one
+        // whose ranks do not match its outputs (four outputs, none ranked best).
+        long broken = rankingOf(oneOutput, task);
+        jdbc.sql("DELETE FROM ranking_entry WHERE ranking_id = :r AND candidate_id <> :keep")
+                .param("r", broken)
+                .param("keep", gold.get(0))
+                .update();
+        long mismatched = rankingOf(noBest, other);
+        jdbc.sql("UPDATE ranking_entry SET rank = 3 WHERE ranking_id = :r")
+                .param("r", mismatched)
+                .update();
+
+        QualityReport report = quality.report();
+
+        assertThat(report.unreadableRankings()).contains(broken, mismatched);
+        // The two readable rankings alone make the item's figures: 5 of 6 pairs agree, as without the broken rows.
+        assertThat(stats(report, good1).agreement()).isEqualTo(5.0 / 6);
+        assertThat(stats(report, good2).goldAccuracy()).isEqualTo(5.0 / 6);
+        assertThat(stats(report, oneOutput).goldAccuracy()).isNull();
+        assertThat(stats(report, noBest).agreement()).isNull();
+        mvc.perform(get("/admin/quality").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("unreadable rankings")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("#" + broken)))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("#" + mismatched)));
+        mvc.perform(get("/review").with(user("quality-reviewer").roles("REVIEWER")))
+                .andExpect(status().isOk());
+    }
+
+    private long rankingOf(String labeler, long task) {
+        return jdbc.sql("SELECT r.id FROM ranking r JOIN app_user u ON u.id = r.labeler_id"
+                        + " WHERE r.task_id = :t AND u.username = :u")
+                .param("t", task)
+                .param("u", labeler)
+                .query(Long.class)
+                .single();
+    }
+
     private LabelerStats stats(QualityReport report, String username) {
         return report.labelers().stream()
                 .filter(l -> l.username().equals(username))
