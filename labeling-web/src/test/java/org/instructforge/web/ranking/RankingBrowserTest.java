@@ -16,18 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.BrowserTest;
-import org.instructforge.web.account.Accounts;
-import org.instructforge.web.dataset.Datasets;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.export.LabelExport;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.QueueFixtures;
 import org.instructforge.web.labeling.TaskKind;
-import org.instructforge.web.labeling.TaskQueue;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,30 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
  * output and keeps every other tie, a refused ranking and a reload keep everything entered, and a fractional
  * rank is refused beside its field. Outputs are named by the letter the page gives them (A is shown first).
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
 class RankingBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "secret-password";
 
     @Autowired
-    TaskQueue queue;
-
-    @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
     CandidateImport candidates;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     LabelExport export;
@@ -212,7 +188,7 @@ class RankingBrowserTest extends BrowserTest {
                             .status())
                     .isGreaterThanOrEqualTo(300);
             assertThat(ranker.rankingsStored()).isZero();
-            Page again = BrowserSupport.signIn(ranker.context, url("/"), ranker.labeler, PASSWORD);
+            Page again = signIn(ranker.context, "/", ranker.labeler, PASSWORD);
             again.navigate(url("/labeler/rankings/" + ranker.lease.id()));
             ranker.page = again;
             assertThat(ranker.shown()).containsExactly("B=1", "A=2", "C=3", "D=3");
@@ -388,7 +364,7 @@ class RankingBrowserTest extends BrowserTest {
         Lease lease = QueueFixtures.claim(queue, labeler, TaskKind.RANKING, task);
         BrowserContext context =
                 chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 2400));
-        Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+        Page page = signIn(context, "/", labeler, PASSWORD);
         page.navigate(url("/labeler/rankings/" + lease.id()));
         return new Ranker(context, page, labeler, lease, task, prompt);
     }
