@@ -6,11 +6,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /** A real browser signs in as each demo account and lands on that role's home page. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DemoSignInBrowserTest extends org.instructforge.web.BrowserTest {
+class DemoSignInBrowserTest extends BrowserTest {
 
     @Test
     void labelerSignsInAndSeesTheirTaskQueue() {
@@ -82,7 +80,7 @@ class DemoSignInBrowserTest extends org.instructforge.web.BrowserTest {
     }
 
     private Page signIn(BrowserContext context, String username, String password) {
-        Page page = BrowserSupport.signIn(context, url("/"), username, password);
+        Page page = signIn(context, "/", username, password);
         return page;
     }
 }

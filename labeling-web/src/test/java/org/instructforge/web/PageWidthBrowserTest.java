@@ -11,50 +11,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.instructforge.shared.Role;
-import org.instructforge.web.account.Accounts;
-import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.demonstration.DemonstrationWork;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.QueueFixtures;
 import org.instructforge.web.labeling.TaskKind;
-import org.instructforge.web.labeling.TaskQueue;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * No page is wider than the window: every page of every role, at a laptop's 1280 px and a phone's 390 px, has no
  * horizontal overflow ({@code document.documentElement.scrollWidth} at most the window's width). Wide tables scroll
  * inside their own box instead. The data is made long on purpose: a long user name, a prompt without spaces.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
 class PageWidthBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "page-width-password";
     private static final int[] WIDTHS = {1280, 390};
 
     @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
-    TaskQueue queue;
-
-    @Autowired
     DemonstrationWork demonstrations;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void noPageOfAnyRoleIsWiderThanTheWindow() throws Exception {
@@ -126,7 +102,7 @@ class PageWidthBrowserTest extends BrowserTest {
             for (int width : WIDTHS) {
                 try (BrowserContext context =
                         chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 900))) {
-                    Page page = BrowserSupport.signIn(context, url("/"), account, PASSWORD);
+                    Page page = signIn(context, "/", account, PASSWORD);
                     for (String path : role.getValue()) {
                         page.navigate(url(path));
                         assertThat(page.locator("main").count()).as(path).isPositive();

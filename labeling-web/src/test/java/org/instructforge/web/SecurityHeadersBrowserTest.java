@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Every page each role can reach by following links from its home (each kind of page once: ids collapsed) passes
@@ -23,7 +22,6 @@ import org.springframework.boot.test.context.SpringBootTest;
  * every page carries the policy and the Referrer-Policy; the session cookie is SameSite=Lax. A control injects an
  * inline script to show that a violation would be caught.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SecurityHeadersBrowserTest extends BrowserTest {
 
     private static final int MAX_PAGES = 60;
@@ -45,7 +43,7 @@ class SecurityHeadersBrowserTest extends BrowserTest {
                         violations.add(message.page().url() + ": " + message.text());
                     }
                 });
-                Page home = BrowserSupport.signIn(context, url("/"), account[0], account[1]);
+                Page home = signIn(context, "/", account[0], account[1]);
                 List<String> visited = crawl(home);
 
                 assertThat(visited).as("pages of " + account[0]).hasSizeGreaterThan(2);

@@ -41,7 +41,7 @@ public class DemonstrationWork implements TaskContent {
     }
 
     /** A submitted demonstration as its revision page shows it. */
-    public record Revisable(long demonstrationId, String prompt, String text, int maxChars, Long usedByRun) {}
+    public record Revisable(long demonstrationId, String prompt, String text, int maxChars, String notRevisable) {}
 
     @Transactional(readOnly = true)
     public Revisable revisable(long demonstrationId, String username) {
@@ -54,11 +54,12 @@ public class DemonstrationWork implements TaskContent {
                 datasets.promptForLabeling(demonstration.getPromptId()).text(),
                 demonstration.getText(),
                 maxChars,
-                runUse.firstRun(RunUse.Label.DEMONSTRATION, demonstrationId).orElse(null));
+                runUse.whyNotRevisable(RunUse.Label.DEMONSTRATION, demonstrationId)
+                        .orElse(null));
     }
 
     /**
-     * Revises a submitted demonstration: refused (409) once a training run has read it; the replaced text is kept as
+     * Revises a submitted demonstration: refused (409) once a training run has read it or a reviewer has decided on it; the replaced text is kept as
      * an earlier version for the labeler's history. The same text again changes nothing.
      */
     @Transactional
@@ -71,7 +72,7 @@ public class DemonstrationWork implements TaskContent {
                 .lockById(demonstrationId)
                 .filter(d -> d.getLabelerId() == queue.labelerId(username) && d.submitted())
                 .orElseThrow(() -> notYours(demonstrationId));
-        runUse.requireUnused(RunUse.Label.DEMONSTRATION, demonstrationId);
+        runUse.requireRevisable(RunUse.Label.DEMONSTRATION, demonstrationId);
         if (demonstration.getText().equals(text.strip())) {
             return;
         }

@@ -38,11 +38,15 @@ class LabelHistory {
             String status,
             Instant submittedAt,
             Long usedByRun,
+            boolean revisable,
             List<Version> earlier) {
 
-        /** Demonstrations and rankings can be revised until a training run reads them; judgements are final. */
-        public boolean revisable() {
-            return usedByRun == null && kind != TaskKind.COMPARISON && "SUBMITTED".equals(status);
+        /**
+         * Why a submitted demonstration or ranking no run has read cannot be revised: a reviewer decided on it
+         * ({@code label_revisable}, V044, is the rule; this only picks the message).
+         */
+        public boolean decidedByReviewer() {
+            return !revisable && usedByRun == null && kind != TaskKind.COMPARISON && "SUBMITTED".equals(status);
         }
 
         public String revisePath() {
@@ -72,7 +76,8 @@ class LabelHistory {
     private static final String ENTRIES = """
             SELECT 'DEMONSTRATION' AS kind, d.id, 0 AS lease_id, p.text AS prompt, d.text AS content, d.status,
                    d.submitted_at,
-                   (SELECT min(u.run_id) FROM training_run_demonstration u WHERE u.demonstration_id = d.id) AS used
+                   (SELECT min(u.run_id) FROM training_run_demonstration u WHERE u.demonstration_id = d.id) AS used,
+                   label_revisable('DEMONSTRATION', d.id) AS revisable
             FROM demonstration d JOIN prompt p ON p.id = d.prompt_id
             WHERE d.labeler_id = :me AND d.status <> 'DRAFT'
             UNION ALL
@@ -81,7 +86,8 @@ class LabelHistory {
                     AND a.status = 'SUBMITTED'),
                    p.text, """ + RANKING_CONTENT + """
                    , 'SUBMITTED', r.submitted_at,
-                   (SELECT min(u.run_id) FROM training_run_ranking u WHERE u.ranking_id = r.id)
+                   (SELECT min(u.run_id) FROM training_run_ranking u WHERE u.ranking_id = r.id),
+                   label_revisable('RANKING', r.id)
             FROM ranking r JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
             WHERE r.labeler_id = :me
             UNION ALL
@@ -89,7 +95,7 @@ class LabelHistory {
                    CASE j.preferred WHEN 'TIE' THEN 'Tie' WHEN 'BOTH_BAD' THEN 'Both bad'
                         WHEN (CASE WHEN j.a_shown_first THEN 'A' ELSE 'B' END) THEN 'Left was better'
                         ELSE 'Right was better' END,
-                   'SUBMITTED', j.submitted_at, NULL
+                   'SUBMITTED', j.submitted_at, NULL, FALSE
             FROM comparison_judgement j JOIN comparison_task t ON t.id = j.task_id JOIN prompt p ON p.id = t.prompt_id
             WHERE j.labeler_id = :me
             """;
@@ -132,6 +138,7 @@ class LabelHistory {
                         rs.getString("status"),
                         rs.getTimestamp("submitted_at").toInstant(),
                         rs.getObject("used") == null ? null : rs.getLong("used"),
+                        rs.getBoolean("revisable"),
                         new ArrayList<>()))
                 .list();
         attachEarlierVersions(rows);

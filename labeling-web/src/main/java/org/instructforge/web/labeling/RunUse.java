@@ -48,26 +48,32 @@ public class RunUse {
     }
 
     /**
-     * Refuses (409) a revision of a label a run has read, or one a reviewer has decided on (accepted, edited or
-     * rejected: the decision was about the text they read; a label picked for review and still waiting may change,
-     * and the reviewer sees the new version); the caller holds the label row's update lock.
+     * Refuses (409) a revision of a label that is no longer revisable, as the schema's {@code label_revisable} (V044)
+     * decides: a run has read it, or a reviewer has decided on it. The caller holds the label row's update lock, so
+     * the answer cannot go stale before the revision commits. The rule lives only in SQL; here only the message.
      */
-    public void requireUnused(Label label, long id) {
-        firstRun(label, id).ifPresent(run -> {
-            throw new ResponseStatusException(
-                    HttpStatus.CONFLICT,
-                    "Training run #" + run + " has used this " + label.noun + ", so it can no longer be revised.");
+    public void requireRevisable(Label label, long id) {
+        whyNotRevisable(label, id).ifPresent(why -> {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, why);
         });
-        boolean decided = jdbc.sql("SELECT coalesce(review_status NOT IN ('PENDING'), false) FROM " + label.noun
-                        + " WHERE id = :id")
+    }
+
+    /**
+     * Why this submitted label can no longer be revised, for its pages and the 409; empty while it can. Whether is
+     * {@code label_revisable}'s answer; the run or the reviewer only picks the words.
+     */
+    public Optional<String> whyNotRevisable(Label label, long id) {
+        boolean revisable = jdbc.sql("SELECT label_revisable(:kind, :id)")
+                .param("kind", label.name())
                 .param("id", id)
                 .query(Boolean.class)
-                .optional()
-                .orElse(false);
-        if (decided) {
-            throw new ResponseStatusException(
-                    HttpStatus.CONFLICT,
-                    "A reviewer has decided on this " + label.noun + ", so it can no longer be revised.");
+                .single();
+        if (revisable) {
+            return Optional.empty();
         }
+        String who = firstRun(label, id)
+                .map(run -> "Training run #" + run + " has used this " + label.noun)
+                .orElse("A reviewer has decided on this " + label.noun);
+        return Optional.of(who + ", so it can no longer be revised.");
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.web.quality.metrics.GoldAccuracy;
 import org.instructforge.web.quality.metrics.KendallTau;
@@ -57,7 +58,8 @@ public class LabelQuality {
      */
     @Transactional(readOnly = true)
     public QualityReport report(long team) {
-        Map<Long, Map<Long, RankedCandidates>> byItem = humanRankingsByItem(team);
+        HumanRankings human = humanRankings(team);
+        Map<Long, Map<Long, RankedCandidates>> byItem = human.byItem();
         Set<Long> excluded = Set.copyOf(jdbc.sql("SELECT id FROM app_user WHERE labels_excluded")
                 .query(Long.class)
                 .list());
@@ -119,7 +121,8 @@ public class LabelQuality {
                 value(KendallTau.average(overlapping)),
                 value(KrippendorffAlpha.ordinalOverCandidates(overlapping)),
                 labelers,
-                aiFeedback());
+                aiFeedback(),
+                human.unreadable());
     }
 
     /** The AI labeler's labels (RLAIF): counted apart, never in the figures above. */
@@ -132,10 +135,16 @@ public class LabelQuality {
     }
 
     /**
+     * Every readable human ranking per ranking task, keyed by labeler, and the ids of stored rankings that do not
+     * form a ranking ({@link RankedCandidates#readStored}), left out of every figure.
+     */
+    private record HumanRankings(Map<Long, Map<Long, RankedCandidates>> byItem, List<Long> unreadable) {}
+
+    /**
      * Every human ranking (of one team's labelers, or of everyone), per ranking task, keyed by labeler (AI feedback
      * is not a labeler's agreement).
      */
-    private Map<Long, Map<Long, RankedCandidates>> humanRankingsByItem(long team) {
+    private HumanRankings humanRankings(long team) {
         record Row(long ranking, long task, long labeler, boolean notRankable, long candidate, Integer rank) {}
         List<Row> rows = jdbc.sql("""
                         SELECT r.id, r.task_id, r.labeler_id, r.not_rankable, e.candidate_id, e.rank
@@ -149,6 +158,7 @@ public class LabelQuality {
                                 rs.getObject(6, Integer.class)))
                 .list();
         Map<Long, Map<Long, RankedCandidates>> byItem = new LinkedHashMap<>();
+        List<Long> unreadable = new ArrayList<>();
         Map<Long, List<Row>> byRanking = new LinkedHashMap<>();
         rows.forEach(row -> byRanking
                 .computeIfAbsent(row.ranking(), id -> new ArrayList<>())
@@ -156,12 +166,13 @@ public class LabelQuality {
         for (List<Row> ranking : byRanking.values()) {
             Row first = ranking.get(0);
             List<Long> ids = ranking.stream().map(Row::candidate).toList();
-            RankedCandidates ranked = first.notRankable()
-                    ? RankedCandidates.notRankable(ids)
-                    : RankedCandidates.of(ids, ranking.stream().map(Row::rank).toList());
-            byItem.computeIfAbsent(first.task(), t -> new LinkedHashMap<>()).put(first.labeler(), ranked);
+            RankedCandidates.readStored(ids, ranking.stream().map(Row::rank).toList(), first.notRankable())
+                    .ifPresentOrElse(
+                            ranked -> byItem.computeIfAbsent(first.task(), t -> new LinkedHashMap<>())
+                                    .put(first.labeler(), ranked),
+                            () -> unreadable.add(first.ranking()));
         }
-        return byItem;
+        return new HumanRankings(byItem, List.copyOf(unreadable));
     }
 
     /**
@@ -174,7 +185,7 @@ public class LabelQuality {
     /** Every labeler's gold accuracy, as the quality page shows it (the review queue flags labelers by it). */
     @Transactional(readOnly = true)
     public Map<Long, GoldScore> goldScores() {
-        return goldScores(humanRankingsByItem(ALL_TEAMS));
+        return goldScores(humanRankings(ALL_TEAMS).byItem());
     }
 
     private Map<Long, GoldScore> goldScores(Map<Long, Map<Long, RankedCandidates>> byItem) {
@@ -184,12 +195,21 @@ public class LabelQuality {
                     Map<Long, RankedCandidates> item = byItem.get(rs.getLong(1));
                     if (item != null) {
                         List<Long> order = List.of(json.readValue(rs.getString(2), Long[].class));
-                        RankedCandidates gold = RankedCandidates.ofOrder(order);
-                        item.forEach((labeler, ranking) -> GoldAccuracy.of(ranking, gold)
-                                .ifPresent(accuracy -> {
-                                    double[] sum = sums.computeIfAbsent(labeler, l -> new double[2]);
-                                    sum[0] += accuracy;
-                                    sum[1]++;
+                        // A gold order that is no ranking, or a ranking of other outputs, scores nobody.
+                        RankedCandidates.readStored(
+                                        order,
+                                        IntStream.rangeClosed(1, order.size())
+                                                .boxed()
+                                                .toList(),
+                                        false)
+                                .ifPresent(gold -> item.forEach((labeler, ranking) -> {
+                                    if (Set.copyOf(ranking.candidates()).equals(Set.copyOf(order))) {
+                                        GoldAccuracy.of(ranking, gold).ifPresent(accuracy -> {
+                                            double[] sum = sums.computeIfAbsent(labeler, l -> new double[2]);
+                                            sum[0] += accuracy;
+                                            sum[1]++;
+                                        });
+                                    }
                                 }));
                     }
                     return null;

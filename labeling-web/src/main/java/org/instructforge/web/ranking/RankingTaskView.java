@@ -11,7 +11,8 @@ import java.util.List;
  *     nothing)
  * @param draftSavedAt when the draft was saved; null when there is none
  * @param revising whether the page revises the submitted ranking (then {@code draft} holds it)
- * @param usedByRun the training run that has read the ranking, which then cannot be revised; null when none
+ * @param notRevisable why the submitted ranking can no longer be revised (a run read it, a reviewer decided on it);
+ *     null while it can
  */
 public record RankingTaskView(
         long leaseId,
@@ -25,13 +26,13 @@ public record RankingTaskView(
         EnteredRanking draft,
         Instant draftSavedAt,
         boolean revising,
-        Long usedByRun) {
+        String notRevisable) {
 
     /**
      * The submitted ranking on its page again, to revise: its form filled with the stored ranking, which is newer than
      * any copy the browser kept.
      */
-    RankingTaskView revising(EnteredRanking stored, Long usedByRun) {
+    RankingTaskView revising(EnteredRanking stored, String notRevisable) {
         return new RankingTaskView(
                 leaseId,
                 promptId,
@@ -44,7 +45,7 @@ public record RankingTaskView(
                 stored,
                 Instant.now(),
                 true,
-                usedByRun);
+                notRevisable);
     }
 
     /** One output; {@code long} is true for text long enough to start collapsed. */

@@ -153,11 +153,11 @@ public class RankingWork implements TaskContent {
                         HttpStatus.CONFLICT, "This ranking is not submitted yet; submit it first."));
         return task.revising(
                 ranking.entered(),
-                runUse.firstRun(RunUse.Label.RANKING, ranking.getId()).orElse(null));
+                runUse.whyNotRevisable(RunUse.Label.RANKING, ranking.getId()).orElse(null));
     }
 
     /**
-     * Revises a submitted ranking, checked as a first submission is: refused (409) once a training run has read it;
+     * Revises a submitted ranking, checked as a first submission is: refused (409) once a training run has read it or a reviewer has decided on it;
      * the replaced version (each entry's rank, score and labels, "not rankable" and its reason) is kept in
      * {@code ranking_revision}, in the labeler's display order, for their history.
      */
@@ -167,7 +167,7 @@ public class RankingWork implements TaskContent {
         Ranking ranking = rankings.lockByTaskIdAndLabelerId(lease.itemId(), lease.labelerId())
                 .orElseThrow(() -> new ResponseStatusException(
                         HttpStatus.CONFLICT, "This ranking is not submitted yet; submit it first."));
-        runUse.requireUnused(RunUse.Label.RANKING, ranking.getId());
+        runUse.requireRevisable(RunUse.Label.RANKING, ranking.getId());
         jdbc.sql("""
                         INSERT INTO ranking_revision (ranking_id, entries, not_rankable, not_rankable_reason, submitted_at)
                         SELECT r.id,

@@ -11,13 +11,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.BrowserTest;
-import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.team.Teams;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole life of an account in a real browser: an admin makes a team, gives it a dataset, creates a labeler in
@@ -26,14 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * another team's, and changes their password; the admin issues a reset link and the labeler sets a new password
  * with it; the spent invitation link no longer works; five wrong passwords lock the name, right password or not.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PeopleBrowserTest extends BrowserTest {
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
 
     @Autowired
     Teams teams;
@@ -47,7 +37,7 @@ class PeopleBrowserTest extends BrowserTest {
         teams.changeDatasets(otherTeam, List.of(datasetId(theirs)), "admin");
         try (BrowserContext adminContext = chromium.browser.newContext();
                 BrowserContext labelerContext = chromium.browser.newContext()) {
-            Page admin = BrowserSupport.signIn(adminContext, url("/"), "admin", "admin-demo");
+            Page admin = signIn(adminContext, "/", "admin", "admin-demo");
             admin.locator("#manage-people").click();
             admin.locator("#manage-teams").click();
             admin.getByLabel("New team").fill("Team " + name);
@@ -80,7 +70,7 @@ class PeopleBrowserTest extends BrowserTest {
             choosePassword(labeler, "paper lantern river stone");
             assertThat(labeler).hasURL(Pattern.compile(".*/login\\?passwordSet$"));
 
-            Page home = BrowserSupport.signIn(labelerContext, url("/"), name, "paper lantern river stone");
+            Page home = signIn(labelerContext, "/", name, "paper lantern river stone");
             assertThat(home).hasURL(Pattern.compile(".*/labeler$"));
             home.locator("#waiting-datasets summary").click();
             assertThat(home.locator("#waiting-datasets")).containsText(ours + ": 2 prompts");
@@ -108,7 +98,7 @@ class PeopleBrowserTest extends BrowserTest {
             assertThat(resetPage.locator("h1")).hasText("Choose a new password");
             choosePassword(resetPage, "seven quiet harbour lights");
             assertThat(resetPage).hasURL(Pattern.compile(".*/login\\?passwordSet$"));
-            Page again = BrowserSupport.signIn(labelerContext, url("/login"), name, "seven quiet harbour lights");
+            Page again = signIn(labelerContext, "/login", name, "seven quiet harbour lights");
             assertThat(again).hasURL(Pattern.compile(".*/labeler$"));
 
             // The spent invitation link says so, with a 410 and no error page.
@@ -121,9 +111,9 @@ class PeopleBrowserTest extends BrowserTest {
             // Five wrong passwords, and the name is locked: even the right one is refused for now.
             BrowserContext stranger = chromium.browser.newContext();
             for (int i = 0; i < 5; i++) {
-                BrowserSupport.signIn(stranger, url("/login"), name, "a wrong guess " + i);
+                signIn(stranger, "/login", name, "a wrong guess " + i);
             }
-            Page locked = BrowserSupport.signIn(stranger, url("/login"), name, "seven quiet harbour lights");
+            Page locked = signIn(stranger, "/login", name, "seven quiet harbour lights");
             assertThat(locked).hasURL(Pattern.compile(".*/login\\?locked$"));
             assertThat(locked.getByRole(AriaRole.ALERT)).containsText("Too many failed sign-ins");
             stranger.close();

@@ -10,17 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
+import org.instructforge.web.BrowserTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /** What an admin does in a real browser: create a dataset, import a file, review its PII, export. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CurationBrowserTest extends org.instructforge.web.BrowserTest {
+class CurationBrowserTest extends BrowserTest {
 
     @Test
     void anAdminImportsAFileReviewsItsPiiAndSeesThePromptsScrubbed() {
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), "admin", "admin-demo");
+            Page page = signIn(context, "/", "admin", "admin-demo");
             String name = "Browser dataset " + UUID.randomUUID();
 
             page.navigate(url("/admin/datasets/new"));
@@ -71,7 +70,7 @@ class CurationBrowserTest extends org.instructforge.web.BrowserTest {
     @Test
     void aFileWithBadLinesIsRejectedAndEveryBadLineIsListed() {
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), "admin", "admin-demo");
+            Page page = signIn(context, "/", "admin", "admin-demo");
             page.navigate(url("/admin/datasets/new"));
             page.getByLabel("Name").fill("Bad lines " + UUID.randomUUID());
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create dataset"))

@@ -9,22 +9,11 @@ import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.BrowserTest;
 import org.instructforge.web.checkpoint.CheckpointFixtures;
-import org.instructforge.web.dataset.Datasets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** An ML engineer publishes a policy from its page, starts an evaluation and sees the label charts drawn. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EvaluationBrowserTest extends BrowserTest {
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    Datasets datasets;
 
     /** Other tests share the database and may insert a current policy of their own (at most one may exist). */
     @AfterEach
@@ -45,7 +34,7 @@ class EvaluationBrowserTest extends BrowserTest {
         rankedOutput(sft, dataset);
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/login"), "engineer", "engineer-demo");
+            Page page = signIn(context, "/login", "engineer", "engineer-demo");
             page.navigate(url("/engineer/checkpoints/" + ppo));
             page.locator("#publish select[name=datasetId]").selectOption(String.valueOf(dataset));
             page.locator("#publish input[name=promptCount]").fill("2");

@@ -11,41 +11,17 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
-import org.instructforge.web.account.Accounts;
-import org.instructforge.web.dataset.Datasets;
+import org.instructforge.web.BrowserTest;
 import org.instructforge.web.dataset.ImportFixtures;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.QueueFixtures;
 import org.instructforge.web.labeling.TaskKind;
-import org.instructforge.web.labeling.TaskQueue;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A labeler submits, finds, revises and searches their work on the History page, with the mouse. */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
-class HistoryBrowserTest extends org.instructforge.web.BrowserTest {
+class HistoryBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "history-password";
-
-    @Autowired
-    TaskQueue queue;
-
-    @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aSubmittedDemonstrationIsRevisedAndBothVersionsAreShownUntilARunUsesIt() throws Exception {
@@ -55,7 +31,7 @@ class HistoryBrowserTest extends org.instructforge.web.BrowserTest {
         Lease lease = QueueFixtures.claim(queue, labeler, TaskKind.DEMONSTRATION, prompt);
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/labeler"), labeler, PASSWORD);
+            Page page = signIn(context, "/labeler", labeler, PASSWORD);
             page.navigate(url("/labeler/demonstrations/" + lease.id()));
             page.locator("#answer").click();
             page.keyboard().type("Lima is the capital.");

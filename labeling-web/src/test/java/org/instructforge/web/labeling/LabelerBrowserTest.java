@@ -11,42 +11,20 @@ import java.util.Set;
 import java.util.UUID;
 import org.instructforge.shared.Role;
 import org.instructforge.web.BrowserSupport;
-import org.instructforge.web.account.Accounts;
+import org.instructforge.web.BrowserTest;
 import org.instructforge.web.comparison.ComparisonFixtures;
-import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.ranking.CandidateImport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** What a labeler does in a real browser: write a demonstration, rank with the keyboard and the mouse. */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
-class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
+class LabelerBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "labeler-password";
 
     @Autowired
-    TaskQueue queue;
-
-    @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
     CandidateImport candidates;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aDraftSurvivesAReloadAndTheDemonstrationIsSubmitted() throws Exception {
@@ -54,7 +32,7 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
         long prompt = prompt("Explain <b>photosynthesis</b> in one sentence. <script>window.hacked=1</script>");
         Lease lease = claim(labeler, TaskKind.DEMONSTRATION, prompt);
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page page = signIn(context, "/", labeler, PASSWORD);
             page.navigate(url("/labeler/demonstrations/" + lease.id()));
 
             // The prompt's HTML is shown as text and its script never runs.
@@ -87,7 +65,7 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
         Lease lease = claim(labeler, TaskKind.RANKING, task);
         long[] best = {0};
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page page = signIn(context, "/", labeler, PASSWORD);
             page.navigate(url("/labeler/rankings/" + lease.id()));
             Locator outputs = page.locator("li.output");
             assertThat(outputs).hasCount(4);
@@ -123,7 +101,7 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
         // Tall enough that the first and the last output are both on screen for the mouse.
         try (BrowserContext context = chromium.browser.newContext(
                 new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 2400))) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page page = signIn(context, "/", labeler, PASSWORD);
             page.navigate(url("/labeler/rankings/" + lease.id()));
             Locator outputs = page.locator("li.output");
 
@@ -149,7 +127,7 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
         long task = rankingTask("Capital of Peru, please?");
         Lease lease = claim(labeler, TaskKind.RANKING, task);
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page page = signIn(context, "/", labeler, PASSWORD);
             page.navigate(url("/labeler/rankings/" + lease.id()));
             page.locator("#not-rankable").check();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Submit ranking"))
@@ -187,7 +165,7 @@ class LabelerBrowserTest extends org.instructforge.web.BrowserTest {
         Lease lease = claim(labeler, TaskKind.COMPARISON, task);
         String right;
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page page = signIn(context, "/", labeler, PASSWORD);
             page.navigate(url("/labeler/comparisons/" + lease.id()));
 
             assertThat(page.locator("#left-output")).isVisible();

@@ -9,37 +9,14 @@ import com.microsoft.playwright.options.AriaRole;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
-import org.instructforge.web.account.Accounts;
+import org.instructforge.web.BrowserTest;
 import org.instructforge.web.comparison.ComparisonFixtures;
-import org.instructforge.web.dataset.Datasets;
-import org.instructforge.web.dataset.importing.PromptImporter;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A labeler finds the tasks they hold on "My tasks" and through "next task", with the mouse. */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
-class MyTasksBrowserTest extends org.instructforge.web.BrowserTest {
+class MyTasksBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "my-tasks-password";
-
-    @Autowired
-    TaskQueue queue;
-
-    @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void myTasksListsTheLeasesAndCompareOutputsReturnsToTheOldest() throws Exception {
@@ -53,7 +30,7 @@ class MyTasksBrowserTest extends org.instructforge.web.BrowserTest {
                 queue, labeler, TaskKind.COMPARISON, evaluation.taskIds().get(1));
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/labeler"), labeler, PASSWORD);
+            Page page = signIn(context, "/labeler", labeler, PASSWORD);
             Locator comparisons = page.locator("article").filter(new Locator.FilterOptions().setHasText("Comparisons"));
             assertThat(comparisons).containsText("2 leased to you");
 
@@ -97,7 +74,7 @@ class MyTasksBrowserTest extends org.instructforge.web.BrowserTest {
                 queue, labeler, TaskKind.COMPARISON, evaluation.taskIds().get(1));
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/labeler"), labeler, PASSWORD);
+            Page page = signIn(context, "/labeler", labeler, PASSWORD);
             page.navigate(url("/labeler/comparisons/" + first.id()));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Give back"))
                     .click();

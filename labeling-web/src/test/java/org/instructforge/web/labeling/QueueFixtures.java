@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.instructforge.shared.Role;
 import org.instructforge.web.account.Accounts;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Labelers and claims for tests that share one database with other tests' tasks. */
 public final class QueueFixtures {
@@ -27,5 +28,15 @@ public final class QueueFixtures {
             queue.skip(lease.id(), labeler, "another test's task");
         }
         throw new AssertionError("item " + itemId + " not reached");
+    }
+
+    /** The id of the ranking this labeler submitted on this ranking task. */
+    public static long rankingOf(JdbcClient jdbc, String labeler, long task) {
+        return jdbc.sql("SELECT r.id FROM ranking r JOIN app_user u ON u.id = r.labeler_id"
+                        + " WHERE r.task_id = :t AND u.username = :u")
+                .param("t", task)
+                .param("u", labeler)
+                .query(Long.class)
+                .single();
     }
 }

@@ -19,6 +19,7 @@ import org.instructforge.web.dataset.Datasets;
 import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.instructforge.web.labeling.Lease;
+import org.instructforge.web.labeling.QueueFixtures;
 import org.instructforge.web.labeling.TaskKind;
 import org.instructforge.web.labeling.TaskQueue;
 import org.instructforge.web.ranking.AiFeedbackFixtures;
@@ -67,16 +68,10 @@ class LabelQualityTest {
     @Test
     void labelersWhoAgreeWithTheGoldScoreHigherThanOneWhoReversesIt() throws Exception {
         long task = goldTask();
-        List<Long> gold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
-                .param("t", task)
-                .query(Long.class)
-                .list();
-        String good1 = labeler();
-        String good2 = labeler();
-        String contrarian = labeler();
-        rank(good1, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 3, gold.get(3), 4));
-        rank(good2, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 4, gold.get(3), 3));
-        rank(contrarian, task, Map.of(gold.get(0), 4, gold.get(1), 3, gold.get(2), 2, gold.get(3), 1));
+        List<Long> gold = candidatesOf(task);
+        String good1 = rankedBy(task, gold, 1, 2, 3, 4);
+        String good2 = rankedBy(task, gold, 1, 2, 4, 3);
+        String contrarian = rankedBy(task, gold, 4, 3, 2, 1);
 
         QualityReport report = quality.report();
 
@@ -119,10 +114,7 @@ class LabelQualityTest {
     @Test
     void aiFeedbackIsCountedApartAndNeverInAgreementOrALabelersFigures() throws Exception {
         long task = goldTask();
-        List<Long> gold = jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
-                .param("t", task)
-                .query(Long.class)
-                .list();
+        List<Long> gold = candidatesOf(task);
         String person = labeler();
         rank(person, task, Map.of(gold.get(0), 1, gold.get(1), 2, gold.get(2), 3, gold.get(3), 4));
         QualityReport before = quality.report();
@@ -142,6 +134,64 @@ class LabelQualityTest {
                         .string(org.hamcrest.Matchers.containsString(
                                 "AI feedback (RLAIF), not counted in any figure on this page: "
                                         + after.aiFeedback().rankings() + " rankings")));
+    }
+
+    @Test
+    void aMalformedStoredRankingIsLeftOutAndNamedWhileTheQualityPageAndReviewQueueStillShow() throws Exception {
+        long task = goldTask();
+        List<Long> gold = candidatesOf(task);
+        String good1 = rankedBy(task, gold, 1, 2, 3, 4);
+        String good2 = rankedBy(task, gold, 1, 2, 4, 3);
+        String oneOutput = rankedBy(task, gold, 4, 3, 2, 1);
+        // A task takes three rankings: the fourth labeler ranks another copy of it.
+        long other = goldTask();
+        String noBest = rankedBy(other, candidatesOf(other), 1, 2, 3, 4);
+        // Rows no submission can write, put straight into the database: a ranking left with one output, and one
+        // whose ranks do not match its outputs (four outputs, none ranked best).
+        long broken = QueueFixtures.rankingOf(jdbc, oneOutput, task);
+        jdbc.sql("DELETE FROM ranking_entry WHERE ranking_id = :r AND candidate_id <> :keep")
+                .param("r", broken)
+                .param("keep", gold.get(0))
+                .update();
+        long mismatched = QueueFixtures.rankingOf(jdbc, noBest, other);
+        jdbc.sql("UPDATE ranking_entry SET rank = 3 WHERE ranking_id = :r")
+                .param("r", mismatched)
+                .update();
+
+        QualityReport report = quality.report();
+
+        assertThat(report.unreadableRankings()).contains(broken, mismatched);
+        // The two readable rankings alone make the item's figures: 5 of 6 pairs agree, as without the broken rows.
+        assertThat(stats(report, good1).agreement()).isEqualTo(5.0 / 6);
+        assertThat(stats(report, good2).goldAccuracy()).isEqualTo(5.0 / 6);
+        assertThat(stats(report, oneOutput).goldAccuracy()).isNull();
+        assertThat(stats(report, noBest).agreement()).isNull();
+        mvc.perform(get("/admin/quality").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("unreadable rankings")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("#" + broken)))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("#" + mismatched)));
+        mvc.perform(get("/review").with(user("quality-reviewer").roles("REVIEWER")))
+                .andExpect(status().isOk());
+    }
+
+    /** A fresh labeler who ranks the task's outputs (in upload order) with these ranks; returns the username. */
+    private String rankedBy(long task, List<Long> outputs, int... ranks) {
+        String labeler = labeler();
+        Map<Long, Integer> byOutput = new java.util.HashMap<>();
+        for (int i = 0; i < ranks.length; i++) {
+            byOutput.put(outputs.get(i), ranks[i]);
+        }
+        rank(labeler, task, byOutput);
+        return labeler;
+    }
+
+    /** The task's outputs in upload order, which is its gold order (best first). */
+    private List<Long> candidatesOf(long task) {
+        return jdbc.sql("SELECT id FROM ranking_candidate WHERE task_id = :t ORDER BY position")
+                .param("t", task)
+                .query(Long.class)
+                .list();
     }
 
     private LabelerStats stats(QualityReport report, String username) {
@@ -172,7 +222,7 @@ class LabelQualityTest {
     }
 
     private void rank(String labeler, long task, Map<Long, Integer> ranks) {
-        Lease lease = org.instructforge.web.labeling.QueueFixtures.claim(queue, labeler, TaskKind.RANKING, task);
+        Lease lease = QueueFixtures.claim(queue, labeler, TaskKind.RANKING, task);
         assertThat(rankings.task(lease.id(), labeler).outputs()).hasSize(4);
         rankings.submit(lease.id(), labeler, new RankingSubmission(ranks, Map.of(), Map.of(), false, null, 30_000L));
     }

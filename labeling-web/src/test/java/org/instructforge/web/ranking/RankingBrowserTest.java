@@ -16,47 +16,32 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.BrowserTest;
-import org.instructforge.web.account.Accounts;
-import org.instructforge.web.dataset.Datasets;
-import org.instructforge.web.dataset.importing.PromptImporter;
+import org.instructforge.web.export.LabelExport;
 import org.instructforge.web.labeling.Lease;
 import org.instructforge.web.labeling.QueueFixtures;
 import org.instructforge.web.labeling.TaskKind;
-import org.instructforge.web.labeling.TaskQueue;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The ranking page in a real browser, with real mouse events: a click never changes a rank, a drag moves one
  * output and keeps every other tie, a refused ranking and a reload keep everything entered, and a fractional
  * rank is refused beside its field. Outputs are named by the letter the page gives them (A is shown first).
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
 class RankingBrowserTest extends BrowserTest {
 
     private static final String PASSWORD = "secret-password";
 
     @Autowired
-    TaskQueue queue;
-
-    @Autowired
-    Accounts accounts;
-
-    @Autowired
-    Datasets datasets;
-
-    @Autowired
-    PromptImporter importer;
-
-    @Autowired
     CandidateImport candidates;
 
     @Autowired
-    JdbcClient jdbc;
+    LabelExport export;
+
+    @Autowired
+    JsonMapper json;
 
     @Test
     void aMouseClickOnAnOutputFocusesItAndKeepsEveryRankAndTie() throws Exception {
@@ -203,7 +188,7 @@ class RankingBrowserTest extends BrowserTest {
                             .status())
                     .isGreaterThanOrEqualTo(300);
             assertThat(ranker.rankingsStored()).isZero();
-            Page again = BrowserSupport.signIn(ranker.context, url("/"), ranker.labeler, PASSWORD);
+            Page again = signIn(ranker.context, "/", ranker.labeler, PASSWORD);
             again.navigate(url("/labeler/rankings/" + ranker.lease.id()));
             ranker.page = again;
             assertThat(ranker.shown()).containsExactly("B=1", "A=2", "C=3", "D=3");
@@ -266,6 +251,84 @@ class RankingBrowserTest extends BrowserTest {
         }
     }
 
+    @Test
+    void aSubmittedRankingIsRevisedFromHistoryWithTheMouseAndExportsReadTheNewVersionUntilARunUsesIt()
+            throws Exception {
+        try (Ranker ranker = open("Which city is the capital of Peru? (revised)")) {
+            ranker.rank("A1", "B2", "C3", "D4");
+            assertThat(ranker.submit()).isEqualTo(Map.of("A", 1, "B", 2, "C", 3, "D", 4));
+
+            Locator entry = ranker.historyEntry();
+            assertThat(entry.locator(".history-content")).hasText("A 1 · B 2 · C 3 · D 4");
+            entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revise"))
+                    .click();
+            assertThat(ranker.page.locator("#revising")).isVisible();
+            ranker.drag("D", "A");
+            assertThat(ranker.shown()).containsExactly("D=1", "A=2", "B=3", "C=4");
+            ranker.clickSave();
+
+            // The history shows the new version with the earlier one under it; the export reads the new one.
+            assertThat(ranker.page).hasURL(java.util.regex.Pattern.compile(".*/labeler/history$"));
+            assertThat(ranker.page.locator(".notice")).containsText("revised");
+            assertThat(entry.locator(".history-content")).hasText("A 2 · B 3 · C 4 · D 1");
+            assertThat(entry.locator(".earlier")).containsText("Earlier versions (1)");
+            assertThat(entry.locator(".earlier-version")).containsText("A 1 · B 2 · C 3 · D 4");
+            Map<String, Integer> revised = Map.of("A", 2, "B", 3, "C", 4, "D", 1);
+            assertThat(ranker.exported()).isEqualTo(revised);
+
+            // A second tab has the revise page open when a training run reads the ranking: its save is refused.
+            Page stale = ranker.context.newPage();
+            stale.navigate(url("/labeler/rankings/" + ranker.lease.id() + "/revise"));
+            long run = ranker.runReads();
+            ranker.page = stale;
+            ranker.drag("A", "D");
+            assertThat(stale.waitForResponse(ranker::isRevision, ranker::clickSave)
+                            .status())
+                    .isEqualTo(409);
+            assertThat(stale.getByRole(AriaRole.ALERT)).containsText("Training run #" + run + " has used this ranking");
+            assertThat(ranker.stored()).isEqualTo(revised);
+            assertThat(ranker.revisionsKept()).isEqualTo(1);
+
+            stale.navigate(url("/labeler/history"));
+            assertThat(ranker.historyEntry().locator(".used")).containsText("Used by training run #" + run);
+            assertThat(ranker.historyEntry()
+                            .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revise")))
+                    .hasCount(0);
+        }
+    }
+
+    @Test
+    void aRankingAReviewerHasDecidedOnCannotBeRevisedAndThePageSaysWhy() throws Exception {
+        try (Ranker ranker = open("Which city is the capital of Peru? (reviewed)")) {
+            ranker.rank("A1", "B2", "C3", "D4");
+            Map<String, Integer> submitted = ranker.submit();
+            ranker.page.navigate(url("/labeler/rankings/" + ranker.lease.id() + "/revise"));
+            assertThat(ranker.page.locator("#used")).hasCount(0);
+
+            // The reviewer accepts it while the labeler has the revise page open.
+            jdbc.sql("UPDATE ranking SET review_status = 'ACCEPTED', reviewed_at = now() WHERE task_id = :t")
+                    .param("t", ranker.task)
+                    .update();
+            ranker.drag("D", "A");
+            assertThat(ranker.page
+                            .waitForResponse(ranker::isRevision, ranker::clickSave)
+                            .status())
+                    .isEqualTo(409);
+            assertThat(ranker.page.getByRole(AriaRole.ALERT))
+                    .containsText("A reviewer has decided on this ranking, so it can no longer be revised.");
+            assertThat(ranker.stored()).isEqualTo(submitted);
+            assertThat(ranker.revisionsKept()).isZero();
+
+            Locator entry = ranker.historyEntry();
+            assertThat(entry.locator(".decided")).containsText("A reviewer has decided on it");
+            assertThat(entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revise")))
+                    .hasCount(0);
+            ranker.page.navigate(url("/labeler/rankings/" + ranker.lease.id() + "/revise"));
+            assertThat(ranker.page.locator("#used")).containsText("A reviewer has decided on this ranking");
+            assertThat(ranker.page.locator("#ranking-form")).hasCount(0);
+        }
+    }
+
     private static void addOption(Locator select, String value) {
         select.evaluate(
                 "(s, v) => { const o = document.createElement('option'); o.value = v; o.text = v; s.add(o); s.value = v; }",
@@ -301,9 +364,9 @@ class RankingBrowserTest extends BrowserTest {
         Lease lease = QueueFixtures.claim(queue, labeler, TaskKind.RANKING, task);
         BrowserContext context =
                 chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 2400));
-        Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+        Page page = signIn(context, "/", labeler, PASSWORD);
         page.navigate(url("/labeler/rankings/" + lease.id()));
-        return new Ranker(context, page, labeler, lease, task);
+        return new Ranker(context, page, labeler, lease, task, prompt);
     }
 
     /** One labeler's page on one task, and what the database holds for it. */
@@ -314,10 +377,12 @@ class RankingBrowserTest extends BrowserTest {
         final String labeler;
         final Lease lease;
         final long task;
+        final String prompt;
         /** Candidate id per letter. */
         final Map<String, Long> ids = new TreeMap<>();
 
-        Ranker(BrowserContext context, Page page, String labeler, Lease lease, long task) {
+        Ranker(BrowserContext context, Page page, String labeler, Lease lease, long task, String prompt) {
+            this.prompt = prompt;
             this.context = context;
             this.page = page;
             this.labeler = labeler;
@@ -388,6 +453,69 @@ class RankingBrowserTest extends BrowserTest {
                     && response.url().endsWith("/labeler/rankings/" + lease.id());
         }
 
+        boolean isRevision(Response response) {
+            return response.request().method().equals("POST")
+                    && response.url().endsWith("/labeler/rankings/" + lease.id() + "/revise");
+        }
+
+        void clickSave() {
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save the revision"))
+                    .click();
+        }
+
+        /** This ranking's entry on the labeler's History page, opened from the navigation bar. */
+        Locator historyEntry() {
+            page.navigate(url("/labeler"));
+            page.getByRole(
+                            AriaRole.LINK,
+                            new Page.GetByRoleOptions().setName("History").setExact(true))
+                    .first()
+                    .click();
+            return page.locator(".history-entry[data-kind='RANKING']")
+                    .filter(new Locator.FilterOptions().setHasText(prompt));
+        }
+
+        /** What the training service's LabelData writes when a run reads the ranking; answers the run. */
+        long runReads() {
+            long run = jdbc.sql("INSERT INTO training_run (run_type) VALUES ('REWARD') RETURNING id")
+                    .query(Long.class)
+                    .single();
+            jdbc.sql(
+                            "INSERT INTO training_run_ranking (ranking_id, run_id) SELECT id, :r FROM ranking WHERE task_id = :t")
+                    .param("r", run)
+                    .param("t", task)
+                    .update();
+            return run;
+        }
+
+        long revisionsKept() {
+            return jdbc.sql("SELECT count(*) FROM ranking_revision v JOIN ranking r ON r.id = v.ranking_id"
+                            + " WHERE r.task_id = :t")
+                    .param("t", task)
+                    .query(Long.class)
+                    .single();
+        }
+
+        /** The rank per letter in the rankings export (what reward-model data and TRL users read). */
+        Map<String, Integer> exported() throws Exception {
+            long dataset = jdbc.sql("SELECT p.dataset_id FROM ranking_task t JOIN prompt p ON p.id = t.prompt_id"
+                            + " WHERE t.id = :t")
+                    .param("t", task)
+                    .query(Long.class)
+                    .single();
+            var out = new java.io.ByteArrayOutputStream();
+            export.rankings(new LabelExport.Selection(dataset, null), false, out);
+            JsonNode line = json.readTree(
+                    out.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+            Map<String, Integer> ranks = new TreeMap<>();
+            ids.forEach((letter, id) -> line.path("candidates").forEach(c -> {
+                if (c.path("id").asLong() == id) {
+                    ranks.put(letter, c.path("rank").asInt());
+                }
+            }));
+            return ranks;
+        }
+
         void clickSubmit() {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Submit ranking"))
                     .click();
@@ -397,6 +525,11 @@ class RankingBrowserTest extends BrowserTest {
         Map<String, Integer> submit() {
             clickSubmit();
             page.waitForURL(u -> !u.contains("/labeler/rankings/"));
+            return stored();
+        }
+
+        /** The stored rank per letter. */
+        Map<String, Integer> stored() {
             Map<String, Integer> stored = new TreeMap<>();
             ids.forEach((letter, id) -> stored.put(
                     letter,

@@ -6,11 +6,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import org.instructforge.shared.Role;
-import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.BrowserTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -19,9 +17,6 @@ import org.springframework.context.annotation.Import;
  * the rejected answer, and the rejected labeler reads the reason on their "My reviews" page.
  */
 @Import(ReviewFixtures.class)
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "instructforge.labeling.claims-per-minute=1000")
 class ReviewBrowserTest extends BrowserTest {
 
     @Autowired
@@ -37,7 +32,7 @@ class ReviewBrowserTest extends BrowserTest {
         String reviewer = fx.person("rev", Role.REVIEWER);
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), reviewer, ReviewFixtures.PASSWORD);
+            Page page = signIn(context, "/", reviewer, ReviewFixtures.PASSWORD);
             assertThat(page).hasURL(url("/review"));
 
             page.getByRole(
@@ -93,7 +88,7 @@ class ReviewBrowserTest extends BrowserTest {
                 .doesNotContain("Nairobbi.", "Delhi.");
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), labeler, ReviewFixtures.PASSWORD);
+            Page page = signIn(context, "/", labeler, ReviewFixtures.PASSWORD);
             page.getByRole(
                             AriaRole.LINK,
                             new Page.GetByRoleOptions().setName("My reviews").setExact(true))

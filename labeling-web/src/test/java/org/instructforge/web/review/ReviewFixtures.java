@@ -107,12 +107,7 @@ record ReviewFixtures(
             ranks.put(ids.get(i), reversed ? ids.size() - i : i + 1);
         }
         rankings.submit(lease.id(), labeler, new RankingSubmission(ranks, Map.of(), Map.of(), false, null, 10_000L));
-        return jdbc.sql("SELECT r.id FROM ranking r JOIN app_user u ON u.id = r.labeler_id"
-                        + " WHERE r.task_id = :t AND u.username = :u")
-                .param("t", task)
-                .param("u", labeler)
-                .query(Long.class)
-                .single();
+        return QueueFixtures.rankingOf(jdbc, labeler, task);
     }
 
     String sftExport(long dataset) {

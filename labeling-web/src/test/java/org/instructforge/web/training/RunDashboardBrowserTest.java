@@ -8,21 +8,15 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
 import java.util.regex.Pattern;
 import org.instructforge.web.BrowserSupport;
+import org.instructforge.web.BrowserTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * An ML engineer launches a run from the form, watches its chart and log follow what the worker records, and
  * cancels another run. The worker is played by the test, writing the rows a worker writes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class RunDashboardBrowserTest extends org.instructforge.web.BrowserTest {
-
-    @Autowired
-    JdbcClient jdbc;
+class RunDashboardBrowserTest extends BrowserTest {
 
     RunFixtures fixtures;
 
@@ -46,7 +40,7 @@ class RunDashboardBrowserTest extends org.instructforge.web.BrowserTest {
         String runName = RunFixtures.unique("browser-sft");
 
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), "engineer", "engineer-demo");
+            Page page = signIn(context, "/", "engineer", "engineer-demo");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New run"))
                     .click();
             assertThat(page.locator("h1")).hasText("New training run");
@@ -115,7 +109,7 @@ class RunDashboardBrowserTest extends org.instructforge.web.BrowserTest {
     void anEngineerCancelsAQueuedRunFromItsPage() {
         long run = fixtures.queuedRun();
         try (BrowserContext context = chromium.browser.newContext()) {
-            Page page = BrowserSupport.signIn(context, url("/"), "engineer", "engineer-demo");
+            Page page = signIn(context, "/", "engineer", "engineer-demo");
             page.navigate(url("/engineer"));
             page.locator("tr[data-run='" + run + "'] a").first().click();
             assertThat(page.locator("#run-status")).hasText("QUEUED");

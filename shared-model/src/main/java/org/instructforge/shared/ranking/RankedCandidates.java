@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -112,6 +113,21 @@ public final class RankedCandidates {
             }
         }
         return of(ids, ranks);
+    }
+
+    /**
+     * A ranking read back from storage: empty, instead of an exception, when the stored rows do not form one (fewer
+     * than {@value #MIN_CANDIDATES} outputs, a rank missing or outside 1..K, no rank 1, an output twice). A reader
+     * that sums up many rankings (agreement figures, the review queue's gold flags) leaves such a row out and names
+     * it, rather than failing the whole page over one row.
+     */
+    public static Optional<RankedCandidates> readStored(
+            List<Long> candidateIds, List<Integer> ranks, boolean notRankable) {
+        try {
+            return Optional.of(notRankable ? notRankable(candidateIds) : of(candidateIds, ranks));
+        } catch (IllegalArgumentException | NullPointerException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** The labeler's verdict that these candidates cannot be ranked; it yields no comparisons. */

@@ -2,7 +2,6 @@ package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,13 +12,7 @@ import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
 import org.instructforge.training.simulation.SimulatedLabeler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,39 +23,12 @@ import tools.jackson.databind.JsonNode;
  * rankings -> reward-model run -> PPO run -> publish (ranked by the AI judge) -> evaluation tasks -> judgements ->
  * a win rate on the dashboard.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClosedLoopTest {
+class ClosedLoopTest extends LabelingWebProcessTest {
 
-    static final String ADMIN = "admin";
-    static final String ENGINEER = "engineer";
     static final String LABELER = "labeler";
 
-    @Autowired
-    RunWorker worker;
-
-    @Autowired
-    HikariDataSource dataSource;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    LabelingWebProcess web;
     final Map<String, Task> tasks = new LinkedHashMap<>();
     final SimulatedLabeler labeler = new SimulatedLabeler("web-labeler", 0.1, 11);
-
-    @BeforeAll
-    void startLabelingWeb() throws Exception {
-        web = LabelingWebProcess.start(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
-        worker.recoverAfterRestart(); // registers the shipped base model
-    }
-
-    @AfterAll
-    void stopLabelingWeb() throws Exception {
-        if (web != null) {
-            web.close();
-        }
-    }
 
     @Test
     void labelsBecomeRunsRunsBecomeCheckpointsAndCheckpointsBecomeTheNextRoundAndAWinRate() throws Exception {

@@ -2,7 +2,6 @@ package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,54 +15,20 @@ import org.instructforge.training.BaseModel;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.crowd.Crowd;
 import org.instructforge.training.experiment.World;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code forge crowd} against labeling-web as its users meet it (the packaged jar on this service's database, as
- * {@link ClosedLoopTest} starts it): the admin imports the demo world's prompts, uploads candidates to rank and asks
+ * {@link LabelingWebProcessTest} starts it for both): the admin imports the demo world's prompts, uploads candidates to rank and asks
  * for an evaluation round; two simulated labelers, whose accounts the crowd makes through the admin API and the
  * invitation page, label until the queue is empty; the labels are read back through the export API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrowdTest {
+class CrowdTest extends LabelingWebProcessTest {
 
-    static final String ADMIN = "admin";
-    static final String ENGINEER = "engineer";
     static final int PROMPTS = 30;
     static final long SEED = 17;
-
-    @Autowired
-    RunWorker worker;
-
-    @Autowired
-    HikariDataSource dataSource;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    LabelingWebProcess web;
-
-    @BeforeAll
-    void startLabelingWeb() throws Exception {
-        web = LabelingWebProcess.start(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
-        worker.recoverAfterRestart(); // registers the shipped base model
-    }
-
-    @AfterAll
-    void stopLabelingWeb() throws Exception {
-        if (web != null) {
-            web.close();
-        }
-    }
 
     @Test
     void twoSimulatedLabelersLabelTheImportedWorldThroughThePublicApi() throws Exception {
