@@ -43,7 +43,7 @@ class LabelHistory {
 
         /**
          * Why a submitted demonstration or ranking no run has read cannot be revised: a reviewer decided on it
-         * ({@code label_revisable}, V044, is the rule; this only picks the message).
+         * ({@code label_revisable}, V051, is the rule; this only picks the message).
          */
         public boolean decidedByReviewer() {
             return !revisable && usedByRun == null && kind != TaskKind.COMPARISON && "SUBMITTED".equals(status);

@@ -48,7 +48,7 @@ public class RunUse {
     }
 
     /**
-     * Refuses (409) a revision of a label that is no longer revisable, as the schema's {@code label_revisable} (V044)
+     * Refuses (409) a revision of a label that is no longer revisable, as the schema's {@code label_revisable} (V051)
      * decides: a run has read it, or a reviewer has decided on it. The caller holds the label row's update lock, so
      * the answer cannot go stale before the revision commits. The rule lives only in SQL; here only the message.
      */

@@ -122,7 +122,7 @@ public class TaskQueue {
     public static final String PROMPT_WITHDRAWN = "This prompt was withdrawn (back in PII review, or retired); what you"
             + " wrote is kept for when it is cleared. Take a new task meanwhile.";
 
-    /** Fewest labels done or in hand first (the index of V047), so claims spread over the least-labelled prompts. */
+    /** Fewest labels done or in hand first (the index of V052), so claims spread over the least-labelled prompts. */
     private static final String DEMONSTRATION_ORDER =
             " ORDER BY p.demonstrations_done + p.demonstrations_leased, p.id" + " LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
 
