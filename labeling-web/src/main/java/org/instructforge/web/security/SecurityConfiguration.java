@@ -18,6 +18,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 
@@ -47,9 +48,27 @@ class SecurityConfiguration {
                 .build();
     }
 
-    /** The browser app: form login, session, CSRF tokens on every form. */
+    /**
+     * The API's OpenAPI description and Swagger UI, for signed-in engineers and admins (the browser session; the
+     * sign-in page for anonymous visitors). Its own chain only because Swagger UI sets styles inline: the CSP is
+     * relaxed to {@code style-src 'unsafe-inline'} on these paths alone, scripts stay files from this origin.
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain apiDocsSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                .authorizeHttpRequests(rules -> rules.anyRequest().hasAnyRole("ADMIN", "ML_ENGINEER"))
+                .exceptionHandling(
+                        denied -> denied.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(SWAGGER_UI_POLICY))
+                        .referrerPolicy(
+                                referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .build();
+    }
+
+    /** The browser app: form login, session, CSRF tokens on every form. */
+    @Bean
+    @Order(3)
     SecurityFilterChain webSecurity(HttpSecurity http, SessionRegistry sessions) throws Exception {
         return http.authorizeHttpRequests(rules -> {
                     rules.requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error")
@@ -84,6 +103,10 @@ class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
+
+    /** {@link #CONTENT_SECURITY_POLICY} with inline styles allowed, for Swagger UI's pages only. */
+    static final String SWAGGER_UI_POLICY =
+            CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
     /**
      * The Content-Security-Policy above, and no Referer beyond this origin: one-time links carry their token in the
@@ -127,8 +150,9 @@ class SecurityConfiguration {
     }
 
     /**
-     * No tracing spans or timers around each security filter: nothing reads them (the actuator exposes health
-     * and info only), and on a labeler's page they cost more than the authorization they wrap.
+     * No tracing spans or timers around each security filter: nothing reads them (the Prometheus
+     * endpoint shows request latencies, not filter timings), and on a labeler's page they cost more than the
+     * authorization they wrap.
      */
     @Bean
     SecurityObservationSettings noSecurityObservations() {

@@ -24,12 +24,14 @@ final class RunReporter implements MetricSink {
     private final RunQueue queue;
     private final ClaimedRun run;
     private final String worker;
+    private final TrainingMetrics metrics;
     private final Map<String, Double> last = new TreeMap<>();
     private final PrintStream logStream;
     private int stepOffset;
 
-    RunReporter(JdbcClient jdbc, RunQueue queue, ClaimedRun run, String worker) {
+    RunReporter(JdbcClient jdbc, RunQueue queue, ClaimedRun run, String worker, TrainingMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
         this.queue = queue;
         this.run = run;
         this.worker = worker;
@@ -70,6 +72,7 @@ final class RunReporter implements MetricSink {
 
     @Override
     public void record(String stage, int step, Map<String, Double> values) {
+        metrics.stepReported(stage, step, values);
         for (Map.Entry<String, Double> v : values.entrySet()) {
             if (v.getValue() == null || !Double.isFinite(v.getValue())) {
                 continue; // NaN (e.g. no validation yet) is no point on a chart

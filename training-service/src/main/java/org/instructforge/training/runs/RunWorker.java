@@ -37,6 +37,7 @@ class RunWorker implements SmartLifecycle {
     private final ComputeEngine engine;
     private final JdbcClient jdbc;
     private final RunsProperties properties;
+    private final TrainingMetrics metrics;
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-heartbeat"));
 
@@ -50,7 +51,9 @@ class RunWorker implements SmartLifecycle {
             CheckpointRegistry registry,
             ComputeEngine engine,
             JdbcClient jdbc,
-            RunsProperties properties) {
+            RunsProperties properties,
+            TrainingMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.trainingJobs = trainingJobs;
         this.roundJobs = roundJobs;
@@ -101,7 +104,7 @@ class RunWorker implements SmartLifecycle {
 
     private void execute(ClaimedRun run) {
         String worker = properties.workerId();
-        RunReporter reporter = new RunReporter(jdbc, queue, run, worker);
+        RunReporter reporter = new RunReporter(jdbc, queue, run, worker, metrics);
         AtomicReference<RunQueue.Signal> signal = new AtomicReference<>(RunQueue.Signal.CONTINUE);
         long every = properties.heartbeatInterval().toMillis();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(

@@ -51,6 +51,9 @@ class RunWorkerTest {
     @Autowired
     RunsProperties properties;
 
+    @Autowired
+    TrainingMetrics metrics;
+
     LoopFixtures fixtures;
 
     @BeforeEach
@@ -447,7 +450,7 @@ class RunWorkerTest {
         ClaimedRun claimed = queue.claim("dead-worker").orElseThrow();
         assertThat(claimed.id()).isEqualTo(run);
         try (NDManager manager = NDManager.newBaseManager()) {
-            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker");
+            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker", metrics);
             assertThat(trainingJobs.run(claimed, reporter, RunControl.stopBefore(step), manager))
                     .isNull();
         }
