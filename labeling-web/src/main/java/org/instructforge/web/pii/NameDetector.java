@@ -246,6 +246,11 @@ final class NameDetector implements PiiDetector {
         // after a cue word: a cheap look at the previous word rules those out first.
         Cue cue = known || ambiguous || mayFollowStrongCue(text, start) ? cueBefore(text, start) : Cue.NONE;
         if (!known && !ambiguous && cue != Cue.STRONG && cue != Cue.CLOSING) {
+            int opening = nameOpeningSentence(text, start, end, word);
+            if (opening > 0) {
+                out.add(PiiDetection.of(PiiType.NAME, text, start, opening, 0.7, "name-sentence"));
+                return opening;
+            }
             return end;
         }
         if (!known && !ambiguous && (NOT_A_SURNAME.contains(word) || TEAM_WORDS.contains(word))) {
@@ -258,6 +263,8 @@ final class NameDetector implements PiiDetector {
             confidence = nameEnd > end ? 0.85 : 0.7;
         } else if (ambiguous && (surnameFollows || cue != Cue.NONE || coordinatedWithName(text, start, nameEnd, out))) {
             confidence = 0.75;
+        } else if (ambiguous && nameOpeningSentence(text, start, end, word) > 0) {
+            confidence = 0.7; // "Grace said the invoice was wrong"
         } else if (cue == Cue.STRONG) {
             confidence = 0.7;
         } else if (cue == Cue.CLOSING && restOfLineIsBlank(text, nameEnd)) {
@@ -267,6 +274,48 @@ final class NameDetector implements PiiDetector {
         }
         out.add(PiiDetection.of(PiiType.NAME, text, start, nameEnd, confidence, "name"));
         return nameEnd;
+    }
+
+    /**
+     * A sentence that opens with a name and no cue: "Grace said ...", "Okonkwo wants ...", "Mwangi Kamau is
+     * joining ...". At a sentence start a capital letter says nothing, so the word must be in the gazetteer (an
+     * ambiguous first name or a surname, or followed by a surname) and be followed by something people do
+     * ("said", "asked", "and I"); "Grace periods", "Will it rain", "Brown sugar" and "Hunter boots" are not.
+     *
+     * @return the end of the name, or -1
+     */
+    private int nameOpeningSentence(String text, int start, int end, String word) {
+        if (!opensSentence(text, start)) {
+            return -1;
+        }
+        int nameEnd = extendName(text, end);
+        boolean inGazetteer = gazetteer.ambiguousFirstNames().contains(word) // "Will and I", "May said"
+                || (!NOT_A_SURNAME.contains(word)
+                        && !TEAM_WORDS.contains(word)
+                        && (gazetteer.surnames().contains(word)
+                                || (nameEnd > end && gazetteer.surnames().contains(firstExtensionWord(text, end)))));
+        if (!inGazetteer) {
+            return -1;
+        }
+        return PERSON_ACTION.matcher(text).region(nameEnd, text.length()).lookingAt() ? nameEnd : -1;
+    }
+
+    /** Verbs (and "and I") after a name at a sentence start that only a person does. */
+    private static final Pattern PERSON_ACTION = Pattern.compile("\\s+(?:said|says|told|tells|asked|asks|wrote|writes|"
+            + "wants|wanted|needs|thinks|thought|called|calls|emailed|texted|messaged|mentioned|replied|sent|"
+            + "promised|agreed|is joining|joined|will send|and I)\\b");
+
+    /** At the start of the text, a line, or a sentence (after ".", "!" or "?"), quotes aside. */
+    private static boolean opensSentence(String text, int start) {
+        int k = start - 1;
+        while (k >= 0 && (text.charAt(k) == ' ' || text.charAt(k) == '\t' || text.charAt(k) == '"')) {
+            k--;
+        }
+        if (k < 0) {
+            return true;
+        }
+        char c = text.charAt(k);
+        return c == '\n' || ((c == '.' || c == '!' || c == '?') && k + 1 < start);
     }
 
     private enum Cue {
