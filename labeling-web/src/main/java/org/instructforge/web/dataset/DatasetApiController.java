@@ -2,9 +2,14 @@ package org.instructforge.web.dataset;
 
 import jakarta.validation.Valid;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,7 +17,10 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Datasets over the API, for scripts: list, create, read, configure and curate. */
+/**
+ * Datasets over the API, for scripts: list, create, read, configure and curate. Invalid settings answer 400 with
+ * {@code {"errors": {field: message}}}, the messages the form shows beside its fields.
+ */
 @RestController
 class DatasetApiController {
 
@@ -49,5 +57,14 @@ class DatasetApiController {
     @PostMapping("/api/admin/datasets/{id}/curate")
     CurationReport curate(@PathVariable long id, Authentication user) {
         return curation.curate(id, user.getName());
+    }
+
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ResponseEntity<Map<String, Map<String, String>>> invalid(MethodArgumentNotValidException e) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (FieldError error : e.getBindingResult().getFieldErrors()) {
+            errors.putIfAbsent(error.getField(), error.getDefaultMessage());
+        }
+        return ResponseEntity.badRequest().body(Map.of("errors", errors));
     }
 }

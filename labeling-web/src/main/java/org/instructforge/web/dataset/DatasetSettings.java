@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
+import org.instructforge.web.pii.PhoneRegionCodes;
+import org.instructforge.web.pii.PhoneRegions;
 
 /**
  * What an admin sets on a dataset, bound straight from the form (and the API).
@@ -19,6 +21,8 @@ import java.math.BigDecimal;
  * @param overlapShare the share of items that get {@code labelsPerItem} labels; the rest get one
  * @param reviewPercent the share (0-100 %) of submitted demonstrations and rankings picked for a reviewer's check,
  *     held from training until passed; absent means 0 (no review)
+ * @param phoneRegions where the prompts come from ("US,GB,DE"): phone numbers without a country code are read in
+ *     each of these regions; absent or blank means {@link PhoneRegions#DEFAULT}
  */
 public record DatasetSettings(
         @NotBlank(message = "{dataset.name.required}") @Size(max = 200, message = "{dataset.name.size}")
@@ -41,7 +45,10 @@ public record DatasetSettings(
 
         @Min(value = 0, message = "{dataset.reviewPercent.range}")
         @Max(value = 100, message = "{dataset.reviewPercent.range}")
-        Integer reviewPercent) {
+        Integer reviewPercent,
+
+        @Size(max = 400, message = "{dataset.phoneRegions.size}") @PhoneRegionCodes
+        String phoneRegions) {
 
     public DatasetSettings {
         // An unticked checkbox sends nothing: absent means false.
@@ -49,6 +56,15 @@ public record DatasetSettings(
         if (reviewPercent == null) {
             reviewPercent = 0;
         }
+        // Written as stored ("US,GB"); a list with unknown codes is kept as typed, for the message beside it.
+        if (PhoneRegions.unknownCodes(phoneRegions).isEmpty()) {
+            phoneRegions = PhoneRegions.parse(phoneRegions).toString();
+        }
+    }
+
+    /** The phone regions, once validated (a list with unknown codes never gets past the form or the API). */
+    public PhoneRegions regions() {
+        return PhoneRegions.parse(phoneRegions);
     }
 
     /** The InstructGPT defaults: 200 prompts per user, an 80/10/10 split by user. */
@@ -65,7 +81,8 @@ public record DatasetSettings(
                 new BigDecimal("0.8"),
                 new BigDecimal("0.1"),
                 new BigDecimal("0.1"),
-                0);
+                0,
+                PhoneRegions.DEFAULT.toString());
     }
 
     @AssertTrue(message = "{dataset.ratios.sum}")

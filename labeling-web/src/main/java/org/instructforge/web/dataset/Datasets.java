@@ -3,6 +3,7 @@ package org.instructforge.web.dataset;
 import java.util.List;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.labeling.TaskQueue;
+import org.instructforge.web.pii.PhoneRegions;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -70,7 +71,17 @@ public class Datasets {
         if (dataset.getStatus() == PromptDataset.Status.ARCHIVED) {
             throw new DatasetArchivedException(id);
         }
-        return new DatasetImportTarget(id, dataset.getDedupPrefixChars(), dataset.splitRatios());
+        return new DatasetImportTarget(
+                id, dataset.getDedupPrefixChars(), dataset.splitRatios(), dataset.phoneRegions());
+    }
+
+    /**
+     * The regions in which the PII scanner reads phone numbers of this dataset's prompts: the one answer for
+     * every scan of a dataset's text (imports through {@link #importTarget}, edits through {@link PromptEditing}).
+     */
+    @Transactional(readOnly = true)
+    public PhoneRegions phoneRegions(long id) {
+        return find(id).phoneRegions();
     }
 
     /** A prompt as a labeler sees it: its text, its dataset and that dataset's guidelines. */

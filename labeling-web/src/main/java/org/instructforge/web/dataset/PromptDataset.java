@@ -10,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.instructforge.web.pii.PhoneRegions;
 
 /** A curated collection of prompts, with the guidelines its labelers follow. */
 @Entity
@@ -65,6 +66,9 @@ class PromptDataset {
     @Column(name = "review_percent", nullable = false)
     private short reviewPercent;
 
+    @Column(name = "phone_regions", nullable = false, length = 400)
+    private String phoneRegions = PhoneRegions.DEFAULT.toString();
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt = Instant.now();
 
@@ -96,6 +100,7 @@ class PromptDataset {
         this.validRatio = settings.validRatio();
         this.testRatio = settings.testRatio();
         this.reviewPercent = settings.reviewPercent().shortValue();
+        this.phoneRegions = settings.regions().toString();
     }
 
     DatasetSettings settings() {
@@ -111,7 +116,13 @@ class PromptDataset {
                 trainRatio,
                 validRatio,
                 testRatio,
-                (int) reviewPercent);
+                (int) reviewPercent,
+                phoneRegions);
+    }
+
+    /** Where this dataset's prompts come from, for reading their phone numbers. */
+    PhoneRegions phoneRegions() {
+        return PhoneRegions.parse(phoneRegions);
     }
 
     void archive() {

@@ -17,9 +17,11 @@ public class PromptEditing {
     private final PiiReview piiReview;
     private final AuditTrail audit;
     private final TaskQueue queue;
+    private final Datasets datasets;
 
-    PromptEditing(PromptRepository prompts, PiiReview piiReview, AuditTrail audit, TaskQueue queue) {
+    PromptEditing(PromptRepository prompts, PiiReview piiReview, AuditTrail audit, TaskQueue queue, Datasets datasets) {
         this.prompts = prompts;
+        this.datasets = datasets;
         this.piiReview = piiReview;
         this.audit = audit;
         this.queue = queue;
@@ -43,7 +45,7 @@ public class PromptEditing {
         Prompt prompt = find(promptId);
         prompt.edit(edit.text(), edit.category());
         prompts.flush();
-        var piiStatus = piiReview.rescan(promptId, edit.text());
+        var piiStatus = piiReview.rescan(promptId, edit.text(), datasets.phoneRegions(prompt.datasetId()));
         queue.expireLeases();
         audit.record(actor, "prompt.edited", "prompt", promptId, "piiStatus", piiStatus.name());
         return prompt.datasetId();

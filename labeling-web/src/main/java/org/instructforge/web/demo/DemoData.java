@@ -110,6 +110,7 @@ class DemoData implements ApplicationRunner {
                 d.trainRatio(),
                 d.validRatio(),
                 d.testRatio(),
-                d.reviewPercent());
+                d.reviewPercent(),
+                d.phoneRegions());
     }
 }

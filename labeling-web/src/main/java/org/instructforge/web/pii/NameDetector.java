@@ -1,10 +1,12 @@
 package org.instructforge.web.pii;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Person names, found offline with a curated gazetteer plus context cues (no statistical NER: none with a
@@ -18,192 +20,41 @@ import java.util.regex.Pattern;
  *   <li>it is any capitalised word after a strong cue: a title ("Dr. Okonkwo"), "my name is", "my colleague",
  *       or it stands alone on a signature line after "Best," / "Thanks,".</li>
  * </ol>
+ * The words these rules read (titles, relations, closings, record labels, particles, words that end a name) are
+ * lists beside the gazetteer, each word written once, read through {@link NameGazetteer#entries}.
  * Following capitalised words (and particles like "van", initials like "F.") are taken as the rest of the
- * name. Trade-off: precise on the names people type about themselves and colleagues, blind to unusual names
- * with no cue ("Zephyrine said ..."), and it also scrubs public figures and fictional characters
+ * name. A sentence may also open with a gazetteer name and something people do ("Grace said ...", "Okonkwo
+ * wants ..."). Trade-off: precise on the names people type about themselves and colleagues, blind to unusual
+ * names with no cue ("Zephyrine said ..."), and it also scrubs public figures and fictional characters
  * ("Abraham Lincoln") because it cannot tell them apart; the review queue is where those get restored.
  */
 final class NameDetector implements PiiDetector {
 
-    /** Capitalised words that can follow a first name but are never part of it. */
-    private static final Set<String> NOT_A_SURNAME = Set.of(
-            "i",
-            "the",
-            "a",
-            "an",
-            "and",
-            "or",
-            "but",
-            "if",
-            "is",
-            "are",
-            "was",
-            "were",
-            "in",
-            "on",
-            "at",
-            "to",
-            "for",
-            "from",
-            "with",
-            "by",
-            "of",
-            "my",
-            "your",
-            "his",
-            "her",
-            "our",
-            "their",
-            "this",
-            "that",
-            "these",
-            "those",
-            "thanks",
-            "thank",
-            "hi",
-            "hello",
-            "hey",
-            "dear",
-            "please",
-            "can",
-            "could",
-            "would",
-            "will",
-            "should",
-            "has",
-            "had",
-            "did",
-            "does",
-            "do",
-            "said",
-            "says",
-            "told",
-            "asked",
-            "wrote",
-            "here",
-            "there",
-            "today",
-            "tomorrow",
-            "yesterday",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-            "inc",
-            "ltd",
-            "llc",
-            "corp",
-            "co",
-            "team",
-            "support",
-            "customer",
-            "service",
-            "services",
-            "sales",
-            "department",
-            "group",
-            "company",
-            "street",
-            "avenue",
-            "road",
-            "also",
-            "just",
-            "who",
-            "what",
-            "when",
-            "where",
-            "why",
-            "how",
-            "not",
-            "no",
-            "yes",
-            "ok",
-            "okay",
-            "so",
-            "then",
-            "re",
-            "fwd",
-            "subject",
-            "cc",
-            "bcc",
-            "sent",
-            "via",
-            "per",
-            "it",
-            "we",
-            "you",
-            "he",
-            "she",
-            "they",
-            "best",
-            "regards",
-            "cheers",
-            "sincerely",
-            "jr",
-            "sr");
+    /** Capitalised words that can follow a first name but are never part of it, team words included. */
+    private static final Set<String> NOT_A_SURNAME = NameGazetteer.words("not-a-surname.txt");
 
-    private static final Set<String> PARTICLES = Set.of(
-            "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos", "das", "bin", "ibn",
-            "al", "el", "ter", "ten");
-    private static final Set<String> TEAM_WORDS = Set.of(
-            "team",
-            "support",
-            "customer",
-            "service",
-            "services",
-            "department",
-            "group",
-            "inc",
-            "ltd",
-            "llc",
-            "staff",
-            "management",
-            "admin",
-            "hr",
-            "sales",
-            "office",
-            "crew",
-            "the");
+    private static final Set<String> PARTICLES = NameGazetteer.words("name-particles.txt");
+    private static final List<String> RELATIONS = NameGazetteer.entries("relations.txt");
+    private static final List<String> TITLES = NameGazetteer.entries("titles.txt");
+    private static final List<String> CLOSINGS = NameGazetteer.entries("closings.txt");
+    private static final List<String> RECORD_LABELS = NameGazetteer.entries("record-labels.txt");
 
-    private static final String RELATION = "(?:wife|husband|son|daughter|boss|manager|colleague|coworker|co-worker|"
-            + "friend|neighbor|neighbour|landlord|landlady|roommate|flatmate|sister|brother|mother|father|mom|mum|"
-            + "dad|aunt|uncle|cousin|nephew|niece|grandma|grandpa|grandmother|grandfather|fianc[ée]e?|girlfriend|"
-            + "boyfriend|tenant|patient|student|teacher|tutor|doctor|lawyer|attorney|therapist|employee|intern|"
-            + "assistant|supervisor|teammate|classmate|kid|child|partner|spouse|tenant|nanny|coach|mentor)";
+    private static final String RELATION = alternatives(RELATIONS);
     /** Cues after which any capitalised word is taken as a name (the window is lower-cased). */
     private static final Pattern STRONG_CUE =
             Pattern.compile("(?:\\b(?:my|our|his|her|their|your)\\s+(?:new\\s+|old\\s+|best\\s+|former\\s+)?" + RELATION
                     + "(?:'s|’s)?,?"
                     + "|\\bprofessor|\\bdoctor|\\bname\\s+is|\\bname's|\\bname’s|\\bname\\s*:|\\bcall\\s+me|\\bsigned(?:\\s+by)?:?"
-                    + "|\\bsincerely,?|\\bsigned,?|(?:^|\\n)\\s*(?:attn|attention|from|to|author|owner|assignee|"
-                    + "contact|patient|customer|employee|passenger|guest|applicant)\\s*:)\\s*$");
+                    + "|\\bsincerely,?|\\bsigned,?|(?:^|\\n)\\s*" + alternatives(RECORD_LABELS) + "\\s*:)\\s*$");
     /**
      * Titles, matched on the original case: "Dr. Okonkwo", but not "MS Word" (the window for the other cues is
      * lower-cased, which would turn "MS" into "ms"). A lower-case title needs its period ("dr. patel").
      */
-    private static final Pattern TITLE_CUE = Pattern.compile(
-            "(?:\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Señor|Señora|"
-                    + "Senor|Senora|Rev|Capt|Captain|Officer|Detective|Nurse)\\.?|\\b(?:mr|mrs|ms|dr|prof)\\.)\\s*$");
+    private static final Pattern TITLE_CUE =
+            Pattern.compile("(?:\\b" + alternatives(TITLES) + "\\.?|\\b(?:mr|mrs|ms|dr|prof)\\.)\\s*$");
     /** Closing words: a capitalised line after them (or after them on the same line) is a signature. */
-    private static final Pattern CLOSING_CUE = Pattern.compile(
-            "(?:^|\\n)\\s*(?:best|best regards|kind regards|warm regards|warmest regards|regards|thanks|thank you|"
-                    + "many thanks|thanks again|cheers|sincerely|yours|yours truly|yours sincerely|best wishes|"
-                    + "all the best|love|warmly|respectfully|thx|--|—|–)\\s*[,.!]?\\s*\\n?[ \\t]*$");
+    private static final Pattern CLOSING_CUE =
+            Pattern.compile("(?:^|\\n)\\s*" + alternatives(CLOSINGS) + "\\s*[,.!]?\\s*\\n?[ \\t]*$");
     /** Weaker cues that confirm an ambiguous first name but not an arbitrary capitalised word. */
     private static final Pattern WEAK_CUE = Pattern.compile(
             "\\b(?:hi|hello|hey|dear|thanks|thank you|ask|asked|tell|told|contact|email|e-mail|cc|ping|meet|met|"
@@ -246,9 +97,14 @@ final class NameDetector implements PiiDetector {
         // after a cue word: a cheap look at the previous word rules those out first.
         Cue cue = known || ambiguous || mayFollowStrongCue(text, start) ? cueBefore(text, start) : Cue.NONE;
         if (!known && !ambiguous && cue != Cue.STRONG && cue != Cue.CLOSING) {
+            int opening = nameOpeningSentence(text, start, end, word);
+            if (opening > 0) {
+                out.add(PiiDetection.of(PiiType.NAME, text, start, opening, 0.7, "name-sentence"));
+                return opening;
+            }
             return end;
         }
-        if (!known && !ambiguous && (NOT_A_SURNAME.contains(word) || TEAM_WORDS.contains(word))) {
+        if (!known && !ambiguous && (NOT_A_SURNAME.contains(word))) {
             return end; // "Dear Team", "Thanks,\nThe Support Team"
         }
         int nameEnd = extendName(text, end);
@@ -258,6 +114,8 @@ final class NameDetector implements PiiDetector {
             confidence = nameEnd > end ? 0.85 : 0.7;
         } else if (ambiguous && (surnameFollows || cue != Cue.NONE || coordinatedWithName(text, start, nameEnd, out))) {
             confidence = 0.75;
+        } else if (ambiguous && nameOpeningSentence(text, start, end, word) > 0) {
+            confidence = 0.7; // "Grace said the invoice was wrong"
         } else if (cue == Cue.STRONG) {
             confidence = 0.7;
         } else if (cue == Cue.CLOSING && restOfLineIsBlank(text, nameEnd)) {
@@ -269,6 +127,47 @@ final class NameDetector implements PiiDetector {
         return nameEnd;
     }
 
+    /**
+     * A sentence that opens with a name and no cue: "Grace said ...", "Okonkwo wants ...", "Mwangi Kamau is
+     * joining ...". At a sentence start a capital letter says nothing, so the word must be in the gazetteer (an
+     * ambiguous first name or a surname, or followed by a surname) and be followed by something people do
+     * ("said", "asked", "and I"); "Grace periods", "Will it rain", "Brown sugar" and "Hunter boots" are not.
+     *
+     * @return the end of the name, or -1
+     */
+    private int nameOpeningSentence(String text, int start, int end, String word) {
+        if (!opensSentence(text, start)) {
+            return -1;
+        }
+        int nameEnd = extendName(text, end);
+        boolean inGazetteer = gazetteer.ambiguousFirstNames().contains(word) // "Will and I", "May said"
+                || (!NOT_A_SURNAME.contains(word)
+                        && (gazetteer.surnames().contains(word)
+                                || (nameEnd > end && gazetteer.surnames().contains(firstExtensionWord(text, end)))));
+        if (!inGazetteer) {
+            return -1;
+        }
+        return PERSON_ACTION.matcher(text).region(nameEnd, text.length()).lookingAt() ? nameEnd : -1;
+    }
+
+    /** Verbs (and "and I") after a name at a sentence start that only a person does. */
+    private static final Pattern PERSON_ACTION = Pattern.compile("\\s+(?:said|says|told|tells|asked|asks|wrote|writes|"
+            + "wants|wanted|needs|thinks|thought|called|calls|emailed|texted|messaged|mentioned|replied|sent|"
+            + "promised|agreed|is joining|joined|will send|and I)\\b");
+
+    /** At the start of the text, a line, or a sentence (after ".", "!" or "?"), quotes aside. */
+    private static boolean opensSentence(String text, int start) {
+        int k = start - 1;
+        while (k >= 0 && (text.charAt(k) == ' ' || text.charAt(k) == '\t' || text.charAt(k) == '"')) {
+            k--;
+        }
+        if (k < 0) {
+            return true;
+        }
+        char c = text.charAt(k);
+        return c == '\n' || ((c == '.' || c == '!' || c == '?') && k + 1 < start);
+    }
+
     private enum Cue {
         NONE,
         WEAK,
@@ -276,133 +175,31 @@ final class NameDetector implements PiiDetector {
         STRONG
     }
 
-    /** Last letters of the words that end a strong or closing cue ("Dr.", "name is", "my colleague", "Best,"). */
-    private static final Set<String> STRONG_CUE_LAST_WORDS = Set.of(
-            "mr",
-            "mrs",
-            "ms",
-            "miss",
-            "mx",
-            "dr",
-            "prof",
-            "professor",
-            "doctor",
-            "sir",
-            "dame",
-            "madam",
-            "mme",
-            "mlle",
-            "herr",
-            "frau",
-            "sr",
-            "sra",
-            "srta",
-            "señor",
-            "señora",
-            "senor",
-            "senora",
-            "rev",
-            "capt",
-            "captain",
-            "officer",
-            "detective",
-            "nurse",
-            "is",
-            "name's",
-            "name’s",
-            "name",
-            "me",
-            "signed",
-            "by",
-            "sincerely",
-            "attn",
-            "attention",
-            "from",
-            "to",
-            "author",
-            "owner",
-            "assignee",
-            "contact",
-            "patient",
-            "customer",
-            "employee",
-            "passenger",
-            "guest",
-            "applicant",
-            "best",
-            "regards",
-            "thanks",
-            "you",
-            "cheers",
-            "yours",
-            "truly",
-            "wishes",
-            "again",
-            "love",
-            "warmly",
-            "respectfully",
-            "thx",
-            "wife",
-            "husband",
-            "son",
-            "daughter",
-            "boss",
-            "manager",
-            "colleague",
-            "coworker",
-            "co-worker",
-            "friend",
-            "neighbor",
-            "neighbour",
-            "landlord",
-            "landlady",
-            "roommate",
-            "flatmate",
-            "sister",
-            "brother",
-            "mother",
-            "father",
-            "mom",
-            "mum",
-            "dad",
-            "aunt",
-            "uncle",
-            "cousin",
-            "nephew",
-            "niece",
-            "grandma",
-            "grandpa",
-            "grandmother",
-            "grandfather",
-            "fiance",
-            "fiancé",
-            "fiancee",
-            "fiancée",
-            "girlfriend",
-            "boyfriend",
-            "tenant",
-            "student",
-            "teacher",
-            "tutor",
-            "lawyer",
-            "attorney",
-            "therapist",
-            "intern",
-            "assistant",
-            "supervisor",
-            "teammate",
-            "classmate",
-            "kid",
-            "child",
-            "partner",
-            "spouse",
-            "nanny",
-            "coach",
-            "mentor",
-            "colleague's",
-            "wife's",
-            "husband's",
-            "all");
+    /**
+     * The last words of the strong and closing cues ("Dr.", "name is", "my colleague", "Best,", "Patient:"): the
+     * cheap test before the cue regexes, so it holds the last word of every cue they match.
+     */
+    private static final Set<String> STRONG_CUE_LAST_WORDS = strongCueLastWords();
+
+    private static Set<String> strongCueLastWords() {
+        Set<String> words = new HashSet<>(RELATIONS);
+        words.addAll(RECORD_LABELS);
+        TITLES.forEach(title -> words.add(title.toLowerCase(Locale.ROOT)));
+        for (String closing : CLOSINGS) {
+            if (Character.isLetter(closing.charAt(0))) { // "--" signatures are caught by the line-start test
+                words.add(closing.substring(closing.lastIndexOf(' ') + 1));
+            }
+        }
+        // The rest of STRONG_CUE, spelled out there: "name is", "name's", "call me", "signed by", "my wife's".
+        words.addAll(
+                List.of("is", "name", "name's", "name’s", "me", "signed", "by", "colleague's", "wife's", "husband's"));
+        return Set.copyOf(words);
+    }
+
+    /** "(?:a|b|c)" matching any of the entries literally. */
+    private static String alternatives(List<String> entries) {
+        return entries.stream().map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
+    }
 
     private static boolean mayFollowStrongCue(String text, int start) {
         int k = start - 1;
@@ -563,7 +360,7 @@ final class NameDetector implements PiiDetector {
                 break;
             }
             String w = text.substring(tokenStart, e).toLowerCase(Locale.ROOT);
-            if (NOT_A_SURNAME.contains(w) || TEAM_WORDS.contains(w)) {
+            if (NOT_A_SURNAME.contains(w)) {
                 break;
             }
             nameEnd = e;

@@ -58,13 +58,17 @@ public class PiiReview {
         }
     }
 
-    /** Scans a prompt's current text again (after an edit): old detections go, new ones wait for review. */
+    /**
+     * Scans a prompt's current text again (after an edit): old detections go, new ones wait for review.
+     *
+     * @param regions the prompt's dataset's phone regions
+     */
     @Transactional
-    public PiiStatus rescan(long promptId, String text) {
+    public PiiStatus rescan(long promptId, String text, PhoneRegions regions) {
         jdbc.sql("DELETE FROM pii_detection WHERE prompt_id = :p")
                 .param("p", promptId)
                 .update();
-        List<PiiDetection> detections = scanner.scan(text);
+        List<PiiDetection> detections = scanner.scan(text, regions);
         saveDetections(List.of(new ScannedPrompt(promptId, detections)));
         PiiStatus status = detections.isEmpty() ? PiiStatus.CLEAN : PiiStatus.PENDING_REVIEW;
         jdbc.sql("UPDATE prompt SET pii_status = :s WHERE id = :p")

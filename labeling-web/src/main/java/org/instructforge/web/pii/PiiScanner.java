@@ -3,6 +3,8 @@ package org.instructforge.web.pii;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds personal data in free text (prompts, demonstrations) so it can be reviewed and scrubbed before the
@@ -18,39 +20,37 @@ import java.util.List;
  */
 public final class PiiScanner {
 
-    /** Region used to read phone numbers written without a country code. */
-    public static final String DEFAULT_REGION = "US";
-
     private static final Comparator<PiiDetection> PRIORITY = Comparator.comparingInt(PiiDetection::length)
             .reversed()
             .thenComparingInt(d -> d.type().ordinal())
             .thenComparingInt(PiiDetection::start);
 
-    private final List<PiiDetector> detectors;
+    /** Every detector but the phone one, which depends on the regions of the text's dataset. */
+    private final List<PiiDetector> detectors = List.of(
+            new SecretUrlDetector(),
+            new EmailDetector(),
+            new IbanDetector(),
+            new CardDetector(),
+            new SsnDetector(),
+            new IpAddressDetector(),
+            new StreetAddressDetector(),
+            new NameDetector(NameGazetteer.load()));
 
-    public PiiScanner() {
-        this(DEFAULT_REGION);
+    /** One phone detector per region list in use (a handful of datasets share a few lists). */
+    private final Map<PhoneRegions, PhoneDetector> phoneDetectors = new ConcurrentHashMap<>();
+
+    /** All accepted detections in {@code text}, reading national phone numbers in {@link PhoneRegions#DEFAULT}. */
+    public List<PiiDetection> scan(String text) {
+        return scan(text, PhoneRegions.DEFAULT);
     }
 
     /**
-     * @param defaultRegion ISO 3166-1 alpha-2 region for national-format phone numbers ("US", "GB", "DE");
-     *                      numbers written with "+CC" or "00CC" are found regardless
+     * All accepted detections in {@code text}, non-overlapping, ordered by start.
+     *
+     * @param regions where the text comes from: national-format phone numbers are read in each of them;
+     *                numbers written with "+CC" or "00CC" are found regardless
      */
-    public PiiScanner(String defaultRegion) {
-        this.detectors = List.of(
-                new SecretUrlDetector(),
-                new EmailDetector(),
-                new IbanDetector(),
-                new CardDetector(),
-                new SsnDetector(),
-                new IpAddressDetector(),
-                new PhoneDetector(defaultRegion),
-                new StreetAddressDetector(),
-                new NameDetector(NameGazetteer.load()));
-    }
-
-    /** All accepted detections in {@code text}, non-overlapping, ordered by start. */
-    public List<PiiDetection> scan(String text) {
+    public List<PiiDetection> scan(String text, PhoneRegions regions) {
         if (text == null || text.isEmpty()) {
             return List.of();
         }
@@ -58,6 +58,7 @@ public final class PiiScanner {
         for (PiiDetector detector : detectors) {
             detector.detect(text, candidates);
         }
+        phoneDetectors.computeIfAbsent(regions, PhoneDetector::new).detect(text, candidates);
         return resolveOverlaps(candidates);
     }
 

@@ -101,7 +101,8 @@ public final class ImportBenchmark {
                             defaults.trainRatio(),
                             defaults.validRatio(),
                             defaults.testRatio(),
-                            defaults.reviewPercent()),
+                            defaults.reviewPercent(),
+                            defaults.phoneRegions()),
                     null);
             System.gc();
             resetPeaks();

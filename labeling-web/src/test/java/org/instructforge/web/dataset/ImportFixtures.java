@@ -29,7 +29,8 @@ public final class ImportFixtures {
                 new BigDecimal("0.8"),
                 new BigDecimal("0.1"),
                 new BigDecimal("0.1"),
-                0);
+                0,
+                null);
     }
 
     /** Every prompt in the training split, with the given overlap: for queue tests. */
@@ -51,7 +52,8 @@ public final class ImportFixtures {
                 BigDecimal.ONE,
                 BigDecimal.ZERO,
                 BigDecimal.ZERO,
-                reviewPercent);
+                reviewPercent,
+                null);
     }
 
     public static Path file(String... lines) throws IOException {

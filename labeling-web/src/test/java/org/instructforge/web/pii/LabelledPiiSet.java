@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads {@code pii-eval.txt}: one prompt per line with gold spans marked inline as {@code ⟦TYPE|text⟧}.
+ * Reads {@code pii-eval.txt}: one prompt per line with gold spans marked inline as {@code ⟦TYPE|text⟧}, or
+ * {@code ⟦PHONE:DE|text⟧} for a phone number written for one region.
  * Inline marks keep each label next to the text it labels, so a reviewer can check the set line by line,
  * and offsets are computed here instead of being typed (and mistyped) by hand.
  */
 final class LabelledPiiSet {
 
-    record GoldSpan(PiiType type, int start, int end, String text) {}
+    /** @param region the region a phone number is written for, null where the line names none */
+    record GoldSpan(PiiType type, int start, int end, String text, String region) {}
 
     record Example(int lineNumber, String text, List<GoldSpan> gold) {}
 
@@ -60,11 +62,14 @@ final class LabelledPiiSet {
             if (bar < 0 || close < bar) {
                 throw new IllegalArgumentException("line " + lineNumber + ": malformed span at column " + i);
             }
-            PiiType type = PiiType.valueOf(unescaped.substring(i + 1, bar));
+            String label = unescaped.substring(i + 1, bar);
+            int colon = label.indexOf(':');
+            PiiType type = PiiType.valueOf(colon < 0 ? label : label.substring(0, colon));
+            String region = colon < 0 ? null : label.substring(colon + 1);
             String covered = unescaped.substring(bar + 1, close);
             int start = text.length();
             text.append(covered);
-            gold.add(new GoldSpan(type, start, text.length(), covered));
+            gold.add(new GoldSpan(type, start, text.length(), covered, region));
             i = close + 1;
         }
         return new Example(lineNumber, text.toString(), List.copyOf(gold));

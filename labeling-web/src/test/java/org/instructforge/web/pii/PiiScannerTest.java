@@ -106,10 +106,9 @@ class PiiScannerTest {
 
     @Test
     void internationalPhoneNumbersAreFoundWhateverTheDefaultRegion() {
-        PiiScanner german = new PiiScanner("DE");
         String text = "Call +1 415 867 5309, +44 20 7946 0958 or 0033 1 42 68 53 00.";
-        for (PiiScanner scanner : List.of(SCANNER, german)) {
-            assertThat(scanner.scan(text))
+        for (String regions : List.of("US", "DE", "JP, IN")) {
+            assertThat(SCANNER.scan(text, PhoneRegions.parse(regions)))
                     .extracting(PiiDetection::text)
                     .containsExactly("+1 415 867 5309", "+44 20 7946 0958", "0033 1 42 68 53 00");
         }
@@ -118,8 +117,33 @@ class PiiScannerTest {
     @Test
     void nationalFormatsFollowTheConfiguredRegion() {
         String uk = "ring me on 020 7946 0958 tonight";
-        assertThat(types(uk)).doesNotContain(PiiType.PHONE);
-        assertThat(new PiiScanner("GB").scan(uk)).extracting(PiiDetection::text).containsExactly("020 7946 0958");
+        assertThat(SCANNER.scan(uk, PhoneRegions.parse("US"))).isEmpty();
+        assertThat(SCANNER.scan(uk, PhoneRegions.parse("gb")))
+                .extracting(PiiDetection::text)
+                .containsExactly("020 7946 0958");
+        String german = "Ruf mich an: 0151 23456789";
+        assertThat(SCANNER.scan(german, PhoneRegions.parse("US, GB"))).isEmpty();
+        assertThat(SCANNER.scan(german, PhoneRegions.parse("US, GB, DE")))
+                .extracting(PiiDetection::text)
+                .containsExactly("0151 23456789");
+    }
+
+    @Test
+    void theDefaultRegionsReadGermanAndBritishMobilesInNationalFormat() {
+        assertThat(PhoneRegions.DEFAULT.codes()).contains("US", "GB", "DE", "FR", "IN", "BR", "JP");
+        assertThat(found("Meine Handynummer ist 0151 23456789.", PiiType.PHONE)).containsExactly("0151 23456789");
+        assertThat(found("text me on 07700 900123 after work", PiiType.PHONE)).containsExactly("07700 900123");
+        assertThat(found("call me at (415) 867-5309 later", PiiType.PHONE)).containsExactly("(415) 867-5309");
+    }
+
+    @Test
+    void regionListsAreParsedOnceAndUnknownCodesAreNamed() {
+        assertThat(PhoneRegions.parse(" us,GB  de;gb ").toString()).isEqualTo("US,GB,DE");
+        assertThat(PhoneRegions.parse("  ")).isEqualTo(PhoneRegions.DEFAULT);
+        assertThat(PhoneRegions.unknownCodes("US, UK, XX, de")).containsExactly("UK", "XX");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PhoneRegions.parse("US, UK"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("UK");
     }
 
     @Test

@@ -189,8 +189,9 @@ public class PromptImporter {
             return;
         }
         int n = batch.size();
-        List<List<PiiDetection>> detections =
-                batch.parallelStream().map(p -> scanner.scan(p.prompt().text())).toList();
+        List<List<PiiDetection>> detections = batch.parallelStream()
+                .map(p -> scanner.scan(p.prompt().text(), target.phoneRegions()))
+                .toList();
         String[][] columns = new String[10][n];
         Map<String, List<PiiDetection>> detectionsByHash = new HashMap<>();
         for (int i = 0; i < n; i++) {
