@@ -37,10 +37,11 @@ public final class Hyperparameters {
                 real("minLearningRateRatio", 0.1, 0, 1, endHelp));
     }
 
+    private static final Hyperparameter WEIGHT_DECAY = real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay");
+    private static final Hyperparameter GRAD_CLIP = real("gradClip", 1, 0.01, 100, "global gradient norm limit");
+
     /** AdamW's weight decay and the gradient norm clip, set alike for every trainer. */
-    private static final List<Hyperparameter> REGULARISATION = List.of(
-            real("weightDecay", 0, 0, 1, "AdamW decoupled weight decay"),
-            real("gradClip", 1, 0.01, 100, "global gradient norm limit"));
+    private static final List<Hyperparameter> REGULARISATION = List.of(WEIGHT_DECAY, GRAD_CLIP);
 
     /** Token limits of the (prompt, response) pairs a supervised or preference trainer reads. */
     private static List<Hyperparameter> lengths(String responses) {
@@ -76,8 +77,9 @@ public final class Hyperparameters {
             whole("epochs", 16, 1, 100, "passes over the demonstrations (InstructGPT: 16)"),
             whole("batchSize", 32, 1, 1024, "demonstrations per step"),
             cosine(3e-4, "the cosine ends at this share of the peak (InstructGPT: 10 %)"),
+            WEIGHT_DECAY, // in the order of SftTrainer.Settings' components, as the form shows them
             real("dropout", 0.2, 0, 0.9, "residual dropout while training (InstructGPT: 0.2)"),
-            REGULARISATION,
+            GRAD_CLIP,
             lengths("demonstrations"),
             cadence(50),
             whole("selectionPrompts", 64, 1, 10_000, "validation prompts answered for reward-model selection"),
