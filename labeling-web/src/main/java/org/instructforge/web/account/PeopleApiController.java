@@ -7,14 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.instructforge.web.system.FieldErrorsApi;
 import org.instructforge.web.system.StorableText;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.FieldError;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +28,7 @@ import tools.jackson.core.JacksonException;
  * {@code {"errors": {field: message}}}; a CSV with bad lines also lists them as {@code "lines": [{line, reason}]}.
  */
 @RestController
+@FieldErrorsApi
 class PeopleApiController {
 
     /** The roles to give an account, for {@code PUT .../roles}. */
@@ -110,15 +110,6 @@ class PeopleApiController {
         view.put("url", PeopleController.absolute(link.path()));
         view.put("expiresAt", link.expiresAt());
         return view;
-    }
-
-    @ExceptionHandler(MethodArgumentNotValidException.class)
-    ResponseEntity<Map<String, Map<String, String>>> invalid(MethodArgumentNotValidException e) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (FieldError error : e.getBindingResult().getFieldErrors()) {
-            errors.putIfAbsent(error.getField(), error.getDefaultMessage());
-        }
-        return ResponseEntity.badRequest().body(Map.of("errors", errors));
     }
 
     @ExceptionHandler(InvalidPersonException.class)

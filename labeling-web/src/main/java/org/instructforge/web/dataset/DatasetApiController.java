@@ -2,14 +2,10 @@ package org.instructforge.web.dataset;
 
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.instructforge.web.system.FieldErrorsApi;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.FieldError;
-import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code {"errors": {field: message}}}, the messages the form shows beside its fields.
  */
 @RestController
+@FieldErrorsApi
 class DatasetApiController {
 
     private final Datasets datasets;
@@ -57,14 +54,5 @@ class DatasetApiController {
     @PostMapping("/api/admin/datasets/{id}/curate")
     CurationReport curate(@PathVariable long id, Authentication user) {
         return curation.curate(id, user.getName());
-    }
-
-    @ExceptionHandler(MethodArgumentNotValidException.class)
-    ResponseEntity<Map<String, Map<String, String>>> invalid(MethodArgumentNotValidException e) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (FieldError error : e.getBindingResult().getFieldErrors()) {
-            errors.putIfAbsent(error.getField(), error.getDefaultMessage());
-        }
-        return ResponseEntity.badRequest().body(Map.of("errors", errors));
     }
 }
