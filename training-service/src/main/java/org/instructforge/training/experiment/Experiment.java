@@ -451,6 +451,20 @@ public final class Experiment {
                             "ppo", byFamily(evaluationTasks, ppoSamples.answers())));
             details.put("mean_response_tokens", Map.of("sft", meanLength(sftSamples), "ppo", meanLength(ppoSamples)));
             details.put("ppo_training_prompts", onTrainingPrompts(heldOut, sftPolicy, ppoPolicy));
+            // This world's ceiling: every answer the task's ideal one, against the same SFT samples, by the same judge.
+            // No policy can win more, so PPO's win rate reads against it. Judged last so that it draws nothing from
+            // the judge's noise before the other comparisons do.
+            comparisons.put(
+                    IDEAL_VS_SFT,
+                    Comparison.of(
+                                    heldOut,
+                                    evaluationTasks,
+                                    evaluationTasks.stream()
+                                            .map(Task::reference)
+                                            .toList(),
+                                    sftSamples.answers(),
+                                    s.seed() + 31)
+                            .figures());
             Map<String, Object> greedy = new LinkedHashMap<>();
             greedy.put(
                     "base", TaskEvaluation.run(basePolicy, tokenizer, evaluationTasks, manager, 64, s.maxNewTokens()));
@@ -526,6 +540,9 @@ public final class Experiment {
 
     static final String DPO = "dpo";
     static final String PPO_NO_PTX = "ppo-no-ptx";
+
+    /** The comparison of the tasks' ideal answers with SFT's: how much any policy could win. */
+    static final String IDEAL_VS_SFT = "ideal_vs_sft";
 
     /** A sink that files one trainer's stage under another name, so two runs of one trainer keep apart curves. */
     private static MetricSink renamed(MetricSink sink, String stage, String name) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.instructforge.training.rlhf.JsonlMetrics;
 import tools.jackson.databind.SerializationFeature;
@@ -140,6 +141,10 @@ final class ExperimentReport {
         row(md, "Ties among those comparisons", pct(s.ppoVsSft().tieShare()), "");
         row(md, "PPO win rate among decided comparisons", pct(s.ppoVsSft().decidedWinRate()), "");
         row(md, "PPO win rate judged without noise", pct(s.noiselessWinRate()), "");
+        idealWinRate(s).ifPresent(ideal -> {
+            row(md, "Ideal answers' win rate against SFT (the most any policy can win)", pct(ideal), "");
+            row(md, "Share of that headroom PPO took", pct((s.winRate() - 0.5) / (ideal - 0.5)), "");
+        });
         row(md, "Reward model validation accuracy", pct(s.rewardValidationAccuracy()), ">= 70 %");
         row(md, "Reward model accuracy against a held-out labeler", pct(s.rewardHeldOutLabelerAccuracy()), "");
         row(md, "Mean KL(PPO || SFT) per response", String.format(Locale.ROOT, "%.2f nats", s.meanKl()), "<= 10");
@@ -162,6 +167,15 @@ final class ExperimentReport {
             md.append("![").append(chart).append("](").append(chart).append(")\n\n");
         }
         return md.toString();
+    }
+
+    /** The ideal answers' win rate against SFT, where the run judged them. */
+    private static OptionalDouble idealWinRate(Experiment.Summary s) {
+        return s.details().get("comparisons") instanceof Map<?, ?> byName
+                        && byName.get(Experiment.IDEAL_VS_SFT) instanceof Map<?, ?> ideal
+                        && ideal.get("win_rate") instanceof Double rate
+                ? OptionalDouble.of(rate)
+                : OptionalDouble.empty();
     }
 
     /** Every pairwise comparison of the run (PPO vs SFT, DPO vs SFT, PPO vs DPO), one row each. */

@@ -83,6 +83,11 @@ class ExperimentTest {
                         .path("hallucination_on_unanswerable")
                         .isNumber())
                 .isTrue();
+        // the ideal answers are this world's ceiling: by the noiseless judge they beat SFT at least where PPO does
+        JsonNode ideal = json.path("comparisons").path("ideal_vs_sft");
+        assertThat(ideal.path("win_rate_noiseless_judge").asDouble())
+                .isGreaterThanOrEqualTo(summary.noiselessWinRate())
+                .isGreaterThan(0.5);
         assertThat(json.path("targets_met").size()).isEqualTo(9);
         String report = Files.readString(out.resolve("report.md"));
         for (String chart : new String[] {
