@@ -26,6 +26,7 @@ import tools.jackson.databind.module.SimpleModule;
  * written: a form bound with a {@code BindingResult} shows the message beside its field ({@code typeMismatch} in
  * messages.properties); anything else answers 400, {@code {"error": ...}} on the API and the error page otherwise.
  * First in order, so the labeler API's own handlers do not turn it into a generic "not the JSON this call takes".
+ * Form fields' CRLF line breaks are stored as "\n".
  */
 @ControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,7 +38,10 @@ class StorableTextBinding {
             @Override
             public void setAsText(String text) {
                 StorableText.require("The text", text);
-                setValue(text);
+                // A browser sends a textarea's line breaks as CRLF (HTML's form encoding); they are stored as the
+                // API's JSON and the imports bring them, "\n", so that a demonstration typed in the page and one sent
+                // by a script train the model on the same text.
+                setValue(text == null ? null : text.replace("\r\n", "\n"));
             }
         });
     }
