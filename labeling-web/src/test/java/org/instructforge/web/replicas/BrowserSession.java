@@ -3,7 +3,6 @@ package org.instructforge.web.replicas;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,18 +15,13 @@ import java.util.stream.Collectors;
 
 /**
  * What a browser keeps between requests, for talking to replicas without one: the {@code SESSION} cookie (sent to
- * whichever replica the request goes to, as a load balancer would) and the CSRF token of the last page read. Redirects
- * are not followed, so a test sees where each answer points.
+ * whichever replica the request goes to, as a load balancer would) and the CSRF token of the last page read.
  */
 final class BrowserSession {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static final Pattern SESSION_COOKIE = Pattern.compile("^SESSION=([^;]*)");
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
     private String session;
     private String csrf;
 
@@ -82,8 +76,8 @@ final class BrowserSession {
         if (session != null) {
             request.header("Cookie", "SESSION=" + session);
         }
-        HttpResponse<String> response =
-                http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = Replica.HTTP.send(
+                request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         for (String cookie : response.headers().allValues("Set-Cookie")) {
             Matcher value = SESSION_COOKIE.matcher(cookie);
             if (value.find()) {

@@ -22,6 +22,12 @@ import java.util.stream.Stream;
  */
 final class Replica implements AutoCloseable {
 
+    /** How the tests talk to replicas: redirects are not followed, so a test sees where each answer points. */
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -89,7 +95,7 @@ final class Replica implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                HttpResponse<Void> health = http.send(
+                HttpResponse<Void> health = HTTP.send(
                         HttpRequest.newBuilder(URI.create(url("/actuator/health")))
                                 .timeout(Duration.ofSeconds(5))
                                 .build(),

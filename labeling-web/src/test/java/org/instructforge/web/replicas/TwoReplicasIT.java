@@ -7,7 +7,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +50,6 @@ class TwoReplicasIT {
     private static final int CLAIMS_PER_MINUTE = 4;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
 
     private JdbcClient jdbc;
     private Replica a;
@@ -256,7 +250,7 @@ class TwoReplicasIT {
         }
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return Replica.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static final Pattern LOCATION_PATH = Pattern.compile("^(?:https?://[^/]+)?(/.*)$");
