@@ -51,7 +51,7 @@ class SecurityHeadersBrowserTest extends BrowserTest {
                         .as("CSP violations on the pages of " + account[0])
                         .isEmpty();
                 assertThat(context.cookies())
-                        .filteredOn(cookie -> cookie.name.equals("JSESSIONID"))
+                        .filteredOn(cookie -> cookie.name.equals("SESSION"))
                         .extracting((Cookie cookie) -> cookie.sameSite)
                         .containsOnly(SameSiteAttribute.LAX);
 

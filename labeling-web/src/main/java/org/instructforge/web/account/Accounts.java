@@ -9,7 +9,6 @@ import org.instructforge.web.team.Teams;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -226,14 +225,13 @@ public class Accounts {
         }
     }
 
-    /** The account's browser sessions end now: its next request goes to the sign-in page. */
+    /**
+     * The account's browser sessions end now, on every replica: they are found in PostgreSQL by the signed-in name
+     * (Spring Session's principal-name index) and marked expired there, so the next request, whichever replica it
+     * reaches, is signed out and sent to the sign-in page (SecurityConfiguration).
+     */
     private void endSessionsOf(String username) {
-        for (Object principal : sessions.getAllPrincipals()) {
-            if (principal instanceof UserDetails details
-                    && details.getUsername().equals(username)) {
-                sessions.getAllSessions(principal, false).forEach(SessionInformation::expireNow);
-            }
-        }
+        sessions.getAllSessions(username, false).forEach(SessionInformation::expireNow);
     }
 
     @Transactional

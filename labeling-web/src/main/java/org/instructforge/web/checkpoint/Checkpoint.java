@@ -34,7 +34,8 @@ public record Checkpoint(
         Map<String, Object> metrics,
         boolean currentPolicy,
         Instant publishedAt,
-        Instant createdAt) {
+        Instant createdAt)
+        implements java.io.Serializable {
 
     /** One metric as the registry's table shows it; nested objects are flattened into dotted names. */
     public record MetricRow(String name, String value) {}

@@ -7,4 +7,5 @@ import org.instructforge.shared.CheckpointKind;
  *
  * @param listed whether it is READY, so its page exists; an ancestor may since have been deleted
  */
-public record CheckpointRef(long id, String name, CheckpointKind kind, boolean listed) {}
+public record CheckpointRef(long id, String name, CheckpointKind kind, boolean listed)
+        implements java.io.Serializable {}

@@ -38,7 +38,9 @@ public class CandidateImport {
     private static final int MAX_ERRORS = 1000;
 
     /** The outcome: tasks created, or the bad lines that stopped the import. */
-    public record Report(int tasksCreated, List<Map<String, Object>> errors) {}
+    // Serializable: the upload page hands it to the next page as a flash attribute, kept in the session (in
+    // PostgreSQL, Spring Session JDBC).
+    public record Report(int tasksCreated, List<Map<String, Object>> errors) implements java.io.Serializable {}
 
     private final JdbcClient jdbc;
     private final JsonMapper json;

@@ -21,7 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
 class Publishing {
 
     /** What publishing did. */
-    record Published(Checkpoint checkpoint, CreatedRound round) {}
+    /** Serializable: handed to the next page as a flash attribute, kept in the session (Spring Session JDBC). */
+    record Published(Checkpoint checkpoint, CreatedRound round) implements java.io.Serializable {}
 
     private final CheckpointCatalog checkpoints;
     private final LabelRounds rounds;

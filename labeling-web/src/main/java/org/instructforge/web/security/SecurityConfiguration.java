@@ -9,10 +9,10 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.config.annotation.web.configurers.SessionManagementConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -20,7 +20,9 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
-import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.session.security.SpringSessionBackedSessionRegistry;
 
 /**
  * Who may reach what. Each role owns one URL space for pages ({@code /labeler}, {@code /admin},
@@ -55,9 +57,10 @@ class SecurityConfiguration {
      */
     @Bean
     @Order(2)
-    SecurityFilterChain apiDocsSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiDocsSecurity(HttpSecurity http, SessionRegistry sessions) throws Exception {
         return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .authorizeHttpRequests(rules -> rules.anyRequest().hasAnyRole("ADMIN", "ML_ENGINEER"))
+                .sessionManagement(session -> endedSessionsEnd(session, sessions))
                 .exceptionHandling(
                         denied -> denied.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(SWAGGER_UI_POLICY))
@@ -86,10 +89,7 @@ class SecurityConfiguration {
                         .failureHandler(signInFailure())
                         .permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                // Every signed-in session is known, so that disabling an account ends its sessions at once
-                // (Accounts.changeAccess), not when they time out.
-                .sessionManagement(session ->
-                        session.maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended"))
+                .sessionManagement(session -> endedSessionsEnd(session, sessions))
                 .headers(SecurityConfiguration::securityHeaders)
                 .build();
     }
@@ -126,15 +126,23 @@ class SecurityConfiguration {
         return handler;
     }
 
-    @Bean
-    SessionRegistry sessionRegistry() {
-        return new SessionRegistryImpl();
+    /**
+     * Every request of a browser session first asks the registry whether the session was ended (an account disabled
+     * or its roles changed: Accounts), and if so signs it out and sends it to {@code /login?ended}.
+     */
+    private static void endedSessionsEnd(SessionManagementConfigurer<HttpSecurity> session, SessionRegistry sessions) {
+        session.maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended");
     }
 
-    /** Tells the registry when a session ends (sign-out, time-out), so it does not keep them forever. */
+    /**
+     * The browser sessions themselves live in PostgreSQL (Spring Session JDBC, tables of V058), not in the servlet
+     * container's memory, so every labeling-web replica serves every session and a replica can stop without signing
+     * anyone out. The registry reads them through the table's principal-name index: ending an account's sessions
+     * marks its rows expired, and whichever replica the next request reaches sees the mark (Accounts).
+     */
     @Bean
-    HttpSessionEventPublisher httpSessionEventPublisher() {
-        return new HttpSessionEventPublisher();
+    SessionRegistry sessionRegistry(FindByIndexNameSessionRepository<? extends Session> sessions) {
+        return new SpringSessionBackedSessionRegistry<>(sessions);
     }
 
     private static void roleRules(

@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import jakarta.servlet.http.Cookie;
 import java.util.Set;
 import java.util.UUID;
 import org.instructforge.shared.Role;
@@ -14,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MockMvc;
 
-/** Disabling an account ends the sessions it has open, not only its next sign-in; other people stay signed in. */
+/**
+ * Disabling an account ends the sessions it has open, not only its next sign-in; other people stay signed in. (Across
+ * two replicas: TwoReplicasIT.)
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class DisabledAccountSessionTest {
@@ -32,14 +35,14 @@ class DisabledAccountSessionTest {
     void disablingAnAccountEndsItsOpenSessionsAtOnce() throws Exception {
         Person disabled = labeler();
         Person other = labeler();
-        MockHttpSession session = signIn(disabled);
-        MockHttpSession otherSession = signIn(other);
-        mvc.perform(get("/labeler").session(session)).andExpect(status().isOk());
+        Cookie session = signIn(disabled);
+        Cookie otherSession = signIn(other);
+        mvc.perform(get("/labeler").cookie(session)).andExpect(status().isOk());
 
         accounts.changeAccess(disabled.id(), false, "admin");
 
-        mvc.perform(get("/labeler").session(session)).andExpect(redirectedUrl("/login?ended"));
-        mvc.perform(get("/labeler").session(otherSession)).andExpect(status().isOk());
+        mvc.perform(get("/labeler").cookie(session)).andExpect(redirectedUrl("/login?ended"));
+        mvc.perform(get("/labeler").cookie(otherSession)).andExpect(status().isOk());
         mvc.perform(formLogin("/login").user(disabled.username()).password("session-password"))
                 .andExpect(redirectedUrl("/login?error"));
     }
@@ -56,12 +59,12 @@ class DisabledAccountSessionTest {
         return accounts.create(name, name, "session-password", Set.of(Role.LABELER), null);
     }
 
-    private MockHttpSession signIn(Person person) throws Exception {
-        return (MockHttpSession)
-                mvc.perform(formLogin("/login").user(person.username()).password("session-password"))
-                        .andExpect(redirectedUrl("/"))
-                        .andReturn()
-                        .getRequest()
-                        .getSession(false);
+    /** The session cookie of a form sign-in: the session itself is a row in PostgreSQL (Spring Session JDBC). */
+    private Cookie signIn(Person person) throws Exception {
+        return mvc.perform(formLogin("/login").user(person.username()).password("session-password"))
+                .andExpect(redirectedUrl("/"))
+                .andReturn()
+                .getResponse()
+                .getCookie("SESSION");
     }
 }

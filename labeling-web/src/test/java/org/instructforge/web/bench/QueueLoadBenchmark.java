@@ -29,6 +29,7 @@ import org.instructforge.web.dataset.ImportFixtures;
 import org.instructforge.web.dataset.importing.PromptImporter;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -38,6 +39,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * session cookie, CSRF token). Prints tasks/s and the p50/p99 latency of "next task" (the claim and its page)
  * and "submit", then checks in the database that no slot was leased twice, no submission was lost or
  * duplicated, and no prompt got more labels than it wants. Run with {@code ./forge bench queue}.
+ *
+ * <p>With REPLICAS 2 it starts two labeling-web instances on the one database (each its own Spring context, web
+ * server, connection pool, rate limiter: nothing shared but PostgreSQL, as with replicas behind a load balancer) and
+ * sends each labeler's requests to them in turn, without stickiness, so every session, CSRF token and lease written by
+ * one is read by the other. Both run in this JVM on the same cores: the figure is the cost of sharing state through
+ * the database, not a speed-up.
  */
 public final class QueueLoadBenchmark {
 
@@ -53,19 +60,31 @@ public final class QueueLoadBenchmark {
         // On 2 cores the JIT compiles for the first 10-20 s while 200 labelers arrive at once; that start is timed
         // and reported apart from the steady state (0: no warm-up).
         int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        int replicas = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        if (replicas < 1) {
+            throw new IllegalArgumentException("REPLICAS must be 1 or more, was " + replicas);
+        }
         System.setProperty("instructforge.database.embedded.data-dir", "");
         System.setProperty("instructforge.database.embedded.port", "0");
-        var context = new SpringApplicationBuilder(LabelingWebApplication.class)
-                .logStartupInfo(false)
-                .run(
-                        "--server.port=0",
-                        "--spring.main.banner-mode=off",
-                        "--logging.level.root=WARN",
-                        // Real labelers are limited to 30 tasks a minute; simulated ones go as fast as they can.
-                        "--instructforge.labeling.claims-per-minute=1000000",
-                        "--server.tomcat.threads.max=" + Math.max(200, labelers),
-                        "--spring.datasource.hikari.maximum-pool-size=40");
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        // Every replica joins the one temporary database the first one starts (EmbeddedPostgres: one per data dir).
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            ConfigurableApplicationContext replica = new SpringApplicationBuilder(LabelingWebApplication.class)
+                    .logStartupInfo(false)
+                    .run(
+                            "--server.port=0",
+                            "--spring.main.banner-mode=off",
+                            "--logging.level.root=WARN",
+                            // Real labelers are limited to 30 tasks a minute; simulated ones go as fast as they can.
+                            "--instructforge.labeling.claims-per-minute=1000000",
+                            "--server.tomcat.threads.max=" + Math.max(200, labelers),
+                            "--spring.datasource.hikari.maximum-pool-size=" + 40 / replicas);
+            contexts.add(replica);
+            bases.add("http://127.0.0.1:"
+                    + ((WebServerApplicationContext) replica).getWebServer().getPort());
+        }
+        ConfigurableApplicationContext context = contexts.get(0);
         JdbcClient jdbc = context.getBean(JdbcClient.class);
         long dataset = prepare(context.getBean(Datasets.class), context.getBean(PromptImporter.class), jdbc);
         Accounts accounts = context.getBean(Accounts.class);
@@ -76,8 +95,8 @@ public final class QueueLoadBenchmark {
             names.add(name);
         }
         System.out.printf(
-                "%d labelers, %d s, think time ~%d ms, %d cores; dataset %d%n",
-                labelers, seconds, thinkMillis, Runtime.getRuntime().availableProcessors(), dataset);
+                "%d labelers, %d s, think time ~%d ms, %d cores, %d replica(s); dataset %d%n",
+                labelers, seconds, thinkMillis, Runtime.getRuntime().availableProcessors(), replicas, dataset);
 
         // Each sample is {start, latency} in nanoseconds, so that the warm-up can be told apart afterwards.
         ConcurrentLinkedQueue<long[]> nextNanos = new ConcurrentLinkedQueue<>();
@@ -92,10 +111,12 @@ public final class QueueLoadBenchmark {
                 .build();
         List<Session> sessions = Collections.synchronizedList(new ArrayList<>());
         ExecutorService signIn = Executors.newFixedThreadPool(8);
-        for (String name : names) {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Session session = new Session(http, bases, i);
             signIn.submit(() -> {
                 try {
-                    sessions.add(signIn(new Session(http, "http://127.0.0.1:" + port), name));
+                    sessions.add(signIn(session, name));
                 } catch (Exception e) {
                     errors.incrementAndGet();
                     System.err.println(name + ": " + e);
@@ -129,7 +150,9 @@ public final class QueueLoadBenchmark {
         report("warm-up (first " + warmupSeconds + " s)", nextNanos, submitNanos, s -> s[0] < measuredFrom);
         report("measured (" + seconds + " s)", nextNanos, submitNanos, s -> s[0] >= measuredFrom);
         verify(jdbc, submitted.get());
-        context.close();
+        for (int r = contexts.size() - 1; r >= 0; r--) {
+            contexts.get(r).close(); // the first last: it owns the embedded database
+        }
     }
 
     private static Session signIn(Session session, String name) throws Exception {
@@ -260,25 +283,34 @@ public final class QueueLoadBenchmark {
         return m.group(1);
     }
 
-    /** One labeler's browser: the shared client, and this labeler's cookies (the session id). */
+    /**
+     * One labeler's browser: the shared client, this labeler's cookies (the session id), and the replicas, which its
+     * requests reach in turn (a load balancer without sticky sessions), starting at a different one per labeler.
+     */
     private static final class Session {
         private final HttpClient http;
-        private final String base;
+        private final List<String> bases;
         private final Map<String, String> cookies = new ConcurrentHashMap<>();
+        private int requests;
 
-        Session(HttpClient http, String base) {
+        Session(HttpClient http, List<String> bases, int first) {
             this.http = http;
-            this.base = base;
+            this.bases = bases;
+            this.requests = first;
         }
 
         HttpResponse<String> get(String path) throws Exception {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+            return send(HttpRequest.newBuilder(URI.create(nextBase() + path)).GET());
         }
 
         HttpResponse<String> post(String path, String form) throws Exception {
-            return send(HttpRequest.newBuilder(URI.create(base + path))
+            return send(HttpRequest.newBuilder(URI.create(nextBase() + path))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)));
+        }
+
+        private String nextBase() {
+            return bases.get(requests++ % bases.size());
         }
 
         private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
