@@ -1,6 +1,9 @@
 package org.instructforge.web.security;
 
 import java.util.Map;
+import org.instructforge.web.system.DatabaseOutage;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -43,7 +46,7 @@ class SecurityConfiguration {
     SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(rules -> roleRules(rules, "/api"))
-                .httpBasic(Customizer.withDefaults())
+                .httpBasic(basic -> basic.authenticationEntryPoint(outageAware(new BasicAuthenticationEntryPoint())))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .headers(SecurityConfiguration::securityHeaders)
@@ -123,7 +126,20 @@ class SecurityConfiguration {
         ExceptionMappingAuthenticationFailureHandler handler = new ExceptionMappingAuthenticationFailureHandler();
         handler.setExceptionMappings(Map.of(LockedException.class.getName(), "/login?locked"));
         handler.setDefaultFailureUrl("/login?error");
-        return handler;
+        // A sign-in that failed because the accounts could not be read is no wrong password: "try again" (503).
+        return (request, response, failure) -> {
+            DatabaseOutage.passOn(failure);
+            handler.onAuthenticationFailure(request, response, failure);
+        };
+    }
+
+    /** HTTP Basic's 401 for wrong credentials; while the accounts cannot be read, the outage's 503 instead. */
+    private static AuthenticationEntryPoint outageAware(BasicAuthenticationEntryPoint basic) {
+        basic.setRealmName("Realm"); // Spring Security's default realm, as before
+        return (request, response, failure) -> {
+            DatabaseOutage.passOn(failure);
+            basic.commence(request, response, failure);
+        };
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.instructforge.web.system;
 
+import jakarta.servlet.ServletException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -19,6 +20,16 @@ public final class DatabaseOutage {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
 
     private DatabaseOutage() {}
+
+    /**
+     * For handlers that would otherwise turn the failure into an answer of their own (sign-in's 401 or "wrong
+     * password"): an outage goes on up the filter chain to {@link DatabaseOutageFilter}, anything else returns.
+     */
+    public static void passOn(Exception failure) throws ServletException {
+        if (causedBy(failure)) {
+            throw new ServletException("The database is out of reach", failure);
+        }
+    }
 
     public static boolean causedBy(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

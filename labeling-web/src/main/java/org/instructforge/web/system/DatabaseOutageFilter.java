@@ -108,8 +108,8 @@ public class DatabaseOutageFilter extends OncePerRequestFilter {
     public record Field(String name, String value, boolean shown) {}
 
     /**
-     * The fields of a posted form, to send again from the "try again" page: all but passwords, which are never written
-     * into a page. Empty for anything but a URL-encoded POST (a file upload cannot be repeated from a page).
+     * The fields of a posted form, to send again from the "try again" page. Empty for a form with a password (never
+     * written into a page) and for anything but a URL-encoded POST (a file upload cannot be repeated from a page).
      */
     static List<Field> resendable(HttpServletRequest request) {
         List<Field> fields = new ArrayList<>();
@@ -119,10 +119,11 @@ public class DatabaseOutageFilter extends OncePerRequestFilter {
                 || !type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             return fields;
         }
+        if (request.getParameterMap().keySet().stream()
+                .anyMatch(name -> name.toLowerCase(Locale.ROOT).contains("password"))) {
+            return fields; // a form without its password could not succeed when sent again
+        }
         request.getParameterMap().forEach((name, values) -> {
-            if (name.toLowerCase(Locale.ROOT).contains("password")) {
-                return;
-            }
             for (String value : values) {
                 fields.add(new Field(name, value, shownAsText(name, value)));
             }

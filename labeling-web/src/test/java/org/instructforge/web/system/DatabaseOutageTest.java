@@ -127,8 +127,11 @@ class DatabaseOutageTest {
         Lease lease = QueueFixtures.claim(queue, labeler, TaskKind.DEMONSTRATION, prompt);
         String answer = "A strawberry 🍓, or a cherry.\nBoth are red.";
 
-        try (BrowserContext context = chromium.browser.newContext()) {
+        try (BrowserContext context = chromium.browser.newContext();
+                BrowserContext stranger = chromium.browser.newContext()) {
             Page page = BrowserSupport.signIn(context, url("/"), labeler, PASSWORD);
+            Page login = stranger.newPage();
+            login.navigate(url("/login")); // opened before the outage, signed in during it
             page.navigate(url("/labeler/demonstrations/" + lease.id()));
             page.locator("#answer").fill(answer);
             assertThat(page.locator("#draft-status")).containsText("Draft saved");
@@ -161,6 +164,15 @@ class DatabaseOutageTest {
                 assertThat(api.headers().firstValue("Content-Type"))
                         .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
                 assertThat(api.body()).startsWith("{\"error\":").contains("not reachable");
+
+                // Signing in cannot read the accounts: "try again", not "wrong password", and no password in the page.
+                login.locator("input[name=username]").fill(labeler);
+                login.locator("input[name=password]").fill(PASSWORD);
+                Response signIn =
+                        login.waitForNavigation(() -> login.locator("form button[type=submit]").first().click());
+                assertThat(signIn.status()).isEqualTo(503);
+                assertThat(login.locator("#unavailable-message")).isVisible();
+                assertThat(login.content()).doesNotContain(PASSWORD);
             } finally {
                 database = startDatabase();
             }
