@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.crowd.Crowd;
 import org.instructforge.training.experiment.Experiment;
 import org.instructforge.training.experiment.ExperimentSettings;
 import org.instructforge.training.experiment.World;
+import org.instructforge.training.hub.HubClient;
+import org.instructforge.training.hub.ModelPull;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -29,12 +32,14 @@ import org.instructforge.training.pretrain.PretrainSettings;
 import org.instructforge.training.pretrain.Pretrainer;
 import org.instructforge.training.rlhf.Checkpoints;
 import org.instructforge.training.rlhf.SettingsOverrides;
+import org.instructforge.training.runs.ModelImport;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The ML engineer's command line, without Spring: {@code pretrain}, {@code generate} and {@code logits}. The
+ * The ML engineer's command line, without Spring: {@code pretrain}, {@code generate}, {@code logits}, {@code pull}
+ * and {@code import} (and the experiment tools). The
  * {@code forge} script runs it from the training-service jar. Bad arguments exit with status 2 and a message on
  * stderr; results go to stdout.
  */
@@ -50,7 +55,8 @@ public final class ForgeCli {
                   --learning-rate --warmup-steps --train-examples --vocab-size --eval-tasks ...
               generate --model DIR --prompt TEXT [--greedy | --temperature T --top-p P --top-k K]
                        [--max-new-tokens N] [--seed S] [--raw]
-                  answer a prompt; it is wrapped in the chat template (User: ... Assistant:) unless --raw.
+                  answer a prompt; it is wrapped in the model's chat template (tokenizer_config.json's
+                  chat_template; User: ... Assistant: for the GPT-2 base) unless --raw.
                   Sampling defaults: temperature 0.8, top-p 0.95, seed 0, 64 new tokens.
               logits --model DIR --text TEXT
                   print as JSON the token ids of TEXT and the 10 highest next-token logits after it.
@@ -77,6 +83,14 @@ public final class ForgeCli {
                   comparisons of the world's prompts (--count and --seed as given to world prompts) at agreement A
                   (default 0.73), thinking about MS ms per task (default 2000), until the queue is empty or M
                   minutes (default 10) pass; prints labels per kind and labeler, tasks/s and errors.
+              pull ORG/NAME [--revision REV] [--name NAME]
+                  download a model from the Hugging Face Hub ($HF_ENDPOINT, default https://huggingface.co; $HF_TOKEN
+                  for gated or private models): the files a run needs (config, tokenizer, safetensors weights),
+                  resumable, sizes and SHA-256s checked against the Hub's; then registered as a BASE checkpoint
+                  (default name ORG/NAME, or ORG/NAME@REV) in the product's database and checkpoint root.
+              import DIR [--name NAME]
+                  register a local Hugging Face model folder as a BASE checkpoint (its files are copied to the
+                  checkpoint root; default name the folder's). Both refuse architectures that cannot run here.
               world prompts [--count N] [--seed S] [--out FILE]
                   write N distinct prompts of the task families (default 2000) as a JSONL file the prompt import
                   accepts (default world-prompts.jsonl); the experiment's held-out evaluation prompts for seed S
@@ -95,10 +109,17 @@ public final class ForgeCli {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
 
     ForgeCli(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    /** With the environment given (tests point HF_ENDPOINT and the database at their own). */
+    ForgeCli(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
@@ -125,6 +146,8 @@ public final class ForgeCli {
                 case "experiment" -> experiment(rest);
                 case "world" -> world(rest);
                 case "crowd" -> crowd(rest);
+                case "pull" -> pull(rest);
+                case "import" -> importModel(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             }
             return 0;
@@ -174,7 +197,8 @@ public final class ForgeCli {
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
             Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
-            long[] ids = tokenizer.encode(raw ? prompt : ChatTemplate.prompt(prompt));
+            ChatFormat format = ChatFormat.of(modelDir);
+            long[] ids = tokenizer.encode(raw ? prompt : format.prompt(List.of(ChatMessage.user(prompt))));
             if (ids.length == 0) {
                 throw new UsageException("--prompt is empty");
             }
@@ -189,7 +213,7 @@ public final class ForgeCli {
             }
             Generation g = new Generator(gpt).generate(manager, List.of(ids), sampling, new Random(seed));
             String text = tokenizer.decode(g.response(0));
-            out.println(raw ? text : ChatTemplate.answerOf(text));
+            out.println(raw ? text : format.answerOf(text));
         }
     }
 
@@ -362,8 +386,54 @@ public final class ForgeCli {
         summary.print(out);
     }
 
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
+    private void pull(List<String> args) throws IOException {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            throw new UsageException("pull needs a model id: forge pull ORG/NAME [--revision REV] [--name NAME]");
+        }
+        String repo = args.get(0);
+        Map<String, String> o = parse(args.subList(1, args.size()), Set.of(), Set.of("revision", "name"));
+        ModelPull.checkRepoId(repo);
+        String revision = o.getOrDefault("revision", "main");
+        String name = o.getOrDefault("name", revision.equals("main") ? repo : repo + "@" + revision);
+        HubClient hub = new HubClient(env.get("HF_ENDPOINT"), env.get("HF_TOKEN"));
+        ModelPull pull = new ModelPull(hub, out);
+        HubClient.Snapshot files = pull.runFiles(repo, revision); // the Hub first: offline fails fast
+        ModelImport models = ModelImport.fromEnvironment(env);
+        models.existing(name).ifPresent(id -> {
+            throw new IllegalArgumentException(
+                    "a checkpoint named '" + name + "' exists already (id " + id + "); choose another --name");
+        });
+        ModelPull.Pulled pulled = pull.download(files, models.checkpointRoot().resolve("downloads"));
+        ModelImport.Imported imported = models.register(
+                pulled.folder(),
+                name,
+                Map.of("source", hub.endpoint() + "/" + repo, "revision", revision, "commit", pulled.commit()),
+                true);
+        Checkpoints.deleteRecursively(pulled.folder());
+        printRegistered(imported);
+    }
+
+    private void importModel(List<String> args) throws IOException {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            throw new UsageException("import needs a folder: forge import DIR [--name NAME]");
+        }
+        Path dir = Path.of(args.get(0)).toAbsolutePath().normalize();
+        Map<String, String> o = parse(args.subList(1, args.size()), Set.of(), Set.of("name"));
+        ModelImport.check(dir); // before the database: a wrong folder needs none
+        String name = o.getOrDefault("name", String.valueOf(dir.getFileName()));
+        ModelImport.Imported imported =
+                ModelImport.fromEnvironment(env).register(dir, name, Map.of("source", dir.toString()), false);
+        printRegistered(imported);
+    }
+
+    private void printRegistered(ModelImport.Imported imported) {
+        out.printf(
+                "registered %s (%s) as BASE checkpoint %d at %s%n",
+                imported.name(), imported.architecture(), imported.id(), imported.dir());
+    }
+
+    private String envOr(String name, String fallback) {
+        String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 
