@@ -1,8 +1,7 @@
 package org.instructforge.training.hub;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +10,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.instructforge.training.rlhf.Checkpoints;
 import tools.jackson.databind.JsonNode;
@@ -99,13 +102,14 @@ public final class HubClient {
     /** The files of {@code repo} at {@code revision} (a branch, tag or commit), with sizes and LFS digests. */
     public Snapshot list(String repo, String revision) throws IOException {
         URI uri = URI.create(endpoint + "/api/models/" + repo + "/revision/" + encode(revision) + "?blobs=true");
-        HttpResponse<InputStream> response = send(uri, 0).response();
+        HttpResponse<String> response =
+                send(uri, 0, HttpResponse.BodyHandlers.ofString()).response();
         if (response.statusCode() != 200) {
             throw failure(response, repo, revision, null);
         }
         JsonNode info;
-        try (InputStream body = response.body()) {
-            info = JSON.readTree(body);
+        try {
+            info = JSON.readTree(response.body());
         } catch (RuntimeException e) {
             throw new HubException("the Hub at " + endpoint + " answered the file list of " + repo
                     + " with something other than JSON");
@@ -147,102 +151,147 @@ public final class HubClient {
         String linkedEtag = null;
         if (file.size() < 0 || have < file.size()) {
             URI uri = URI.create(endpoint + "/" + repo + "/resolve/" + commit + "/" + encodePath(file.path()));
-            Answer answer = send(uri, have);
-            HttpResponse<InputStream> response = answer.response();
-            linkedEtag = answer.linkedEtag();
-            int status = response.statusCode();
-            if (status == 200 || status == 206) {
-                boolean append = status == 206 && resumesAt(response, have);
-                if (!append) {
-                    have = 0; // the server sent the whole file
+            long from = have;
+            AtomicReference<PartFile> body = new AtomicReference<>();
+            Answer<Void> answer;
+            try {
+                answer = send(uri, from, info -> {
+                    if (info.statusCode() != 200 && info.statusCode() != 206) {
+                        return HttpResponse.BodySubscribers.replacing(null);
+                    }
+                    // a 206 that starts where the part file ends continues it; anything else is the whole file
+                    boolean resumes = info.statusCode() == 206
+                            && info.headers()
+                                    .firstValue("Content-Range")
+                                    .map(range -> range.startsWith("bytes " + from + "-"))
+                                    .orElse(false);
+                    PartFile partFile = new PartFile(part, resumes ? from : 0);
+                    body.set(partFile);
+                    return partFile;
+                }, body);
+            } catch (IOException e) {
+                PartFile partFile = body.get();
+                if (partFile == null) {
+                    throw e;
                 }
-                copy(response, part, append, file, have);
-            } else {
-                throw failure(response, repo, commit, file.path());
+                throw new HubException("the download of " + file.path() + " broke off after " + partFile.size()
+                        + " of " + file.size() + " bytes (" + reason(e) + "); run the same pull again to resume it");
             }
+            int status = answer.response().statusCode();
+            if (status != 200 && status != 206) {
+                throw failure(answer.response(), repo, commit, file.path());
+            }
+            linkedEtag = answer.linkedEtag();
         }
         verify(part, file, linkedEtag);
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static boolean resumesAt(HttpResponse<?> response, long have) {
-        return response.headers()
-                .firstValue("Content-Range")
-                .map(range -> range.startsWith("bytes " + have + "-"))
-                .orElse(false);
+    private static String reason(Throwable e) {
+        return Objects.toString(e.getMessage(), e.getClass().getSimpleName());
     }
 
     /**
-     * Streams the body into the part file. The JDK client has no read timeout for a body, so a watchdog interrupts the
-     * read when nothing arrived for {@code stallTimeout}: a stalled connection ends like a dropped one.
+     * Writes a body into the part file as it arrives (appending from {@code offset}, or from the start) and notes
+     * when bytes last came: the JDK client has no read timeout for a body, and on JDK 17 a read blocked on a silent
+     * connection cannot be interrupted, so the download waits on this subscriber and cancels it when it stalls.
      */
-    private void copy(HttpResponse<InputStream> response, Path part, boolean append, RemoteFile file, long from)
-            throws IOException {
-        long written = from;
-        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        AtomicBoolean stalled = new AtomicBoolean();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hub-download-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        InputStream in = response.body();
-        Thread reader = Thread.currentThread();
-        long period = Math.max(10, stallTimeout.toMillis() / 4);
-        watchdog.scheduleAtFixedRate(
-                () -> {
-                    if (System.nanoTime() - lastProgress.get() > stallTimeout.toNanos()) {
-                        stalled.set(true);
-                        reader.interrupt(); // wakes the read blocked on the body
-                        watchdogStop();
+    private static final class PartFile implements HttpResponse.BodySubscriber<Void> {
+
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final FileChannel channel;
+        private volatile long size;
+        private volatile long lastProgress = System.nanoTime();
+        private volatile Flow.Subscription subscription;
+
+        PartFile(Path part, long offset) {
+            try {
+                channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel.truncate(offset);
+                channel.position(offset);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            size = offset;
+        }
+
+        long size() {
+            return size;
+        }
+
+        boolean silentFor(Duration d) {
+            return System.nanoTime() - lastProgress > d.toNanos();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            try {
+                for (ByteBuffer b : buffers) {
+                    while (b.hasRemaining()) {
+                        size += channel.write(b);
                     }
-                },
-                period,
-                period,
-                TimeUnit.MILLISECONDS);
-        try (in;
-                OutputStream out = Files.newOutputStream(
-                        part,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0 && !stalled.get(); n = in.read(buffer)) {
-                out.write(buffer, 0, n);
-                written += n;
-                lastProgress.set(System.nanoTime());
-            }
-        } catch (IOException e) {
-            throw brokeOff(file, written, stalled.get() ? "no data for " + stallTimeout.toSeconds() + " s" : e);
-        } finally {
-            watchdog.shutdownNow();
-            if (stalled.get()) {
-                Thread.interrupted(); // the interrupt was ours
+                }
+                lastProgress = System.nanoTime();
+                subscription.request(1);
+            } catch (IOException e) {
+                subscription.cancel();
+                finish(e);
             }
         }
-        if (stalled.get()) {
-            throw brokeOff(file, written, "no data for " + stallTimeout.toSeconds() + " s");
+
+        @Override
+        public void onError(Throwable t) {
+            finish(t);
         }
-    }
 
-    /** Ends the scheduled check from inside it: one interrupt is enough. */
-    private static void watchdogStop() {
-        throw new IllegalStateException("stalled"); // cancels the periodic task
-    }
+        @Override
+        public void onComplete() {
+            finish(null);
+        }
 
-    private static HubException brokeOff(RemoteFile file, long written, Object why) {
-        String reason = why instanceof Exception e
-                ? Objects.toString(e.getMessage(), e.getClass().getSimpleName())
-                : why.toString();
-        return new HubException("the download of " + file.path() + " broke off after " + written + " of " + file.size()
-                + " bytes (" + reason + "); run the same pull again to resume it");
+        /** Gives up on a silent connection: the client drops it, the bytes so far stay in the part file. */
+        void abandon(Duration silence) {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            finish(new IOException("no data for " + silence.toSeconds() + " s"));
+        }
+
+        private synchronized void finish(Throwable failure) {
+            if (done.isDone()) {
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return done;
+        }
     }
 
     /** Size, then digest: the LFS SHA-256 the Hub lists (or sent as X-Linked-Etag), else the git blob id. */
     private static void verify(Path part, RemoteFile file, String linkedEtag) throws IOException {
         long size = Files.size(part);
-        if (file.size() >= 0 && size < file.size()) {
-            throw brokeOff(file, size, "the connection ended early"); // the part file stays, to resume
+        if (file.size() >= 0 && size < file.size()) { // the part file stays, to resume
+            throw new HubException("the download of " + file.path() + " broke off after " + size + " of "
+                    + file.size() + " bytes (the connection ended early); run the same pull again to resume it");
         }
         if (file.size() >= 0 && size != file.size()) {
             Files.delete(part);
@@ -272,13 +321,20 @@ public final class HubClient {
     }
 
     /** The final response and the LFS digest the Hub sent on the way (X-Linked-Etag, on its redirect). */
-    private record Answer(HttpResponse<InputStream> response, String linkedEtag) {}
+    private record Answer<T>(HttpResponse<T> response, String linkedEtag) {}
 
     /**
      * A GET that follows up to five redirects by hand. The token goes only to the Hub's own origin: the Hub
-     * redirects LFS files to a CDN with a signed URL, which must not see it.
+     * redirects LFS files to a CDN with a signed URL, which must not see it. {@code watched}, when given, is the body
+     * being written: an answer that goes silent for {@code stallTimeout} is abandoned.
      */
-    private Answer send(URI uri, long rangeFrom) throws IOException {
+    private <T> Answer<T> send(URI uri, long rangeFrom, HttpResponse.BodyHandler<T> body) throws IOException {
+        return send(uri, rangeFrom, body, null);
+    }
+
+    private <T> Answer<T> send(
+            URI uri, long rangeFrom, HttpResponse.BodyHandler<T> body, AtomicReference<PartFile> watched)
+            throws IOException {
         URI current = uri;
         String linkedEtag = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -291,38 +347,55 @@ public final class HubClient {
             if (rangeFrom > 0) {
                 request.header("Range", "bytes=" + rangeFrom + "-");
             }
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (ConnectException | HttpConnectTimeoutException | UnresolvedAddressException e) {
-                throw unreachable(current);
-            } catch (IOException e) {
-                if (e.getCause() instanceof UnresolvedAddressException) {
-                    throw unreachable(current);
-                }
-                throw new HubException("the connection to " + current.getHost() + " failed: "
-                        + Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HubException("interrupted");
-            }
-            int status = response.statusCode();
-            if (status < 300
-                    || status > 399
-                    || response.headers().firstValue("Location").isEmpty()) {
-                return new Answer(
-                        response,
-                        linkedEtag != null
-                                ? linkedEtag
-                                : response.headers().firstValue("X-Linked-Etag").orElse(null));
-            }
+            HttpResponse.BodyHandler<T> handler = info -> isRedirect(info.statusCode(), info.headers())
+                    ? HttpResponse.BodySubscribers.replacing(null)
+                    : body.apply(info);
+            HttpResponse<T> response = await(http.sendAsync(request.GET().build(), handler), current, watched);
             if (linkedEtag == null) {
                 linkedEtag = response.headers().firstValue("X-Linked-Etag").orElse(null);
             }
-            response.body().close();
+            if (!isRedirect(response.statusCode(), response.headers())) {
+                return new Answer<>(response, linkedEtag);
+            }
             current = current.resolve(response.headers().firstValue("Location").get());
         }
         throw new HubException("the Hub redirected " + uri + " more than " + MAX_REDIRECTS + " times");
+    }
+
+    private static boolean isRedirect(int status, java.net.http.HttpHeaders headers) {
+        return status >= 300 && status <= 399 && headers.firstValue("Location").isPresent();
+    }
+
+    /** Waits for an answer, abandoning a body that went silent; connection failures read as "no network". */
+    private <T> HttpResponse<T> await(
+            CompletableFuture<HttpResponse<T>> answer, URI uri, AtomicReference<PartFile> watched)
+            throws IOException {
+        while (true) {
+            try {
+                return answer.get(Math.max(10, stallTimeout.toMillis() / 4), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                PartFile body = watched == null ? null : watched.get();
+                if (body != null && body.silentFor(stallTimeout)) {
+                    body.abandon(stallTimeout);
+                }
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new HubException("interrupted");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof ConnectException
+                        || cause instanceof HttpConnectTimeoutException
+                        || cause instanceof UnresolvedAddressException
+                        || cause.getCause() instanceof UnresolvedAddressException) {
+                    throw unreachable(uri);
+                }
+                if (watched != null && watched.get() != null) {
+                    throw cause instanceof IOException io ? io : new IOException(cause);
+                }
+                throw new HubException("the connection to " + uri.getHost() + " failed: " + reason(cause));
+            }
+        }
     }
 
     private HubException unreachable(URI uri) {
@@ -338,9 +411,7 @@ public final class HubClient {
     }
 
     /** One line for a refusal, after the Hub's X-Error-Code where it sends one (as huggingface_hub reads it). */
-    private HubException failure(HttpResponse<InputStream> response, String repo, String revision, String file)
-            throws IOException {
-        response.body().close();
+    private HubException failure(HttpResponse<?> response, String repo, String revision, String file) {
         int status = response.statusCode();
         String code = response.headers().firstValue("X-Error-Code").orElse("");
         String page = endpoint + "/" + repo;

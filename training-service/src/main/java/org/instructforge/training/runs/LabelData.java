@@ -91,7 +91,9 @@ class LabelData {
     static SftTrainer.Example example(String text, String messages, String response) {
         List<ChatMessage> question = question(text, messages);
         return new SftTrainer.Example(
-                question.subList(0, question.size() - 1), question.get(question.size() - 1).content(), response);
+                question.subList(0, question.size() - 1),
+                question.get(question.size() - 1).content(),
+                response);
     }
 
     /**

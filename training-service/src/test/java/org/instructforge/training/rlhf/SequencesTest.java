@@ -19,8 +19,10 @@ class SequencesTest {
     @Test
     void aConversationLearnsEveryAssistantTurnAndNothingElse() {
         boolean[] context = {false, false, true, true, false, false}; // system+user, assistant, user
-        Sequences.Row row = Sequences.fitConversation(new long[] {1, 2, 3, 4, 5, 6}, context, new long[] {7, 8}, 99, 99);
-        Sequences.Batch b = Sequences.ofRows(List.of(row, new Sequences.Row(new long[] {9, 10}, new boolean[] {false, true})), 0);
+        Sequences.Row row =
+                Sequences.fitConversation(new long[] {1, 2, 3, 4, 5, 6}, context, new long[] {7, 8}, 99, 99);
+        Sequences.Batch b =
+                Sequences.ofRows(List.of(row, new Sequences.Row(new long[] {9, 10}, new boolean[] {false, true})), 0);
 
         assertThat(b.tokens()[0]).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(b.responseMask()[0]).containsExactly(0f, 1f, 1f, 0f, 0f, 1f, 1f);

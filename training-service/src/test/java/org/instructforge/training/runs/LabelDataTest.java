@@ -210,7 +210,9 @@ class LabelDataTest {
         assertThat(example.prompt()).isEqualTo("And of Italy?");
         assertThat(example.conversation()).last().isEqualTo(ChatMessage.assistant("Rome"));
         // a plain prompt, or one an edit took out of its turns, is one user turn as before
-        assertThat(LabelData.example("Capital of France?", null, "Paris").context()).isEmpty();
-        assertThat(LabelData.example("User: edited away", messages, "Rome").prompt()).isEqualTo("User: edited away");
+        assertThat(LabelData.example("Capital of France?", null, "Paris").context())
+                .isEmpty();
+        assertThat(LabelData.example("User: edited away", messages, "Rome").prompt())
+                .isEqualTo("User: edited away");
     }
 }
