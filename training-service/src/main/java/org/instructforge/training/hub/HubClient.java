@@ -9,9 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,27 +155,31 @@ public final class HubClient {
             AtomicReference<PartFile> body = new AtomicReference<>();
             Answer<Void> answer;
             try {
-                answer = send(uri, from, info -> {
-                    if (info.statusCode() != 200 && info.statusCode() != 206) {
-                        return HttpResponse.BodySubscribers.replacing(null);
-                    }
-                    // a 206 that starts where the part file ends continues it; anything else is the whole file
-                    boolean resumes = info.statusCode() == 206
-                            && info.headers()
-                                    .firstValue("Content-Range")
-                                    .map(range -> range.startsWith("bytes " + from + "-"))
-                                    .orElse(false);
-                    PartFile partFile = new PartFile(part, resumes ? from : 0);
-                    body.set(partFile);
-                    return partFile;
-                }, body);
+                answer = send(
+                        uri,
+                        from,
+                        info -> {
+                            if (info.statusCode() != 200 && info.statusCode() != 206) {
+                                return HttpResponse.BodySubscribers.replacing(null);
+                            }
+                            // a 206 that starts where the part file ends continues it; anything else is the whole file
+                            boolean resumes = info.statusCode() == 206
+                                    && info.headers()
+                                            .firstValue("Content-Range")
+                                            .map(range -> range.startsWith("bytes " + from + "-"))
+                                            .orElse(false);
+                            PartFile partFile = new PartFile(part, resumes ? from : 0);
+                            body.set(partFile);
+                            return partFile;
+                        },
+                        body);
             } catch (IOException e) {
                 PartFile partFile = body.get();
                 if (partFile == null) {
                     throw e;
                 }
-                throw new HubException("the download of " + file.path() + " broke off after " + partFile.size()
-                        + " of " + file.size() + " bytes (" + reason(e) + "); run the same pull again to resume it");
+                throw new HubException("the download of " + file.path() + " broke off after " + partFile.size() + " of "
+                        + file.size() + " bytes (" + reason(e) + "); run the same pull again to resume it");
             }
             int status = answer.response().statusCode();
             if (status != 200 && status != 206) {
@@ -290,8 +294,8 @@ public final class HubClient {
     private static void verify(Path part, RemoteFile file, String linkedEtag) throws IOException {
         long size = Files.size(part);
         if (file.size() >= 0 && size < file.size()) { // the part file stays, to resume
-            throw new HubException("the download of " + file.path() + " broke off after " + size + " of "
-                    + file.size() + " bytes (the connection ended early); run the same pull again to resume it");
+            throw new HubException("the download of " + file.path() + " broke off after " + size + " of " + file.size()
+                    + " bytes (the connection ended early); run the same pull again to resume it");
         }
         if (file.size() >= 0 && size != file.size()) {
             Files.delete(part);
@@ -368,8 +372,7 @@ public final class HubClient {
 
     /** Waits for an answer, abandoning a body that went silent; connection failures read as "no network". */
     private <T> HttpResponse<T> await(
-            CompletableFuture<HttpResponse<T>> answer, URI uri, AtomicReference<PartFile> watched)
-            throws IOException {
+            CompletableFuture<HttpResponse<T>> answer, URI uri, AtomicReference<PartFile> watched) throws IOException {
         while (true) {
             try {
                 return answer.get(Math.max(10, stallTimeout.toMillis() / 4), TimeUnit.MILLISECONDS);
