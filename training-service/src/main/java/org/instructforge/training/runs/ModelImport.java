@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -53,7 +54,7 @@ public final class ModelImport {
      * started for this command otherwise); checkpoints under {@code INSTRUCTFORGE_CHECKPOINT_DIR}, default
      * {@code $INSTRUCTFORGE_DATA_DIR/checkpoints}. The schema is brought up to date first, as a service's start would.
      */
-    public static ModelImport fromEnvironment(Map<String, String> env) throws IOException {
+    public static ModelImport fromEnvironment(UnaryOperator<String> env) throws IOException {
         try {
             return open(env);
         } catch (IllegalArgumentException e) {
@@ -66,12 +67,12 @@ public final class ModelImport {
         }
     }
 
-    private static ModelImport open(Map<String, String> env) {
+    private static ModelImport open(UnaryOperator<String> env) {
         String dataDir = valueOr(env, "INSTRUCTFORGE_DATA_DIR", "data");
         DataSource dataSource;
         if (!valueOr(env, "DB_URL", "").isEmpty()) {
             dataSource = new DriverManagerDataSource(
-                    env.get("DB_URL"), valueOr(env, "DB_USER", ""), valueOr(env, "DB_PASSWORD", ""));
+                    env.apply("DB_URL"), valueOr(env, "DB_USER", ""), valueOr(env, "DB_PASSWORD", ""));
         } else {
             int port;
             try {
@@ -92,8 +93,8 @@ public final class ModelImport {
                 JdbcClient.create(dataSource), root.toAbsolutePath().normalize());
     }
 
-    private static String valueOr(Map<String, String> env, String name, String fallback) {
-        String value = env.get(name);
+    private static String valueOr(UnaryOperator<String> env, String name, String fallback) {
+        String value = env.apply(name);
         return value == null || value.isBlank() ? fallback : value.strip();
     }
 

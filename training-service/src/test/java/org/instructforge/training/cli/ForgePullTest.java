@@ -65,7 +65,7 @@ class ForgePullTest {
         return new ForgeCli(
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8),
-                        env)
+                        env::get)
                 .run(args);
     }
 
