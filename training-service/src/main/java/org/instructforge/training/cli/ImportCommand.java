@@ -23,7 +23,10 @@ final class ImportCommand implements Callable<Integer> {
     private final PrintStream out;
     private final UnaryOperator<String> env;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "a folder with config.json, tokenizer.json and safetensors")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            description = "a folder with config.json, tokenizer.json and safetensors")
     private Path dir;
 
     @Option(names = "--name", paramLabel = "NAME", description = "the checkpoint's name (default the folder's)")
@@ -41,16 +44,14 @@ final class ImportCommand implements Callable<Integer> {
         String checkpoint = name != null ? name : String.valueOf(folder.getFileName());
         printRegistered(
                 out,
-                ModelImport.fromEnvironment(env).register(folder, checkpoint, Map.of("source", folder.toString()), false));
+                ModelImport.fromEnvironment(env)
+                        .register(folder, checkpoint, Map.of("source", folder.toString()), false));
         return 0;
     }
 
     static void printRegistered(PrintStream out, ModelImport.Imported imported) {
         out.printf(
                 "registered %s (%s) as BASE checkpoint %d at %s%n",
-                imported.name(),
-                imported.architecture(),
-                imported.id(),
-                imported.dir());
+                imported.name(), imported.architecture(), imported.id(), imported.dir());
     }
 }

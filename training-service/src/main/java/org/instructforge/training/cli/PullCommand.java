@@ -34,7 +34,10 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--revision", paramLabel = "REV", defaultValue = "main", description = "default ${DEFAULT-VALUE}")
     private String revision;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "the checkpoint's name (default ORG/NAME, or ORG/NAME@REV)")
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "the checkpoint's name (default ORG/NAME, or ORG/NAME@REV)")
     private String name;
 
     PullCommand(PrintStream out, UnaryOperator<String> env) {
