@@ -1,9 +1,9 @@
 package org.instructforge.web.dataset;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.instructforge.shared.prompt.ConversationText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,10 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Conversation {
 
     /** How each role's turn starts in the rendered text. */
-    public static final Map<String, String> SPEAKERS =
-            Map.of("system", "System: ", "user", "User: ", "assistant", "Assistant: ");
-
-    private static final String BETWEEN_TURNS = "\n\n";
+    public static final Map<String, String> SPEAKERS = ConversationText.SPEAKERS;
 
     private Conversation() {}
 
@@ -39,43 +36,12 @@ public final class Conversation {
                 roles.add(message.path("role").asString());
             }
         }
-        List<Map<String, String>> turns = split(text, roles);
-        return turns != null ? turns : List.of(turn("user", text));
-    }
-
-    private static List<Map<String, String>> split(String text, List<String> roles) {
-        if (roles.isEmpty()) {
-            return null;
-        }
-        List<Map<String, String>> turns = new ArrayList<>();
-        int at = 0;
-        for (int i = 0; i < roles.size(); i++) {
-            String speaker = SPEAKERS.get(roles.get(i));
-            if (speaker == null || !text.startsWith(speaker, at)) {
-                return null;
-            }
-            int start = at + speaker.length();
-            int end = i == roles.size() - 1
-                    ? text.length()
-                    : text.indexOf(BETWEEN_TURNS + SPEAKERS.get(roles.get(i + 1)), start);
-            if (end < 0) {
-                return null;
-            }
-            turns.add(turn(roles.get(i), text.substring(start, end)));
-            at = end + BETWEEN_TURNS.length();
-        }
-        return turns;
-    }
-
-    private static Map<String, String> turn(String role, String content) {
-        Map<String, String> turn = new LinkedHashMap<>();
-        turn.put("role", role);
-        turn.put("content", content);
-        return turn;
+        List<Map<String, String>> turns = ConversationText.split(text, roles);
+        return turns != null ? turns : List.of(ConversationText.turn("user", text));
     }
 
     /** An assistant turn, as TRL's conversational completions are written. */
     public static List<Map<String, String>> assistant(String content) {
-        return List.of(turn("assistant", content));
+        return List.of(ConversationText.turn("assistant", content));
     }
 }

@@ -80,7 +80,9 @@ public final class ForgeCli implements Callable<Integer> {
                 .addSubcommand(new ExperimentCommand(out))
                 .addSubcommand(WorldCommand.create(out))
                 .addSubcommand(new CrowdCommand(out))
-                .addSubcommand(RunCommand.create(out, err, env));
+                .addSubcommand(RunCommand.create(out, err, env))
+                .addSubcommand(new PullCommand(out, env))
+                .addSubcommand(new ImportCommand(out, env));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler((e, argv) -> usageError(e.getCommandLine(), message(e)));

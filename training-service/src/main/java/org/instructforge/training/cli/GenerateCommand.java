@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,
-        description = "Answer a prompt; it is wrapped in the chat template (User: ... Assistant:) unless --raw.")
+        description = "Answer a prompt; it is wrapped in the model's chat template (tokenizer_config.json's"
+                + " chat_template; User: ... Assistant: for the GPT-2 base) unless --raw.")
 final class GenerateCommand implements Callable<Integer> {
 
     private final PrintStream out;
@@ -73,7 +75,8 @@ final class GenerateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
             Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
-            long[] ids = tokenizer.encode(raw ? prompt : ChatTemplate.prompt(prompt));
+            ChatFormat format = ChatFormat.of(modelDir);
+            long[] ids = tokenizer.encode(raw ? prompt : format.prompt(List.of(ChatMessage.user(prompt))));
             if (ids.length == 0) {
                 throw new ForgeCli.UsageException("--prompt is empty");
             }
@@ -88,7 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             Generation g = new Generator(gpt).generate(manager, List.of(ids), sampling, new Random(seed));
             String text = tokenizer.decode(g.response(0));
-            out.println(raw ? text : ChatTemplate.answerOf(text));
+            out.println(raw ? text : format.answerOf(text));
         }
         return 0;
     }

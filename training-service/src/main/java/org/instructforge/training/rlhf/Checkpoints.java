@@ -174,8 +174,14 @@ public final class Checkpoints {
     }
 
     public static String sha256(Path file) throws IOException {
+        return digest(file, "SHA-256", new byte[0]);
+    }
+
+    /** The hex digest of {@code prefix} followed by the file's bytes (git's blob ids hash a header first). */
+    public static String digest(Path file, String algorithm, byte[] prefix) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            digest.update(prefix);
             byte[] buffer = new byte[1 << 16];
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);

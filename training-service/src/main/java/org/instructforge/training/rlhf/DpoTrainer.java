@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
@@ -192,11 +193,12 @@ public final class DpoTrainer {
                     .path("step")
                     .asInt();
         }
+        ChatFormat format = ChatFormat.of(sftModel);
         try (GptTokenizer tokenizer = GptTokenizer.load(sftModel)) {
             List<Rankings.Encoded> trainRows =
-                    Rankings.encode(tokenizer, train, s.maxPromptTokens(), s.maxResponseTokens());
+                    Rankings.encode(tokenizer, format, train, s.maxPromptTokens(), s.maxResponseTokens());
             List<Rankings.Encoded> validationRows =
-                    Rankings.encode(tokenizer, validation, s.maxPromptTokens(), s.maxResponseTokens());
+                    Rankings.encode(tokenizer, format, validation, s.maxPromptTokens(), s.maxResponseTokens());
             if (trainRows.isEmpty() || validationRows.isEmpty()) {
                 throw new IllegalArgumentException("DPO needs rankings that order at least two outputs strictly");
             }

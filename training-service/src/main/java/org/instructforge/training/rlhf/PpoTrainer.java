@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -218,8 +220,9 @@ public final class PpoTrainer {
         }
         Path checkpoints = out.resolve("checkpoints");
         PpoState st = PpoState.startOrResume(s, sft, valueInit, checkpoints, manager, metrics, log);
+        ChatFormat format = ChatFormat.of(sft);
         try (GptTokenizer tokenizer = GptTokenizer.load(sft)) {
-            List<long[]> promptIds = encodePrompts(tokenizer, prompts);
+            List<long[]> promptIds = encodePrompts(tokenizer, format, prompts);
             List<long[]> ptx =
                     encodePtx(tokenizer, ptxTexts, st.policy().config().blockSize());
             Generator generator = new Generator(st.policy());
@@ -290,10 +293,12 @@ public final class PpoTrainer {
         }
     }
 
-    private List<long[]> encodePrompts(GptTokenizer tokenizer, List<String> prompts) {
+    /** The prompts in the policy's chat format, as generation continues them. */
+    private List<long[]> encodePrompts(GptTokenizer tokenizer, ChatFormat format, List<String> prompts) {
         List<long[]> ids = new ArrayList<>();
         for (String p : prompts) {
-            ids.add(Sequences.fit(tokenizer.encode(ChatTemplate.prompt(p)), new long[0], s.maxPromptTokens(), 0)[0]);
+            String text = format.prompt(List.of(ChatMessage.user(p)));
+            ids.add(Sequences.fit(tokenizer.encode(text), new long[0], s.maxPromptTokens(), 0)[0]);
         }
         return ids;
     }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.instructforge.shared.ranking.ComparisonPairs;
 import org.instructforge.shared.ranking.PreferencePair;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.GptTokenizer;
 
 /**
@@ -24,6 +25,7 @@ final class Rankings {
     /** Encodes the rankings that hold a strict pair; not-rankable and all-tied ones have nothing to teach. */
     static List<Encoded> encode(
             GptTokenizer tokenizer,
+            ChatFormat format,
             List<RewardTrainer.RankedExample> examples,
             int maxPromptTokens,
             int maxResponseTokens) {
@@ -33,12 +35,13 @@ final class Rankings {
             if (pairs.isEmpty()) {
                 continue; // not rankable, or all tied: nothing to learn from
             }
-            long[] prompt = tokenizer.encode(ChatTemplate.prompt(e.prompt()));
+            List<ChatMessage> question = List.of(ChatMessage.user(e.prompt()));
+            long[] prompt = tokenizer.encode(format.prompt(question));
             List<long[]> outputs = new ArrayList<>();
             long[] fittedPrompt = null;
             for (String o : e.outputs()) {
                 long[][] pr = Sequences.fit(
-                        prompt, tokenizer.encode(ChatTemplate.response(o)), maxPromptTokens, maxResponseTokens);
+                        prompt, tokenizer.encode(format.response(question, o)), maxPromptTokens, maxResponseTokens);
                 fittedPrompt = pr[0];
                 outputs.add(pr[1]);
             }

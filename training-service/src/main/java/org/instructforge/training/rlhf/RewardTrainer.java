@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.instructforge.shared.ranking.RankedCandidates;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
@@ -146,11 +146,12 @@ public final class RewardTrainer {
                     .path("step")
                     .asInt();
         }
+        ChatFormat format = ChatFormat.of(init);
         try (GptTokenizer tokenizer = GptTokenizer.load(init)) {
             List<Rankings.Encoded> trainRows =
-                    Rankings.encode(tokenizer, train, s.maxPromptTokens(), s.maxResponseTokens());
+                    Rankings.encode(tokenizer, format, train, s.maxPromptTokens(), s.maxResponseTokens());
             List<Rankings.Encoded> validationRows =
-                    Rankings.encode(tokenizer, validation, s.maxPromptTokens(), s.maxResponseTokens());
+                    Rankings.encode(tokenizer, format, validation, s.maxPromptTokens(), s.maxResponseTokens());
             int stepsPerEpoch = (trainRows.size() + s.batchSize() - 1) / s.batchSize();
             int total = s.epochs() * stepsPerEpoch;
             long eos = rm.config().eosTokenId();
@@ -216,7 +217,7 @@ public final class RewardTrainer {
             if (v == null) {
                 v = validate(rm, validationRows, eos, manager);
             }
-            double shift = normaliseToDemonstrations(rm, tokenizer, demonstrations, manager);
+            double shift = normaliseToDemonstrations(rm, tokenizer, format, demonstrations, manager);
             log.printf(
                     Locale.ROOT, "reward: demonstrations scored %.4f on average; bias shifted to make it 0%n", shift);
             Path model = Checkpoints.saveModel(rm, out.resolve("model"), init);
@@ -272,7 +273,11 @@ public final class RewardTrainer {
 
     /** Shifts the scalar head's bias so the demonstrations' mean score is 0; returns the mean before the shift. */
     private double normaliseToDemonstrations(
-            Gpt rm, GptTokenizer tokenizer, List<SftTrainer.Example> demonstrations, NDManager manager) {
+            Gpt rm,
+            GptTokenizer tokenizer,
+            ChatFormat format,
+            List<SftTrainer.Example> demonstrations,
+            NDManager manager) {
         if (demonstrations.isEmpty()) {
             return 0;
         }
@@ -280,8 +285,8 @@ public final class RewardTrainer {
         List<long[]> responses = new ArrayList<>();
         for (SftTrainer.Example d : demonstrations) {
             long[][] pr = Sequences.fit(
-                    tokenizer.encode(ChatTemplate.prompt(d.prompt())),
-                    tokenizer.encode(ChatTemplate.response(d.response())),
+                    tokenizer.encode(format.prompt(d.question())),
+                    tokenizer.encode(format.response(d.question(), d.response())),
                     s.maxPromptTokens(),
                     s.maxResponseTokens());
             prompts.add(pr[0]);

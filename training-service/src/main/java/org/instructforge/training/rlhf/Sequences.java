@@ -27,30 +27,70 @@ public final class Sequences {
 
     private Sequences() {}
 
+    /**
+     * One training sequence: its tokens and, per token, whether it is learned (a response token, or any assistant
+     * turn of a rendered conversation).
+     */
+    public record Row(long[] tokens, boolean[] trained) {}
+
     /** Pads prompt + response rows on the right with {@code pad}; the rows must already fit the context. */
     public static Batch of(List<long[]> prompts, List<long[]> responses, long pad) {
-        int b = prompts.size();
+        List<Row> rows = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            long[] p = prompts.get(i);
+            long[] r = responses.get(i);
+            long[] tokens = Arrays.copyOf(p, p.length + r.length);
+            System.arraycopy(r, 0, tokens, p.length, r.length);
+            boolean[] trained = new boolean[tokens.length];
+            Arrays.fill(trained, p.length, tokens.length, true);
+            rows.add(new Row(tokens, trained));
+        }
+        return ofRows(rows, pad);
+    }
+
+    /** Pads rows on the right with {@code pad}; the rows must already fit the context. */
+    public static Batch ofRows(List<Row> rows, long pad) {
+        int b = rows.size();
         int longest = 0;
-        for (int i = 0; i < b; i++) {
-            longest = Math.max(longest, prompts.get(i).length + responses.get(i).length);
+        for (Row row : rows) {
+            longest = Math.max(longest, row.tokens().length);
         }
         long[][] tokens = new long[b][longest];
         long[][] attention = new long[b][longest];
         float[][] responseMask = new float[b][longest - 1];
         int[] last = new int[b];
         for (int i = 0; i < b; i++) {
-            long[] p = prompts.get(i);
-            long[] r = responses.get(i);
+            Row row = rows.get(i);
+            int length = row.tokens().length;
             Arrays.fill(tokens[i], pad);
-            System.arraycopy(p, 0, tokens[i], 0, p.length);
-            System.arraycopy(r, 0, tokens[i], p.length, r.length);
-            int length = p.length + r.length;
+            System.arraycopy(row.tokens(), 0, tokens[i], 0, length);
             Arrays.fill(attention[i], 0, length, 1L);
-            // position t predicts token t + 1: response tokens sit at p.length .. length - 1
-            Arrays.fill(responseMask[i], p.length - 1, length - 1, 1f);
+            // position t predicts token t + 1: the mask at t says whether token t + 1 is learned
+            for (int t = 1; t < length; t++) {
+                responseMask[i][t - 1] = row.trained()[t] ? 1f : 0f;
+            }
             last[i] = length - 1;
         }
         return new Batch(tokens, attention, responseMask, last);
+    }
+
+    /**
+     * Cuts a conversation to the context: {@code context} is everything before the final answer (its earlier
+     * assistant turns trained), {@code answer} the final answer. As {@link #fit}: the answer keeps its start, the
+     * context its end.
+     */
+    public static Row fitConversation(
+            long[] context, boolean[] contextTrained, long[] answer, int maxPrompt, int maxResponse) {
+        int from = Math.max(0, context.length - maxPrompt);
+        int answerLength = Math.min(answer.length, maxResponse);
+        int length = context.length - from + answerLength;
+        long[] tokens = new long[length];
+        boolean[] trained = new boolean[length];
+        System.arraycopy(context, from, tokens, 0, context.length - from);
+        System.arraycopy(contextTrained, from, trained, 0, context.length - from);
+        System.arraycopy(answer, 0, tokens, context.length - from, answerLength);
+        Arrays.fill(trained, context.length - from, length, true);
+        return new Row(tokens, trained);
     }
 
     /** Cuts a prompt + response pair to the context: the response first (keeping its start), then the prompt's start. */

@@ -15,7 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
@@ -38,8 +39,34 @@ import org.instructforge.training.model.SamplingSettings;
  */
 public final class SftTrainer {
 
-    /** A prompt and the answer a labeler wrote for it. */
-    public record Example(String prompt, String response) {}
+    /**
+     * A prompt and the answer a labeler wrote for it; {@code context} holds the earlier turns of a prompt imported as
+     * a conversation (empty for a plain prompt).
+     */
+    public record Example(List<ChatMessage> context, String prompt, String response) {
+
+        public Example {
+            context = List.copyOf(context);
+        }
+
+        public Example(String prompt, String response) {
+            this(List.of(), prompt, response);
+        }
+
+        /** The conversation up to the prompt: what the model is asked to continue. */
+        public List<ChatMessage> question() {
+            List<ChatMessage> turns = new ArrayList<>(context);
+            turns.add(ChatMessage.user(prompt));
+            return turns;
+        }
+
+        /** The whole conversation, ending with the labeler's answer. */
+        public List<ChatMessage> conversation() {
+            List<ChatMessage> turns = question();
+            turns.add(ChatMessage.assistant(response));
+            return turns;
+        }
+    }
 
     /**
      * @param seed batch order and dropout masks
@@ -152,9 +179,10 @@ public final class SftTrainer {
             bestReward = state.path("best_validation_reward").asDouble(Double.NEGATIVE_INFINITY);
             bestStep = state.path("best_step").asInt(-1);
         }
+        ChatFormat format = ChatFormat.of(init);
         try (GptTokenizer tokenizer = GptTokenizer.load(init)) {
-            List<long[][]> trainRows = encode(tokenizer, train);
-            List<long[][]> validationRows = encode(tokenizer, validation);
+            List<Sequences.Row> trainRows = encode(tokenizer, format, train);
+            List<Sequences.Row> validationRows = encode(tokenizer, format, validation);
             int stepsPerEpoch = (trainRows.size() + s.batchSize() - 1) / s.batchSize();
             int total = s.epochs() * stepsPerEpoch;
             long eos = policy.config().eosTokenId();
@@ -165,11 +193,8 @@ public final class SftTrainer {
                     return new Result(out.resolve("best"), bestStep, bestLoss, bestReward, step, true);
                 }
                 // 1. this step's demonstrations: a seeded shuffle per epoch, so a resumed run sees the same batches
-                List<long[][]> batch = Sequences.batchAt(trainRows, step, stepsPerEpoch, s.batchSize(), s.seed());
-                Sequences.Batch b = Sequences.of(
-                        batch.stream().map(r -> r[0]).toList(),
-                        batch.stream().map(r -> r[1]).toList(),
-                        eos);
+                List<Sequences.Row> batch = Sequences.batchAt(trainRows, step, stepsPerEpoch, s.batchSize(), s.seed());
+                Sequences.Batch b = Sequences.ofRows(batch, eos);
                 float lr = s.learningRateAt(step, total);
                 float loss;
                 try (NDManager m = manager.newSubManager()) {
@@ -177,7 +202,7 @@ public final class SftTrainer {
                     NDArray lossArray;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray[] a = Sequences.arrays(m, b);
-                        // 2. next-token log-probs; the mask keeps response tokens only
+                        // 2. next-token log-probs; the mask keeps the assistant's tokens only
                         NDArray logProbs = Sequences.nextTokenLogProbs(
                                 policy, new ParameterStore(m, false), a[0], a[1], true); // (B, T-1)
                         lossArray = RlMath.maskedMean(logProbs.neg(), a[2]);
@@ -201,7 +226,7 @@ public final class SftTrainer {
                         values.put("validation_loss", validationLoss);
                         boolean better;
                         if (selector != null) {
-                            double reward = validationReward(policy, tokenizer, validation, selector, manager);
+                            double reward = validationReward(policy, tokenizer, format, validation, selector, manager);
                             values.put("validation_reward", reward);
                             better = reward > bestReward;
                             if (better) {
@@ -264,27 +289,31 @@ public final class SftTrainer {
         });
     }
 
-    private List<long[][]> encode(GptTokenizer tokenizer, List<Example> examples) {
-        List<long[][]> rows = new ArrayList<>(examples.size());
+    /**
+     * Each demonstration as the model's chat format renders the conversation: the loss falls on the assistant turns
+     * (the labeler's answer, and the assistant turns of an imported conversation), never on the rest.
+     */
+    private List<Sequences.Row> encode(GptTokenizer tokenizer, ChatFormat format, List<Example> examples) {
+        List<Sequences.Row> rows = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            rows.add(Sequences.fit(
-                    tokenizer.encode(ChatTemplate.prompt(e.prompt())),
-                    tokenizer.encode(ChatTemplate.response(e.response())),
-                    s.maxPromptTokens(),
-                    s.maxResponseTokens()));
+            List<ChatFormat.Piece> pieces = format.pieces(e.conversation());
+            int answer = pieces.size() - 1;
+            while (!pieces.get(answer).assistant()) {
+                answer--;
+            }
+            ChatFormat.Tokens context = ChatFormat.encode(pieces.subList(0, answer), tokenizer::encode);
+            ChatFormat.Tokens response = ChatFormat.encode(pieces.subList(answer, answer + 1), tokenizer::encode);
+            rows.add(Sequences.fitConversation(
+                    context.ids(), context.trained(), response.ids(), s.maxPromptTokens(), s.maxResponseTokens()));
         }
         return rows;
     }
 
-    private double validationLoss(Gpt policy, List<long[][]> rows, long eos, NDManager manager) {
+    private double validationLoss(Gpt policy, List<Sequences.Row> rows, long eos, NDManager manager) {
         double weighted = 0;
         double tokens = 0;
         for (int from = 0; from < rows.size(); from += s.batchSize()) {
-            List<long[][]> part = rows.subList(from, Math.min(rows.size(), from + s.batchSize()));
-            Sequences.Batch b = Sequences.of(
-                    part.stream().map(r -> r[0]).toList(),
-                    part.stream().map(r -> r[1]).toList(),
-                    eos);
+            Sequences.Batch b = Sequences.ofRows(rows.subList(from, Math.min(rows.size(), from + s.batchSize())), eos);
             try (NDManager m = manager.newSubManager()) {
                 NDArray[] a = Sequences.arrays(m, b);
                 NDArray logProbs = Sequences.nextTokenLogProbs(policy, new ParameterStore(m, false), a[0], a[1], false);
@@ -297,12 +326,17 @@ public final class SftTrainer {
 
     /** Mean reward-model score of greedy answers to the first validation prompts. */
     private double validationReward(
-            Gpt policy, GptTokenizer tokenizer, List<Example> validation, RewardScorer selector, NDManager manager) {
+            Gpt policy,
+            GptTokenizer tokenizer,
+            ChatFormat format,
+            List<Example> validation,
+            RewardScorer selector,
+            NDManager manager) {
         List<long[]> prompts = new ArrayList<>();
         for (Example e : validation.subList(0, Math.min(validation.size(), s.selectionPrompts()))) {
             prompts.add(
-                    Sequences.fit(
-                            tokenizer.encode(ChatTemplate.prompt(e.prompt())), new long[0], s.maxPromptTokens(), 0)[0]);
+                    Sequences.fit(tokenizer.encode(format.prompt(e.question())), new long[0], s.maxPromptTokens(), 0)[
+                            0]);
         }
         Generation g = new Generator(policy)
                 .generate(manager, prompts, SamplingSettings.greedy(s.selectionMaxNewTokens()), new Random(s.seed()));

@@ -115,15 +115,24 @@ class CheckpointRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot copy the base model to " + copy, e);
         }
+        return insertReadyBase("base", copy, Map.of("source", baseModel.toString()));
+    }
+
+    /**
+     * Registers a complete model directory (written with {@link Checkpoints#writeAtomically}) as a READY BASE
+     * checkpoint named {@code name}; empty when that name is taken.
+     */
+    Optional<Long> insertReadyBase(String name, Path dir, Map<String, ?> metrics) {
         return jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path, sha256, size_bytes, metrics)
-                        VALUES ('base', 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
+                        VALUES (:name, 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
                         ON CONFLICT (name) DO NOTHING RETURNING id
                         """)
-                .param("path", copy.toString())
-                .param("sha", weightsSha(copy))
-                .param("size", sizeOf(copy))
-                .param("metrics", JSON.writeValueAsString(Map.of("source", baseModel.toString())))
+                .param("name", name)
+                .param("path", dir.toString())
+                .param("sha", weightsSha(dir))
+                .param("size", sizeOf(dir))
+                .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .query(Long.class)
                 .optional();
     }

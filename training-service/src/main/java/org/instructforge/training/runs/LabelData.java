@@ -5,13 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.instructforge.shared.prompt.ConversationText;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The labels a run trains on, read from the labeling tables: submitted demonstrations, rankings and prompts of the
@@ -28,6 +31,8 @@ class LabelData {
     /** Training and validation examples of one kind. */
     record Split<T>(List<T> train, List<T> validation) {}
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
 
@@ -43,7 +48,8 @@ class LabelData {
             List<SftTrainer.Example> validation = new ArrayList<>();
             List<Long> read = new ArrayList<>();
             jdbc.sql("""
-                            SELECT d.id, p.text, demonstration_training_text(d), p.split FROM demonstration d
+                            SELECT d.id, p.text, demonstration_training_text(d), p.split, p.messages::text
+                            FROM demonstration d
                             JOIN prompt p ON p.id = d.prompt_id JOIN app_user u ON u.id = d.labeler_id
                             WHERE demonstration_trainable(d, u) AND prompt_usable(p)
                               AND p.split IN ('TRAIN', 'VALID') AND p.dataset_id IN (:datasets)
@@ -52,7 +58,7 @@ class LabelData {
                     .param("datasets", datasets(data))
                     .query((rs, row) -> {
                         read.add(rs.getLong(1));
-                        var example = new SftTrainer.Example(rs.getString(2), rs.getString(3));
+                        var example = example(rs.getString(2), rs.getString(5), rs.getString(3));
                         ("VALID".equals(rs.getString(4)) ? validation : train).add(example);
                         return null;
                     })
@@ -60,6 +66,34 @@ class LabelData {
             recordUse("training_run_demonstration", "demonstration_id", runId, read);
             return heldOut(train, validation);
         });
+    }
+
+    /**
+     * A prompt as the conversation it holds: a prompt imported as {@code messages} keeps its turns (rebuilt from the
+     * current, scrubbed text with the original roles, as labeling-web's exports rebuild them) when they end with the
+     * user turn to answer; a plain prompt, or one whose text no longer splits into its turns, is one user turn.
+     */
+    static List<ChatMessage> question(String text, String messages) {
+        List<String> roles = new ArrayList<>();
+        if (messages != null) {
+            JSON.readTree(messages).forEach(m -> roles.add(m.path("role").asString()));
+        }
+        List<Map<String, String>> turns = ConversationText.split(text, roles);
+        if (turns == null || !turns.get(turns.size() - 1).get("role").equals("user")) {
+            return List.of(ChatMessage.user(text));
+        }
+        return turns.stream()
+                .map(t -> new ChatMessage(t.get("role"), t.get("content")))
+                .toList();
+    }
+
+    /** A demonstration: the labeler's answer to the prompt's conversation ({@link #question}). */
+    static SftTrainer.Example example(String text, String messages, String response) {
+        List<ChatMessage> question = question(text, messages);
+        return new SftTrainer.Example(
+                question.subList(0, question.size() - 1),
+                question.get(question.size() - 1).content(),
+                response);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.instructforge.shared.RunType;
-import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
@@ -74,7 +75,8 @@ class RoundJobs {
         }
     }
 
-    private record PromptRow(long id, String text) {}
+    /** A prompt of the round and the conversation it holds ({@link LabelData#question}). */
+    private record PromptRow(long id, List<ChatMessage> question) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_PROMPT_TOKENS = 96;
@@ -133,6 +135,7 @@ class RoundJobs {
         reporter.info("Writing " + round.outputsPerPrompt() + " candidates for each of " + prompts.size()
                 + " prompts with " + policy.name() + " (" + sampling + ")"
                 + (judge == null ? "" : "; ranked by the AI judge " + round.judgeId()));
+        ChatFormat format = ChatFormat.of(policy.dir());
         try (GptTokenizer tokenizer = GptTokenizer.load(policy.dir())) {
             Generator generator = new Generator(model);
             for (int i = 0; i < prompts.size(); i++) {
@@ -144,7 +147,7 @@ class RoundJobs {
                     reporter.step(i + 1);
                     continue; // written by an earlier attempt
                 }
-                long[] encoded = encode(tokenizer, prompt.text());
+                long[] encoded = encode(tokenizer, format, prompt.question());
                 List<long[]> batch = Collections.nCopies(round.outputsPerPrompt(), encoded);
                 List<long[]> responses;
                 List<String> outputs = new ArrayList<>();
@@ -154,7 +157,7 @@ class RoundJobs {
                     responses = new ArrayList<>();
                     for (int k = 0; k < batch.size(); k++) {
                         responses.add(g.response(k));
-                        outputs.add(ChatTemplate.answerOf(tokenizer.decode(g.response(k))));
+                        outputs.add(format.answerOf(tokenizer.decode(g.response(k))));
                     }
                     float[] scores = judge == null ? null : judge.score(m, batch, responses);
                     transactions.executeWithoutResult(
@@ -240,6 +243,7 @@ class RoundJobs {
         long aiLabeler = round.aiFeedback() ? aiLabeler() : -1;
         reporter.info("Answering " + prompts.size() + " held-out prompts with " + a.name() + " (A) and " + b.name()
                 + " (B) for blind comparison (" + sampling + ")");
+        ChatFormat format = ChatFormat.of(a.dir());
         try (GptTokenizer tokenizer = GptTokenizer.load(a.dir())) {
             Generator generatorA = new Generator(modelA);
             Generator generatorB = new Generator(modelB);
@@ -252,7 +256,7 @@ class RoundJobs {
                     reporter.step(i + 1);
                     continue;
                 }
-                List<long[]> batch = List.of(encode(tokenizer, prompt.text()));
+                List<long[]> batch = List.of(encode(tokenizer, format, prompt.question()));
                 try (NDManager m = manager.newSubManager()) {
                     Random rng = new Random(sampling.seedFor(prompt.id()));
                     long[] answerA = generatorA
@@ -264,8 +268,8 @@ class RoundJobs {
                     float[] scores = judge == null
                             ? null
                             : judge.score(m, List.of(batch.get(0), batch.get(0)), List.of(answerA, answerB));
-                    String textA = ChatTemplate.answerOf(tokenizer.decode(answerA));
-                    String textB = ChatTemplate.answerOf(tokenizer.decode(answerB));
+                    String textA = format.answerOf(tokenizer.decode(answerA));
+                    String textB = format.answerOf(tokenizer.decode(answerB));
                     transactions.executeWithoutResult(tx -> writeComparisonTask(
                             round, prompt, textA, textB, sampling, scores, aiLabeler, rng.nextBoolean()));
                 }
@@ -360,7 +364,7 @@ class RoundJobs {
      */
     private List<PromptRow> prompts(Round round, long seed) {
         return jdbc.sql("""
-                        SELECT id, text FROM prompt p
+                        SELECT id, text, messages::text FROM prompt p
                         WHERE dataset_id = :dataset AND split = :split AND prompt_usable(p)
                         ORDER BY md5(id::text || ':' || :seed), id LIMIT :count
                         """)
@@ -368,7 +372,7 @@ class RoundJobs {
                 .param("split", round.split())
                 .param("seed", Long.toString(seed))
                 .param("count", round.promptCount())
-                .query((rs, row) -> new PromptRow(rs.getLong(1), rs.getString(2)))
+                .query((rs, row) -> new PromptRow(rs.getLong(1), LabelData.question(rs.getString(2), rs.getString(3))))
                 .list();
     }
 
@@ -401,8 +405,9 @@ class RoundJobs {
                 .orElseThrow(() -> new RunFailure("The ai-labeler account is missing (migration V023)"));
     }
 
-    private static long[] encode(GptTokenizer tokenizer, String prompt) {
-        return Sequences.fit(tokenizer.encode(ChatTemplate.prompt(prompt)), new long[0], MAX_PROMPT_TOKENS, 0)[0];
+    /** A prompt's conversation in the model's chat format, its end kept when it is too long. */
+    private static long[] encode(GptTokenizer tokenizer, ChatFormat format, List<ChatMessage> question) {
+        return Sequences.fit(tokenizer.encode(format.prompt(question)), new long[0], MAX_PROMPT_TOKENS, 0)[0];
     }
 
     private static Sampling sampling(JsonNode stored) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
@@ -185,7 +186,8 @@ class DpoTrainerTest {
                 // K = 9, strict: C(9, 2) = 36 pairs
                 new RewardTrainer.RankedExample("nine", nineOutputs, RankedCandidates.ofOrder(nine)));
         try (GptTokenizer tokenizer = GptTokenizer.load(TinyModels.baseModel())) {
-            List<Rankings.Encoded> encoded = Rankings.encode(tokenizer, examples, 32, 16);
+            List<Rankings.Encoded> encoded =
+                    Rankings.encode(tokenizer, ChatFormat.of(TinyModels.baseModel()), examples, 32, 16);
             assertThat(encoded).hasSize(2); // all-tied and not-rankable dropped
             Rankings.Rows rows = Rankings.Rows.of(encoded, 0);
             assertThat(rows.batch().tokens().length).isEqualTo(4 + 9);

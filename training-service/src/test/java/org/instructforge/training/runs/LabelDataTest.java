@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.LabelMinimum;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.rlhf.RewardTrainer;
 import org.instructforge.training.rlhf.SftTrainer;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,5 +192,27 @@ class LabelDataTest {
                     .param("text", "output " + position)
                     .update();
         }
+    }
+
+    @Test
+    void aChatImportedPromptKeepsItsTurnsAndItsLastUserTurnIsThePromptAnswered() {
+        String text = "System: Be brief.\n\nUser: Capital of France?\n\nAssistant: Paris\n\nUser: And of Italy?";
+        String messages = "[{\"role\":\"system\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"x\"}]";
+
+        var example = LabelData.example(text, messages, "Rome");
+
+        assertThat(example.context())
+                .containsExactly(
+                        new ChatMessage("system", "Be brief."),
+                        ChatMessage.user("Capital of France?"),
+                        ChatMessage.assistant("Paris"));
+        assertThat(example.prompt()).isEqualTo("And of Italy?");
+        assertThat(example.conversation()).last().isEqualTo(ChatMessage.assistant("Rome"));
+        // a plain prompt, or one an edit took out of its turns, is one user turn as before
+        assertThat(LabelData.example("Capital of France?", null, "Paris").context())
+                .isEmpty();
+        assertThat(LabelData.example("User: edited away", messages, "Rome").prompt())
+                .isEqualTo("User: edited away");
     }
 }
