@@ -60,7 +60,7 @@ public final class RayJobsClient {
     /** The job, or empty when the cluster does not know it (404). */
     public Optional<JobInfo> job(String submissionId) {
         HttpResponse<String> response =
-                exchange(HttpRequest.newBuilder(jobUri(submissionId, "")).GET(), "read job");
+                exchange(HttpRequest.newBuilder(jobUri(submissionId, "")).GET(), "read job " + submissionId);
         if (response.statusCode() == 404) {
             return Optional.empty();
         }

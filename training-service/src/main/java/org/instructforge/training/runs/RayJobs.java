@@ -82,27 +82,29 @@ class RayJobs {
                 ? registry.usableRewardModel(run.rewardCheckpointId(), "A PPO run needs a reward model")
                 : null;
         Path work = runs.checkpointDir().resolve("runs").resolve(run.folderName());
-        Path inputs = work.resolve("ray-inputs");
         Path output = work.resolve("ray-output");
-        export(run, inputs, reporter);
         JsonNode hyperparameters = hyperparameters(run);
-        warnNotMapped(run.type(), hyperparameters, reporter);
-        String entrypoint = OpenRlhfCommand.entrypoint(
-                run.type(),
-                hyperparameters,
-                new OpenRlhfCommand.Paths(
-                        cluster(start.dir()),
-                        reward == null ? null : cluster(reward.dir()),
-                        cluster(inputs.resolve("train.jsonl")),
-                        cluster(inputs.resolve("validation.jsonl")),
-                        cluster(output),
-                        cluster(work.resolve("ray-checkpoints"))),
-                ray.launcher(),
-                ray.extraArguments());
-
         RayJobsClient client = new RayJobsClient(ray.addressUri(), ray.requestTimeout());
         String id = "instructforge-" + run.folderName();
-        submitOrFollow(client, id, run, entrypoint, reporter);
+        if (!followingEarlierJob(client, id, reporter)) {
+            // Exported only for a new job: a job an earlier attempt submitted may be reading the files.
+            Path inputs = work.resolve("ray-inputs");
+            export(run, inputs, reporter);
+            warnNotMapped(run.type(), hyperparameters, reporter);
+            String entrypoint = OpenRlhfCommand.entrypoint(
+                    run.type(),
+                    hyperparameters,
+                    new OpenRlhfCommand.Paths(
+                            cluster(start.dir()),
+                            reward == null ? null : cluster(reward.dir()),
+                            cluster(inputs.resolve("train.jsonl")),
+                            cluster(inputs.resolve("validation.jsonl")),
+                            cluster(output),
+                            cluster(work.resolve("ray-checkpoints"))),
+                    ray.launcher(),
+                    ray.extraArguments());
+            submit(client, id, run, entrypoint, reporter);
+        }
         // The trainers' bars count steps per epoch (PPO: per episode, of which it runs one).
         int passes = run.type() == RunType.PPO
                 ? 1
@@ -179,24 +181,29 @@ class RayJobs {
         });
     }
 
-    private void submitOrFollow(
-            RayJobsClient client, String id, ClaimedRun run, String entrypoint, RunReporter reporter) {
+    /** Whether the cluster already has this run's job: one its earlier attempt submitted, which this one follows. */
+    private static boolean followingEarlierJob(RayJobsClient client, String id, RunReporter reporter) {
         try {
             Optional<RayJobsClient.JobInfo> earlier = client.job(id);
-            if (earlier.isPresent()) {
-                reporter.info("Following Ray job " + id + " (" + earlier.get().status()
-                        + ") that an earlier attempt submitted to " + client.address());
-                return;
-            }
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("instructforge_run", Long.toString(run.id()));
-            metadata.put("run_type", run.type().name());
-            metadata.put("run_name", run.outputName());
-            client.submit(new RayJobsClient.Submission(id, entrypoint, Map.of("pip", ray.pip()), metadata));
-            reporter.info("Submitted Ray job " + id + " to " + client.address() + ": " + entrypoint);
+            earlier.ifPresent(job -> reporter.info("Following Ray job " + id + " (" + job.status()
+                    + ") that an earlier attempt submitted to " + client.address()));
+            return earlier.isPresent();
         } catch (RayJobsException e) {
             throw new RunFailure(e.getMessage());
         }
+    }
+
+    private void submit(RayJobsClient client, String id, ClaimedRun run, String entrypoint, RunReporter reporter) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("instructforge_run", Long.toString(run.id()));
+        metadata.put("run_type", run.type().name());
+        metadata.put("run_name", run.outputName());
+        try {
+            client.submit(new RayJobsClient.Submission(id, entrypoint, Map.of("pip", ray.pip()), metadata));
+        } catch (RayJobsException e) {
+            throw new RunFailure(e.getMessage());
+        }
+        reporter.info("Submitted Ray job " + id + " to " + client.address() + ": " + entrypoint);
     }
 
     /**

@@ -47,6 +47,7 @@ final class FakeRayJobsApi implements AutoCloseable {
     private Consumer<JsonNode> onSucceeded = submission -> {};
     private String submitted;
     private int at = -1;
+    private int reads;
     private boolean stopped;
     private final StringBuilder logs = new StringBuilder();
 
@@ -68,9 +69,17 @@ final class FakeRayJobsApi implements AutoCloseable {
         return this;
     }
 
+    /** The cluster has this job already, as if an earlier attempt of the run had submitted it. */
+    synchronized FakeRayJobsApi submittedBefore(String submissionId, String entrypoint) {
+        submissions.add(
+                JSON.createObjectNode().put("submission_id", submissionId).put("entrypoint", entrypoint));
+        submitted = submissionId;
+        return this;
+    }
+
     /** How many status reads the job has answered since it was submitted. */
     synchronized int statusReads() {
-        return at + 1;
+        return reads;
     }
 
     private synchronized void handle(HttpExchange exchange) throws IOException {
@@ -96,6 +105,7 @@ final class FakeRayJobsApi implements AutoCloseable {
             return;
         }
         if (parts.length == 1 && method.equals("GET")) {
+            reads++;
             if (!stopped) {
                 at = Math.min(at + 1, script.size() - 1);
                 logs.append(script.get(at).logs());

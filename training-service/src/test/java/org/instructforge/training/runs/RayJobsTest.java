@@ -93,11 +93,7 @@ class RayJobsTest {
 
             assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
             JsonNode submission = ray.submissions.get(0);
-            String folder = jdbc.sql("SELECT 'run-' || id || '-' || to_char(created_at AT TIME ZONE 'UTC',"
-                            + " 'YYYYMMDD-HH24MISS') FROM training_run WHERE id = :id")
-                    .param("id", run)
-                    .query(String.class)
-                    .single();
+            String folder = folder(run);
             assertThat(submission.path("submission_id").asString()).isEqualTo("instructforge-" + folder);
             assertThat(submission.path("entrypoint").asString())
                     .startsWith("deepspeed --module openrlhf.cli.train_sft --pretrain ")
@@ -235,6 +231,38 @@ class RayJobsTest {
                             .single())
                     .isEqualTo("REWARD " + base);
         }
+    }
+
+    @Test
+    void aResumedRayRunFollowsTheJobItsEarlierAttemptSubmittedInsteadOfSubmittingAgain() throws Exception {
+        long run = rayRun("SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), fixtures.baseCheckpoint());
+        String folder = folder(run);
+        Path output = properties.checkpointDir().resolve("runs").resolve(folder).resolve("ray-output");
+        try (FakeRayJobsApi ray = new FakeRayJobsApi(
+                        FakeRayJobsApi.Step.of("RUNNING", BAR_EPOCH_1), FakeRayJobsApi.Step.of("SUCCEEDED", ""))
+                .submittedBefore(
+                        "instructforge-" + folder, "deepspeed --module openrlhf.cli.train_sft --save_path " + output)
+                .onSucceeded(RayJobsTest::writeHfModel)) {
+
+            worker(ray.address()).runOnce();
+
+            assertThat(ray.requests).noneMatch(r -> r.equals("POST /api/jobs/"));
+            assertThat(ray.submissions).hasSize(1);
+            assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+            assertThat(fixtures.log(run))
+                    .anyMatch(l -> l.equals("INFO Following Ray job instructforge-" + folder
+                            + " (RUNNING) that an earlier attempt submitted to " + ray.address() + "/"))
+                    .noneMatch(l -> l.contains("Exported"));
+            assertThat(metric(run, "sft/gpt_loss")).containsExactly(2.0, 1.75); // steps 3 and 4 of epoch 1
+        }
+    }
+
+    private String folder(long run) {
+        return jdbc.sql("SELECT 'run-' || id || '-' || to_char(created_at AT TIME ZONE 'UTC', 'YYYYMMDD-HH24MISS')"
+                        + " FROM training_run WHERE id = :id")
+                .param("id", run)
+                .query(String.class)
+                .single();
     }
 
     /** A worker like the service's, whose Ray runs go to {@code address} and are polled every 50 ms. */
