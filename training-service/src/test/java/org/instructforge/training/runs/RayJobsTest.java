@@ -73,9 +73,7 @@ class RayJobsTest {
     @BeforeEach
     void onlyThisTestsRunsAreQueued() {
         fixtures = new LoopFixtures(jdbc);
-        jdbc.sql("UPDATE training_run SET status = 'CANCELLED', finished_at = now()"
-                        + " WHERE status IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')")
-                .update();
+        fixtures.cancelOpenRuns();
     }
 
     @Test
