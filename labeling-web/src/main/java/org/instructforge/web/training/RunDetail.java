@@ -13,6 +13,7 @@ import org.instructforge.shared.RunType;
  *
  * @param etaSeconds the time left at the pace so far; null until the run has made progress
  * @param hyperparameters every value the run uses (defaults filled in when it was requested)
+ * @param executor {@code local} (a training-service worker trains it) or {@code ray} (handed to a Ray cluster)
  */
 public record RunDetail(
         long id,
@@ -37,7 +38,8 @@ public record RunDetail(
         int attempts,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String executor) {
 
     public record Named(long id, String name) {}
 

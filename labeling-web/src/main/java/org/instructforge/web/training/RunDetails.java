@@ -52,7 +52,7 @@ class RunDetails {
                         SELECT r.id, r.run_type, r.name, r.status, r.progress, r.current_step, r.total_steps,
                                r.data_selection::text, r.hyperparameters::text, r.error_message, r.worker_id,
                                r.attempts, r.created_at, r.started_at, r.finished_at, u.username,
-                               r.base_checkpoint_id, r.reward_checkpoint_id, r.output_checkpoint_id
+                               r.base_checkpoint_id, r.reward_checkpoint_id, r.output_checkpoint_id, r.executor
                         FROM training_run r
                         LEFT JOIN app_user u ON u.id = r.requested_by
                         WHERE r.id = :id""").param("id", id).query(this::toDetail).optional().orElseThrow(() -> notFound(id));
@@ -202,7 +202,8 @@ class RunDetails {
                 rs.getInt(12),
                 instant(rs, 13),
                 started,
-                instant(rs, 15));
+                instant(rs, 15),
+                rs.getString(20));
     }
 
     /** Ids with their names, in the order stored; an id whose row is gone keeps a placeholder name. */

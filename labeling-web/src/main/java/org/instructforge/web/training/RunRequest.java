@@ -6,6 +6,7 @@ import java.util.Map;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameter;
 import org.instructforge.shared.run.Hyperparameters;
+import org.instructforge.shared.run.RunExecutor;
 
 /**
  * A run as an engineer asks for it, bound from the form and from the API's JSON alike. Everything stays as sent
@@ -19,6 +20,7 @@ import org.instructforge.shared.run.Hyperparameters;
  * @param startCheckpointId the policy (SFT, PPO) or initialisation (reward model) the run starts from
  * @param rewardCheckpointId PPO only: the reward model it optimises against
  * @param hyperparameters parameter name to value; absent or blank means the recipe's default
+ * @param executor {@code local} (blank: the worker trains it) or {@code ray} (the worker hands it to a Ray cluster)
  */
 record RunRequest(
         String type,
@@ -28,7 +30,8 @@ record RunRequest(
         Boolean includeAiFeedback,
         Long startCheckpointId,
         Long rewardCheckpointId,
-        Map<String, String> hyperparameters) {
+        Map<String, String> hyperparameters,
+        String executor) {
 
     RunRequest {
         datasetIds = datasetIds == null ? List.of() : datasetIds;
@@ -44,7 +47,8 @@ record RunRequest(
         for (Hyperparameter p : Hyperparameters.of(type)) {
             defaults.put(p.name(), p.formattedDefault());
         }
-        return new RunRequest(type.name(), "", List.of(), List.of(), false, null, null, defaults);
+        return new RunRequest(
+                type.name(), "", List.of(), List.of(), false, null, null, defaults, RunExecutor.LOCAL.column());
     }
 
     /** The value the form shows for a parameter: what the user typed, or the default. */

@@ -17,6 +17,7 @@ import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.LabelMinimum;
+import org.instructforge.shared.run.RunExecutor;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.checkpoint.CheckpointCatalog;
@@ -50,7 +51,14 @@ public class RunRequests {
     /** The run a request made, and whether this call made it or an earlier one with the same key did. */
     record Requested(long runId, boolean created) {}
 
-    private record Checked(RunType type, String name, DataSelection data, Long start, Long reward, String values) {}
+    private record Checked(
+            RunType type,
+            String name,
+            DataSelection data,
+            Long start,
+            Long reward,
+            String values,
+            RunExecutor executor) {}
 
     private final RunChoices choices;
     private final CheckpointCatalog checkpoints;
@@ -87,7 +95,16 @@ public class RunRequests {
             }
         }
         Checked run = check(request);
-        long id = insert(run.type(), run.name(), run.values(), run.data(), run.start(), run.reward(), null, username);
+        long id = insert(
+                run.type(),
+                run.name(),
+                run.values(),
+                run.data(),
+                run.start(),
+                run.reward(),
+                null,
+                run.executor(),
+                username);
         if (run.name() == null) {
             // The id is the shortest name no other run has.
             jdbc.sql("UPDATE training_run SET name = :name WHERE id = :id")
@@ -95,7 +112,17 @@ public class RunRequests {
                     .param("id", id)
                     .update();
         }
-        audit.record(username, "run.requested", "training_run", id, "type", run.type(), "requestKey", key);
+        audit.record(
+                username,
+                "run.requested",
+                "training_run",
+                id,
+                "type",
+                run.type(),
+                "executor",
+                run.executor().column(),
+                "requestKey",
+                key);
         return new Requested(id, true);
     }
 
@@ -119,7 +146,17 @@ public class RunRequests {
         if (type != RunType.CANDIDATES && type != RunType.EVALUATION) {
             throw new IllegalArgumentException("a round is filled by a CANDIDATES or EVALUATION run, not " + type);
         }
-        return insert(type, name, json.writeValueAsString(hyperparameters), data, policy, null, roundId, actor);
+        // Sampling a round's outputs fits one machine: round runs stay local.
+        return insert(
+                type,
+                name,
+                json.writeValueAsString(hyperparameters),
+                data,
+                policy,
+                null,
+                roundId,
+                RunExecutor.LOCAL,
+                actor);
     }
 
     private long insert(
@@ -130,14 +167,16 @@ public class RunRequests {
             Long start,
             Long reward,
             Long roundId,
+            RunExecutor executor,
             String actor) {
         return jdbc.sql("""
                         INSERT INTO training_run (run_type, name, hyperparameters, data_selection,
-                            base_checkpoint_id, reward_checkpoint_id, label_round_id, requested_by)
+                            base_checkpoint_id, reward_checkpoint_id, label_round_id, executor, requested_by)
                         VALUES (:type, :name, CAST(:values AS jsonb), CAST(:data AS jsonb), :start, :reward, :round,
-                            (SELECT id FROM app_user WHERE username = :user))
+                            :executor, (SELECT id FROM app_user WHERE username = :user))
                         RETURNING id""")
                 .param("type", type.name())
+                .param("executor", executor.column())
                 .param("name", name)
                 .param("values", hyperparameters)
                 .param("data", json.writeValueAsString(data))
@@ -218,6 +257,10 @@ public class RunRequests {
         Map<String, String> errors = new LinkedHashMap<>();
         RunType type = type(request.type(), errors);
         String name = name(request.name(), errors);
+        RunExecutor executor = RunExecutor.parse(request.executor()).orElse(null);
+        if (executor == null) {
+            errors.put("executor", "'" + request.executor().strip() + "' is not an executor: choose local or ray");
+        }
 
         List<Long> datasetIds = new ArrayList<>(new LinkedHashSet<>(request.datasetIds()));
         datasetIds.removeIf(java.util.Objects::isNull);
@@ -255,7 +298,8 @@ public class RunRequests {
                 data,
                 request.startCheckpointId(),
                 request.rewardCheckpointId(),
-                json.writeValueAsString(values.values()));
+                json.writeValueAsString(values.values()),
+                executor);
     }
 
     private static RunType type(String text, Map<String, String> errors) {

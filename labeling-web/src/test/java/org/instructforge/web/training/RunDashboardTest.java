@@ -426,6 +426,53 @@ class RunDashboardTest {
     }
 
     @Test
+    void aRunIsLocalUnlessTheEngineerChoosesRayAndAnUnknownExecutorIsRefused() throws Exception {
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        long local = mvcRun(sftRequest("\"type\": \"SFT\"", dataset, base));
+        long ray = mvcRun(sftRequest("\"type\": \"SFT\", \"executor\": \"Ray\"", dataset, base));
+        assertThat(executorOf(local)).isEqualTo("local");
+        assertThat(executorOf(ray)).isEqualTo("ray");
+        mvc.perform(get("/api/engineer/runs/" + ray).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.executor").value("ray"));
+        mvc.perform(get("/engineer/runs/" + ray).with(ENGINEER))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Trains on: the Ray cluster")));
+
+        long before = fixtures.runCount();
+        assertThat(errorsOf(sftRequest("\"type\": \"SFT\", \"executor\": \"spark\"", dataset, base))
+                        .path("executor")
+                        .asString())
+                .isEqualTo("'spark' is not an executor: choose local or ray");
+        assertThat(fixtures.runCount()).isEqualTo(before);
+
+        // The form offers both, local chosen; choosing ray queues a Ray run.
+        String page = mvc.perform(get("/engineer/runs/new").param("type", "SFT").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .containsPattern("<option value=\"local\" selected=\"selected\">")
+                .contains("value=\"ray\"");
+        String location = mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("requestKey", RunFixtures.unique("form-token"))
+                        .param("executor", "ray")
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(base)))
+                .andExpect(status().isFound())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
+        assertThat(executorOf(Long.parseLong(location.substring(location.lastIndexOf('/') + 1))))
+                .isEqualTo("ray");
+    }
+
+    @Test
     void aWrongFormIsShownAgainWithTheUsersValuesAndTheMessages() throws Exception {
         long dataset = fixtures.dataset(); // no demonstrations
         long base = fixtures.checkpoint("BASE");
@@ -506,7 +553,7 @@ class RunDashboardTest {
         assertThat(fixtures.runCount()).isEqualTo(before + 1);
 
         // Eight requests with one new key at the same moment: they wait for each other and share one run.
-        RunRequest request = new RunRequest("SFT", null, List.of(dataset), null, false, base, null, null);
+        RunRequest request = new RunRequest("SFT", null, List.of(dataset), null, false, base, null, null, null);
         String racing = RunFixtures.unique("racing-key");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -691,6 +738,26 @@ class RunDashboardTest {
                 .andReturn()
                 .getResponse()
                 .getRedirectedUrl();
+    }
+
+    private long mvcRun(String body) throws Exception {
+        return json.readTree(mvc.perform(post("/api/engineer/runs")
+                                .with(ENGINEER)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content(body))
+                        .andExpect(status().isCreated())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .path("id")
+                .asLong();
+    }
+
+    private String executorOf(long run) {
+        return jdbc.sql("SELECT executor FROM training_run WHERE id = :id")
+                .param("id", run)
+                .query(String.class)
+                .single();
     }
 
     private static String sftRequest(String head, long dataset, long start) {

@@ -85,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", defaultValue = "", description = "names the output checkpoint")
         private String name;
 
+        @Option(
+                names = "--executor",
+                paramLabel = "local|ray",
+                description = "where it trains: a training worker (local, the default) or a Ray cluster as an"
+                        + " OpenRLHF job")
+        private String executor;
+
         @Option(names = "--ai-feedback", description = "reward model: count AI-feedback rankings too")
         private boolean aiFeedback;
 
@@ -105,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
             body.put("startCheckpointId", start);
             body.put("rewardCheckpointId", reward);
             body.put("hyperparameters", hyperparameters);
+            if (executor != null) {
+                body.put("executor", executor); // the API checks the value: 400 with the choices
+            }
             LabelingApi api = api();
             // One key per request: a request the network repeats queues one run, not two.
             HttpResponse<String> answer = reaching(

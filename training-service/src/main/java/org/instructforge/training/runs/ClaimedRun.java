@@ -5,12 +5,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.RunExecutor;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A run this worker holds: what to do, with which data, from which checkpoints.
  *
  * @param attempt 1 on the first claim; more when a dead worker's run is resumed
+ * @param executor whether this worker trains it or hands it to Ray
  */
 record ClaimedRun(
         long id,
@@ -22,7 +24,8 @@ record ClaimedRun(
         Long rewardCheckpointId,
         Long labelRoundId,
         int attempt,
-        Instant createdAt) {
+        Instant createdAt,
+        RunExecutor executor) {
 
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.DataSelection;
+import org.instructforge.shared.run.RunExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,7 +47,8 @@ class RunQueue {
                         WHERE id = (SELECT id FROM training_run WHERE status = 'QUEUED'
                                     ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id, run_type, name, hyperparameters::text, data_selection::text,
-                                  base_checkpoint_id, reward_checkpoint_id, label_round_id, attempts, created_at
+                                  base_checkpoint_id, reward_checkpoint_id, label_round_id, attempts, created_at,
+                                  executor
                         """).param("worker", worker).query(RunQueue::claimed).optional();
     }
 
@@ -61,7 +63,8 @@ class RunQueue {
                 (Long) rs.getObject("reward_checkpoint_id"),
                 (Long) rs.getObject("label_round_id"),
                 rs.getInt("attempts"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                RunExecutor.parse(rs.getString("executor")).orElseThrow());
     }
 
     /** Says the worker is alive and answers whether the run should go on. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.run.RunExecutor;
 import org.instructforge.training.engine.ComputeEngine;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.rlhf.RunControl;
@@ -19,7 +20,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * One worker: claims one queued run at a time and runs it to the end, heartbeating meanwhile. A heartbeat also
+ * One worker: claims one queued run at a time and runs it to the end (or, for a run whose executor is {@code ray},
+ * follows the Ray job it hands it to: {@link RayJobs}), heartbeating meanwhile. A heartbeat also
  * carries the dashboard's cancel back to the trainer (which stops before its next step). On start it gives back the
  * runs its own earlier life held (a restarted worker), and while idle it recovers runs whose worker stopped
  * heartbeating: they resume from their last checkpoint or, after too many attempts, fail. Stopping the service
@@ -33,6 +35,7 @@ class RunWorker implements SmartLifecycle {
     private final RunQueue queue;
     private final TrainingJobs trainingJobs;
     private final RoundJobs roundJobs;
+    private final RayJobs rayJobs;
     private final CheckpointRegistry registry;
     private final ComputeEngine engine;
     private final JdbcClient jdbc;
@@ -48,6 +51,7 @@ class RunWorker implements SmartLifecycle {
             RunQueue queue,
             TrainingJobs trainingJobs,
             RoundJobs roundJobs,
+            RayJobs rayJobs,
             CheckpointRegistry registry,
             ComputeEngine engine,
             JdbcClient jdbc,
@@ -57,6 +61,7 @@ class RunWorker implements SmartLifecycle {
         this.queue = queue;
         this.trainingJobs = trainingJobs;
         this.roundJobs = roundJobs;
+        this.rayJobs = rayJobs;
         this.registry = registry;
         this.engine = engine;
         this.jdbc = jdbc;
@@ -118,6 +123,9 @@ class RunWorker implements SmartLifecycle {
             Long output = null;
             if (run.type() == RunType.PRETRAIN) {
                 throw new RunFailure("Pretraining runs from the command line (./forge pretrain), not the queue");
+            } else if (run.executor() == RunExecutor.RAY) {
+                output = rayJobs.run(run, reporter, control, () -> signal.get() == RunQueue.Signal.CANCEL);
+                complete = output != null;
             } else if (run.type().trains()) {
                 output = trainingJobs.run(run, reporter, control, manager);
                 complete = output != null;

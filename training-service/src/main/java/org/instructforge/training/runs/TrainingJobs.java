@@ -213,8 +213,11 @@ class TrainingJobs {
                 reporter);
     }
 
-    /** Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then READY). */
-    private long publish(
+    /**
+     * Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then
+     * READY); a Ray run's model is published the same way ({@link RayJobs}).
+     */
+    long publish(
             ClaimedRun run,
             CheckpointKind kind,
             Long parent,
@@ -236,7 +239,7 @@ class TrainingJobs {
     }
 
     /** Training needs an example to learn from and one to validate on; {@code problem} is followed by the count. */
-    private static void requireTrainAndValidation(LabelData.Split<?> data, String problem) {
+    static void requireTrainAndValidation(LabelData.Split<?> data, String problem) {
         if (data.train().isEmpty() || data.validation().isEmpty()) {
             throw new RunFailure(
                     problem + (data.train().size() + data.validation().size()));

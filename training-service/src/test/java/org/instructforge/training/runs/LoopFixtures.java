@@ -27,6 +27,13 @@ final class LoopFixtures {
         this.jdbc = jdbc;
     }
 
+    /** Ends every run earlier tests left open, so that the worker claims only the test's own. */
+    void cancelOpenRuns() {
+        jdbc.sql("UPDATE training_run SET status = 'CANCELLED', finished_at = now()"
+                        + " WHERE status IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')")
+                .update();
+    }
+
     long dataset() {
         return jdbc.sql("INSERT INTO prompt_dataset (name) VALUES (:n) RETURNING id")
                 .param("n", "loop-" + tag)

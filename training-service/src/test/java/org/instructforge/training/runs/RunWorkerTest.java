@@ -59,9 +59,7 @@ class RunWorkerTest {
     @BeforeEach
     void onlyThisTestsRunsAreQueued() {
         fixtures = new LoopFixtures(jdbc);
-        jdbc.sql("UPDATE training_run SET status = 'CANCELLED', finished_at = now()"
-                        + " WHERE status IN ('QUEUED', 'RUNNING', 'CANCEL_REQUESTED')")
-                .update();
+        fixtures.cancelOpenRuns();
     }
 
     @Test
