@@ -168,8 +168,8 @@ class DatabaseOutageTest {
                 // Signing in cannot read the accounts: "try again", not "wrong password", and no password in the page.
                 login.locator("input[name=username]").fill(labeler);
                 login.locator("input[name=password]").fill(PASSWORD);
-                Response signIn =
-                        login.waitForNavigation(() -> login.locator("form button[type=submit]").first().click());
+                Response signIn = login.waitForNavigation(
+                        () -> login.locator("form button[type=submit]").first().click());
                 assertThat(signIn.status()).isEqualTo(503);
                 assertThat(login.locator("#unavailable-message")).isVisible();
                 assertThat(login.content()).doesNotContain(PASSWORD);
