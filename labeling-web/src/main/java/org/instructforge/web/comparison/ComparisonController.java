@@ -2,7 +2,7 @@ package org.instructforge.web.comparison;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import org.instructforge.web.labeling.TaskPageRefusal;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -44,12 +44,8 @@ class ComparisonController {
                 work.submit(leaseId, user.getName(), form);
                 return "redirect:/labeler/next?kind=COMPARISON";
             } catch (ResponseStatusException e) {
-                if (e.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
-                    throw e;
-                }
                 // A lost lease says so on the page, with what was chosen.
-                status = e.getStatusCode().value();
-                errors.reject("comparison.refused", e.getReason());
+                status = TaskPageRefusal.reject(e, errors);
             }
         }
         response.setStatus(status);

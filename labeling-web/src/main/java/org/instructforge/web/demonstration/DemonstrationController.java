@@ -2,7 +2,7 @@ package org.instructforge.web.demonstration;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import org.instructforge.web.labeling.TaskPageRefusal;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -58,7 +58,7 @@ class DemonstrationController {
                 work.submit(leaseId, user.getName(), form.text());
                 return "redirect:/labeler/next?kind=DEMONSTRATION";
             } catch (ResponseStatusException e) {
-                status = refusal(e, errors);
+                status = TaskPageRefusal.reject(e, errors);
             }
         }
         // The page again with the labeler's text and the reason: nothing typed is lost.
@@ -92,24 +92,12 @@ class DemonstrationController {
                 flash.addFlashAttribute("notice", "Demonstration revised; the earlier version stays in your history.");
                 return "redirect:/labeler/history";
             } catch (ResponseStatusException e) {
-                status = refusal(e, errors);
+                status = TaskPageRefusal.reject(e, errors);
             }
         }
         // The page again with the refusal (a used demonstration: 409) and the text as typed.
         response.setStatus(status);
         model.addAttribute("demonstration", work.revisable(id, user.getName()));
         return "demonstration/revise";
-    }
-
-    /**
-     * What the service refused (too long: 413, a lost lease or a used demonstration: 409), shown on the page with
-     * its status; anything but a 4xx, and another's task (404), is not the page's to show.
-     */
-    private static int refusal(ResponseStatusException e, BindingResult errors) {
-        if (!e.getStatusCode().is4xxClientError() || e.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
-            throw e;
-        }
-        errors.reject("demonstration.refused", e.getReason());
-        return e.getStatusCode().value();
     }
 }

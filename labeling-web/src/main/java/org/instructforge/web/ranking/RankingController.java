@@ -2,7 +2,7 @@ package org.instructforge.web.ranking;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import org.instructforge.web.labeling.TaskPageRefusal;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -109,12 +109,8 @@ class RankingController {
             } catch (InvalidRankingException e) {
                 reject(errors, e);
             } catch (ResponseStatusException e) {
-                if (e.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
-                    throw e;
-                }
                 // A ranking a run has read or a reviewer has decided on: 409, with the reason.
-                status = e.getStatusCode().value();
-                errors.reject("ranking.notRevisable", e.getReason());
+                status = TaskPageRefusal.reject(e, errors);
             }
         }
         // The page again with everything as entered and the reason.

@@ -206,16 +206,8 @@ class RankingWorkTest {
                 .map(RankingTaskView.Output::candidateId)
                 .toList();
         String page = "/labeler/rankings/" + task.lease().id();
-        MockHttpServletRequestBuilder ranked = post(page)
-                .with(user(task.labeler()).roles("LABELER"))
-                .with(csrf())
-                .param("ranks[" + ids.get(0) + "]", "2")
-                .param("ranks[" + ids.get(1) + "]", "1")
-                .param("ranks[" + ids.get(2) + "]", "3")
-                .param("ranks[" + ids.get(3) + "]", "3")
-                .param("likert[" + ids.get(1) + "]", "7");
-
-        mvc.perform(ranked.param("flags[" + ids.get(3) + "]", "HALLUCINATION", "RUDE"))
+        mvc.perform(rankedTwoOneThreeThree(page, task.labeler(), ids)
+                        .param("flags[" + ids.get(3) + "]", "HALLUCINATION", "RUDE"))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().string(containsString("Unknown label")));
         mvc.perform(post(page)
@@ -233,14 +225,7 @@ class RankingWorkTest {
                 .andExpect(content().string(containsString("at most 500 characters")));
         assertThat(rankingsOf(task.lease().itemId())).isZero();
 
-        mvc.perform(post(page)
-                        .with(user(task.labeler()).roles("LABELER"))
-                        .with(csrf())
-                        .param("ranks[" + ids.get(0) + "]", "2")
-                        .param("ranks[" + ids.get(1) + "]", "1")
-                        .param("ranks[" + ids.get(2) + "]", "3")
-                        .param("ranks[" + ids.get(3) + "]", "3")
-                        .param("likert[" + ids.get(1) + "]", "7")
+        mvc.perform(rankedTwoOneThreeThree(page, task.labeler(), ids)
                         .param("flags[" + ids.get(3) + "]", "HALLUCINATION", "HARMFUL_ADVICE")
                         .param("durationMs", "4000"))
                 .andExpect(status().is3xxRedirection());
@@ -462,6 +447,18 @@ class RankingWorkTest {
             queue.skip(lease.id(), labeler, "another test's task");
         }
         throw new AssertionError("task not reached");
+    }
+
+    /** The page's form as a browser sends it: ranks 2, 1, 3, 3 (a tie) and a 7 for the second output. */
+    private static MockHttpServletRequestBuilder rankedTwoOneThreeThree(String page, String labeler, List<Long> ids) {
+        return post(page)
+                .with(user(labeler).roles("LABELER"))
+                .with(csrf())
+                .param("ranks[" + ids.get(0) + "]", "2")
+                .param("ranks[" + ids.get(1) + "]", "1")
+                .param("ranks[" + ids.get(2) + "]", "3")
+                .param("ranks[" + ids.get(3) + "]", "3")
+                .param("likert[" + ids.get(1) + "]", "7");
     }
 
     private long rankingsOf(long taskId) {
