@@ -9,7 +9,9 @@
   const list = document.getElementById("outputs");
   const status = document.getElementById("draft-status");
   const reason = form.querySelector("input[name=reason]");
-  const storageKey = "instructforge.ranking-draft." + form.dataset.lease;
+  // v2: the fields are named ranks[ID], likert[ID], flags[ID] (RankingForm); a copy under the old names is not
+  // restored, since restoring it would clear the form.
+  const storageKey = "instructforge.ranking-draft.v2." + form.dataset.lease;
   const started = Date.now();
   const outputs = () => Array.from(list.querySelectorAll(":scope > li.output"));
   const rankSelect = (li) => li.querySelector("select.rank");

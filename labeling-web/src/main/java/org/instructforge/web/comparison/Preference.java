@@ -22,16 +22,4 @@ public enum Preference {
     public String label() {
         return label;
     }
-
-    /** A form's value, or a clear error for a missing or unknown one. */
-    static Preference parse(String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidJudgementException("Choose the better output, a tie, or both bad.");
-        }
-        try {
-            return valueOf(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJudgementException("Unknown choice " + value + ": LEFT, RIGHT, TIE or BOTH_BAD.");
-        }
-    }
 }

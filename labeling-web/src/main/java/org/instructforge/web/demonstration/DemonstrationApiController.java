@@ -13,8 +13,6 @@ import org.springframework.web.bind.annotation.RestController;
 @LabelerApi
 class DemonstrationApiController {
 
-    record Answer(String text) {}
-
     private final DemonstrationWork work;
 
     DemonstrationApiController(DemonstrationWork work) {
@@ -23,14 +21,15 @@ class DemonstrationApiController {
 
     /** 204 once stored; a second submit of the same task changes nothing and answers the same. */
     @PostMapping("/api/labeler/demonstrations/{leaseId}")
-    ResponseEntity<Void> submit(@PathVariable long leaseId, @RequestBody Answer answer, Authentication user) {
+    ResponseEntity<Void> submit(
+            @PathVariable long leaseId, @RequestBody DemonstrationForm answer, Authentication user) {
         work.submit(leaseId, user.getName(), answer.text());
         return ResponseEntity.noContent().build();
     }
 
     /** Revises a submitted demonstration: 204, 409 once a training run has used it, 404 for another's. */
     @PostMapping("/api/labeler/history/demonstrations/{id}")
-    ResponseEntity<Void> revise(@PathVariable long id, @RequestBody Answer answer, Authentication user) {
+    ResponseEntity<Void> revise(@PathVariable long id, @RequestBody DemonstrationForm answer, Authentication user) {
         work.revise(id, user.getName(), answer.text());
         return ResponseEntity.noContent().build();
     }

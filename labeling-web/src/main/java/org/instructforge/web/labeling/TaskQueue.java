@@ -351,16 +351,12 @@ public class TaskQueue {
         jdbc.sql("UPDATE task_assignment SET status = 'SUBMITTED', completed_at = now() WHERE id = :id")
                 .param("id", lease.id())
                 .update();
-        Items items = Items.of(lease.kind());
-        // A ranking or comparison task with all the labels it wants is COMPLETE: the queue no longer looks at it.
-        String complete = lease.kind() == TaskKind.DEMONSTRATION
-                ? ""
-                : ", status = CASE WHEN status = 'OPEN' AND " + items.done()
-                        + " + 1 >= labels_wanted THEN 'COMPLETE' ELSE status END";
-        jdbc.sql("UPDATE " + items.table() + " SET " + items.done() + " = " + items.done() + " + 1" + complete
-                        + " WHERE id = :item")
+        // The item's done counter, and COMPLETE for a ranking or comparison task with all the labels it wants (V061).
+        jdbc.sql("SELECT count_submitted_label(:kind, :item)")
+                .param("kind", lease.kind().name())
                 .param("item", lease.itemId())
-                .update();
+                .query(Integer.class)
+                .single();
         if (wasLeased) {
             countLease(lease.kind(), lease.itemId(), -1);
         }

@@ -5,8 +5,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * A ranking that does not describe a complete order of the task's outputs, or holds a value out of range. When one
- * field is at fault, {@link #field()} names it as the page's form does ({@code rank_12}, {@code likert_12},
- * {@code reason}), so the page can say it beside that field; the API answers the message alone.
+ * field is at fault, {@link #field()} names it as the page's form does ({@code ranks[12]},
+ * {@code likert[12]}, {@code reason}), so the page can say it beside that field; the API answers the message alone.
  */
 @ResponseStatus(HttpStatus.BAD_REQUEST)
 public class InvalidRankingException extends RuntimeException {
@@ -22,17 +22,17 @@ public class InvalidRankingException extends RuntimeException {
         this.field = field;
     }
 
-    /** A rank that is not a whole number; {@code k} is the number of outputs, or 0 where it is not known yet. */
+    /** A rank outside 1..k, k being the number of outputs. */
     static InvalidRankingException badRank(long candidateId, Object value, int k) {
-        String range = k > 0 ? " from 1 to " + k : "";
         return new InvalidRankingException(
-                "A rank is a whole number" + range + " (1 = best), not " + value + ".", "rank_" + candidateId);
+                "A rank is a whole number from 1 to " + k + " (1 = best), not " + value + ".",
+                "ranks[" + candidateId + "]");
     }
 
     /** A Likert score that is not a whole number from 1 to 7. */
     static InvalidRankingException badScore(long candidateId, Object value) {
         return new InvalidRankingException(
-                "A quality score is a whole number from 1 to 7, not " + value + ".", "likert_" + candidateId);
+                "A quality score is a whole number from 1 to 7, not " + value + ".", "likert[" + candidateId + "]");
     }
 
     /** The form field at fault, or null when the ranking as a whole is. */

@@ -18,7 +18,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,13 +97,13 @@ public class RankingWork implements TaskContent {
      * only the task's own outputs' fields are kept, and nothing once the ranking is submitted.
      */
     @Transactional
-    public void saveDraft(long leaseId, String username, MultiValueMap<String, String> form) {
+    public void saveDraft(long leaseId, String username, RankingForm form) {
         Lease lease = queue.leaseOf(leaseId, username).requireKind(TaskKind.RANKING);
         if (lease.submitted()) {
             return;
         }
-        EnteredRanking entered = EnteredRanking.from(
-                form, displayOrder(lease).stream().map(Candidate::id).toList());
+        EnteredRanking entered =
+                form.entered(displayOrder(lease).stream().map(Candidate::id).toList());
         jdbc.sql("""
                         INSERT INTO ranking_draft (task_id, labeler_id, entered, updated_at)
                         VALUES (:t, :l, CAST(:entered AS jsonb), :now)

@@ -1,6 +1,7 @@
 package org.instructforge.web.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -11,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import org.instructforge.web.dataset.importing.ImportStatus;
 import org.instructforge.web.dataset.importing.PromptImporter;
@@ -294,14 +296,10 @@ class DatasetPagesTest {
                 .andExpect(status().isForbidden());
     }
 
-    private ImportStatus awaitEnd(long importId) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            ImportStatus status = importer.status(importId);
-            if (!status.running()) {
-                return status;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("import " + importId + " did not end within 10 s");
+    private ImportStatus awaitEnd(long importId) {
+        return await("import " + importId + " ends")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> importer.status(importId), status -> !status.running());
     }
 }

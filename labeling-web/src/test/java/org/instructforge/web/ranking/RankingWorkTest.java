@@ -2,6 +2,12 @@ package org.instructforge.web.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,13 +23,18 @@ import org.instructforge.web.labeling.TaskQueue;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /** Candidate import, the ranking task and its submission, on real PostgreSQL. */
 @SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
+@AutoConfigureMockMvc
 class RankingWorkTest {
+
+    @Autowired
+    MockMvc mvc;
 
     @Autowired
     Datasets datasets;
@@ -157,16 +168,14 @@ class RankingWorkTest {
         List<Long> ids = task.view().outputs().stream()
                 .map(RankingTaskView.Output::candidateId)
                 .toList();
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("rank_" + ids.get(0), "2");
-        form.add("rank_" + ids.get(1), "1.5");
-        form.add("rank_999999999", "1");
-        form.add("likert_" + ids.get(2), "6");
-        form.add("flag_" + ids.get(3), "HALLUCINATION");
-        form.add("flag_" + ids.get(3), "RUDE");
-        form.add("notRankable", "true");
-        form.add("reason", "x".repeat(600));
-
+        // As the page's form binds it (an unknown label name fails binding, RankingForm's typeMismatch.flags).
+        RankingForm form = new RankingForm(
+                Map.of(ids.get(0), "2", ids.get(1), "1.5", 999_999_999L, "1"),
+                Map.of(ids.get(2), "6"),
+                Map.of(ids.get(3), Set.of(MetadataFlag.HALLUCINATION)),
+                true,
+                "x".repeat(600),
+                null);
         rankings.saveDraft(task.lease().id(), task.labeler(), form);
 
         EnteredRanking draft = rankings.task(task.lease().id(), task.labeler()).draft();
@@ -188,6 +197,55 @@ class RankingWorkTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void theRankingPageBindsItsFormAndRefusesWhatDoesNotBindWith400StoringNothing() throws Exception {
+        var task = claimedTask();
+        List<Long> ids = task.view().outputs().stream()
+                .map(RankingTaskView.Output::candidateId)
+                .toList();
+        String page = "/labeler/rankings/" + task.lease().id();
+        mvc.perform(rankedTwoOneThreeThree(page, task.labeler(), ids)
+                        .param("flags[" + ids.get(3) + "]", "HALLUCINATION", "RUDE"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("Unknown label")));
+        mvc.perform(post(page)
+                        .with(user(task.labeler()).roles("LABELER"))
+                        .with(csrf())
+                        .param("ranks[first]", "1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("Not an output of this task")));
+        mvc.perform(post(page)
+                        .with(user(task.labeler()).roles("LABELER"))
+                        .with(csrf())
+                        .param("notRankable", "true")
+                        .param("reason", "x".repeat(501)))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("at most 500 characters")));
+        assertThat(rankingsOf(task.lease().itemId())).isZero();
+
+        mvc.perform(rankedTwoOneThreeThree(page, task.labeler(), ids)
+                        .param("flags[" + ids.get(3) + "]", "HALLUCINATION", "HARMFUL_ADVICE")
+                        .param("durationMs", "4000"))
+                .andExpect(status().is3xxRedirection());
+        assertThat(jdbc.sql("""
+                        SELECT e.rank || ' ' || coalesce(e.likert::text, '-') || ' ' || e.hallucination || ' '
+                               || e.harmful_advice
+                        FROM ranking_entry e JOIN ranking r ON r.id = e.ranking_id
+                        WHERE r.task_id = :t ORDER BY e.candidate_id""")
+                        .param("t", task.lease().itemId())
+                        .query(String.class)
+                        .list())
+                .containsExactlyElementsOf(ids.stream()
+                        .sorted()
+                        .map(id -> Map.of(
+                                        ids.get(0), "2 - false false",
+                                        ids.get(1), "1 7 false false",
+                                        ids.get(2), "3 - false false",
+                                        ids.get(3), "3 - true true")
+                                .get(id))
+                        .toList());
     }
 
     @Test
@@ -389,6 +447,18 @@ class RankingWorkTest {
             queue.skip(lease.id(), labeler, "another test's task");
         }
         throw new AssertionError("task not reached");
+    }
+
+    /** The page's form as a browser sends it: ranks 2, 1, 3, 3 (a tie) and a 7 for the second output. */
+    private static MockHttpServletRequestBuilder rankedTwoOneThreeThree(String page, String labeler, List<Long> ids) {
+        return post(page)
+                .with(user(labeler).roles("LABELER"))
+                .with(csrf())
+                .param("ranks[" + ids.get(0) + "]", "2")
+                .param("ranks[" + ids.get(1) + "]", "1")
+                .param("ranks[" + ids.get(2) + "]", "3")
+                .param("ranks[" + ids.get(3) + "]", "3")
+                .param("likert[" + ids.get(1) + "]", "7");
     }
 
     private long rankingsOf(long taskId) {

@@ -219,9 +219,7 @@ class RoundJobs {
                     .param("rank", competitionRank(aiScores, k))
                     .update();
         }
-        jdbc.sql("UPDATE ranking_task SET rankings_done = rankings_done + 1, status = 'COMPLETE' WHERE id = :id")
-                .param("id", task)
-                .update();
+        countSubmittedLabel("RANKING", task);
     }
 
     private boolean evaluation(
@@ -317,9 +315,19 @@ class RoundJobs {
                 .param("first", aShownFirst)
                 .param("preferred", preferred)
                 .update();
-        jdbc.sql("UPDATE comparison_task SET judgements_done = judgements_done + 1, status = 'COMPLETE' WHERE id = :id")
-                .param("id", task)
-                .update();
+        countSubmittedLabel("COMPARISON", task);
+    }
+
+    /**
+     * The AI judge's label counts like a labeler's (V061's count_submitted_label, also called by labeling-web's
+     * TaskQueue): an AI-feedback task wants one label, so it is COMPLETE and no labeler is handed it.
+     */
+    private void countSubmittedLabel(String kind, long task) {
+        jdbc.sql("SELECT count_submitted_label(:kind, :task)")
+                .param("kind", kind)
+                .param("task", task)
+                .query(Integer.class)
+                .single();
     }
 
     /** 1 + the number of outputs the judge scored strictly higher: equal scores share a rank (a tie). */

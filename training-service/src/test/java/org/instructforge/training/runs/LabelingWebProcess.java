@@ -1,5 +1,7 @@
 package org.instructforge.training.runs;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -92,22 +95,27 @@ final class LabelingWebProcess implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy(Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("labeling-web exited with " + process.exitValue() + ":\n" + tail());
-            }
-            try {
-                if (get(null, "/actuator/health").status() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
+    private void awaitHealthy(Duration limit) {
+        try {
+            await("labeling-web healthy")
+                    .atMost(limit)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(this::healthy);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail(), e);
         }
-        throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail());
+    }
+
+    /** Whether /actuator/health answers 200 yet; a process that exited fails the wait at once, with its log. */
+    private boolean healthy() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("labeling-web exited with " + process.exitValue() + ":\n" + tail());
+        }
+        try {
+            return get(null, "/actuator/health").status() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** The answer's JSON (null for an empty body) after checking it succeeded; else fails with the service's log. */

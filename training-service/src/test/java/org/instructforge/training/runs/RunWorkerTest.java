@@ -1,6 +1,7 @@
 package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -234,10 +235,10 @@ class RunWorkerTest {
                 null,
                 null);
         var running = CompletableFuture.supplyAsync(worker::runOnce);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (currentStep(run) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("run " + run + " passes step 2")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> currentStep(run) >= 2);
         jdbc.sql("UPDATE training_run SET status = 'CANCEL_REQUESTED' WHERE id = :id")
                 .param("id", run)
                 .update();

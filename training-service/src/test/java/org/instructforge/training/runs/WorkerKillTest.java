@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.instructforge.training.BaseModel;
 import org.instructforge.training.TrainingServiceApplication;
 import org.junit.jupiter.api.Test;
@@ -123,14 +126,15 @@ class WorkerKillTest {
                 .single();
     }
 
-    private static void await(Duration limit, BooleanSupplier done, java.util.function.Supplier<String> why)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(why.get());
-            }
-            Thread.sleep(100);
+    /** Polls until done; past the limit, fails with why (the run's and the worker's logs at that moment). */
+    private static void await(Duration limit, Callable<Boolean> done, Supplier<String> why) {
+        try {
+            Awaitility.await()
+                    .atMost(limit)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(done);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(why.get(), e);
         }
     }
 
