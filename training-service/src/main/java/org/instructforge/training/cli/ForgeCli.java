@@ -18,10 +18,10 @@ import org.instructforge.training.crowd.Crowd;
 import org.instructforge.training.experiment.Experiment;
 import org.instructforge.training.experiment.ExperimentSettings;
 import org.instructforge.training.experiment.World;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -173,7 +173,7 @@ public final class ForgeCli {
         long seed = longOption(o, "seed", 0);
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
-            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(modelDir, manager, false);
             long[] ids = tokenizer.encode(raw ? prompt : ChatTemplate.prompt(prompt));
             if (ids.length == 0) {
                 throw new UsageException("--prompt is empty");
@@ -199,7 +199,7 @@ public final class ForgeCli {
         String text = required(o, "text");
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
-            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(modelDir, manager, false);
             long[] ids = tokenizer.encode(text);
             if (ids.length == 0) {
                 throw new UsageException("--text encodes to no tokens");
@@ -438,10 +438,10 @@ public final class ForgeCli {
     private static Path modelDir(Map<String, String> o) {
         Path dir = Path.of(required(o, "model"));
         if (!Files.isRegularFile(dir.resolve("config.json"))
-                || !Files.isRegularFile(dir.resolve(HfCheckpoint.WEIGHTS_FILE))
+                || !HfCheckpoint.hasWeights(dir)
                 || !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new UsageException("no model at " + dir
-                    + " (a model directory holds config.json, model.safetensors and tokenizer.json)");
+            throw new UsageException("no model at " + dir + " (a model directory holds config.json, "
+                    + "model.safetensors or model.safetensors.index.json with its shards, and tokenizer.json)");
         }
         return dir;
     }

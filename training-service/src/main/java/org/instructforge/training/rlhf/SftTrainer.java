@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -136,7 +136,7 @@ public final class SftTrainer {
         }
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> resume = Checkpoints.latest(checkpoints);
-        Gpt policy = HfCheckpoint.load(resume.orElse(init), manager, false, s.dropout());
+        CausalLm policy = HfCheckpoint.load(resume.orElse(init), manager, false, s.dropout());
         AdamW optimizer = new AdamW(
                 policy.parametersByName(),
                 AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip()),
@@ -255,7 +255,8 @@ public final class SftTrainer {
     public static final String OPTIMIZER = "optimizer.safetensors";
 
     /** Writes a resumable checkpoint: HF weights + tokenizer, optimizer moments, trainer state. */
-    static void saveCheckpoint(Gpt model, AdamW optimizer, Path tokenizerSource, Path dir, Map<String, Object> state)
+    static void saveCheckpoint(
+            CausalLm model, AdamW optimizer, Path tokenizerSource, Path dir, Map<String, Object> state)
             throws IOException {
         Checkpoints.writeAtomically(dir, tmp -> {
             HfCheckpoint.save(model, tmp, tokenizerSource);
@@ -276,7 +277,7 @@ public final class SftTrainer {
         return rows;
     }
 
-    private double validationLoss(Gpt policy, List<long[][]> rows, long eos, NDManager manager) {
+    private double validationLoss(CausalLm policy, List<long[][]> rows, long eos, NDManager manager) {
         double weighted = 0;
         double tokens = 0;
         for (int from = 0; from < rows.size(); from += s.batchSize()) {
@@ -297,7 +298,11 @@ public final class SftTrainer {
 
     /** Mean reward-model score of greedy answers to the first validation prompts. */
     private double validationReward(
-            Gpt policy, GptTokenizer tokenizer, List<Example> validation, RewardScorer selector, NDManager manager) {
+            CausalLm policy,
+            GptTokenizer tokenizer,
+            List<Example> validation,
+            RewardScorer selector,
+            NDManager manager) {
         List<long[]> prompts = new ArrayList<>();
         for (Example e : validation.subList(0, Math.min(validation.size(), s.selectionPrompts()))) {
             prompts.add(
