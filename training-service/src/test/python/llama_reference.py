@@ -178,12 +178,12 @@ def base_config(model_type, **overrides):
 VARIANTS = {
     # Llama with grouped-query attention (4 query heads share 2 key/value heads) and a tied LM head (SmolLM2).
     "llama-gqa-tied": base_config("llama"),
-    # Llama 3.1/3.2 rope scaling, with the windows chosen so that some frequencies are divided, some blended and
-    # some kept; attention_bias on q/k/v/o; several eos ids in generation_config.json.
+    # Llama 3.1/3.2 rope scaling, with the windows chosen so that of the four frequencies (wavelengths 6, 167,
+    # 4443 and 118000 positions) one is kept (< 512 / 4), one blended (between 128 and 512) and two divided; attention_bias on q/k/v/o; several eos ids in generation_config.json.
     "llama3-rope-scaling": base_config(
         "llama", rope_theta=500000.0, attention_bias=True, eos_token_id=[2, 3],
         rope_scaling={"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
-                      "original_max_position_embeddings": 64, "rope_type": "llama3"}),
+                      "original_max_position_embeddings": 512, "rope_type": "llama3"}),
     # Qwen2: biases on q/k/v but not o_proj, one key/value head for all four query heads, rope_theta 1e6.
     "qwen2-bias": base_config("qwen2", num_key_value_heads=1, rope_theta=1000000.0, use_sliding_window=False,
                               sliding_window=None, max_window_layers=2),

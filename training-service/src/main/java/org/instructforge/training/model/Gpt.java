@@ -1,13 +1,11 @@
 package org.instructforge.training.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
@@ -17,11 +15,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * GPT-2 (Radford et al. 2019) in one file, after karpathy/nanoGPT {@code model.py}: token + position embeddings,
@@ -39,7 +34,6 @@ import java.util.Map;
  * NDManager, never to the manager that owns the weights.
  */
 public final class Gpt extends DecoderBlock {
-
 
     private static final String PREFIX = "transformer.";
 

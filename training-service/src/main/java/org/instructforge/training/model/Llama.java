@@ -1,13 +1,9 @@
 package org.instructforge.training.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
@@ -16,11 +12,8 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Llama-family decoder (Llama 2/3, Qwen2, Mistral, SmolLM2) in one file, after transformers'
@@ -36,7 +29,6 @@ import java.util.Map;
  * NDManager, never to the manager that owns the weights.
  */
 public final class Llama extends DecoderBlock {
-
 
     private static final String EMBED = "model.embed_tokens.weight";
     private static final String LM_HEAD = "lm_head.weight";

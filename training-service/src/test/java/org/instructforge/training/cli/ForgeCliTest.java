@@ -188,7 +188,8 @@ class ForgeCliTest {
             Files.copy(Path.of(llama).resolve(file), falcon.resolve(file));
         }
         Files.writeString(falcon.resolve("config.json"), "{\"model_type\": \"falcon\"}");
-        assertThat(forge("logits", "--model", falcon.toString(), "--text", "hi")).isEqualTo(2);
+        assertThat(forge("logits", "--model", falcon.toString(), "--text", "hi"))
+                .isEqualTo(2);
         assertThat(stderr()).contains("falcon").contains("gpt2, llama, qwen2, mistral");
     }
 

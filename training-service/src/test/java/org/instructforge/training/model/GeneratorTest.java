@@ -50,7 +50,8 @@ class GeneratorTest {
             NDArray real = manager.create(mask)
                     .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .expandDims(-1);
-            assertThat(incremental.sub(full).mul(real).abs().max().getFloat()).isLessThan(1e-5f);
+            // float32 rounding: the cached path multiplies in other shapes, on logits up to ~10 in the Llama fixture.
+            assertThat(incremental.sub(full).mul(real).abs().max().getFloat()).isLessThan(3e-5f);
         }
     }
 

@@ -59,10 +59,10 @@ class GptParityTest {
             for (JsonNode c : expected.get("cases")) {
                 // With the reference's position ids, and with Gpt deriving them from the mask itself.
                 for (boolean explicitPositions : new boolean[] {true, false}) {
-                    ModelFixtures.assertMatchesOnRealTokens(c, ModelFixtures.logits(gpt, manager, c, explicitPositions));
+                    ModelFixtures.assertMatchesOnRealTokens(
+                            c, ModelFixtures.logits(gpt, manager, c, explicitPositions));
                 }
             }
         }
     }
-
 }
