@@ -42,6 +42,7 @@ class ArchitectureTest {
                         "org.instructforge.training.experiment..",
                         "org.instructforge.training.simulation..",
                         "org.instructforge.training.crowd..",
+                        "org.instructforge.training.api..",
                         "org.instructforge.training.cli..")
                 .should()
                 .dependOnClassesThat()

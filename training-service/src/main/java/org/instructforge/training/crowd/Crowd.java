@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.instructforge.shared.ranking.RankedCandidates;
+import org.instructforge.training.api.LabelingApi;
 import org.instructforge.training.corpus.Behaviour;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.simulation.SimulatedLabeler;
@@ -239,9 +240,9 @@ public final class Crowd {
                         think(rng, deadline);
                         answer(account, labeler, kind, task.get());
                     }
-                } catch (LabelingClient.ApiException e) {
+                } catch (LabelingApi.ApiException e) {
                     count(errors, e.getMessage().replaceFirst(": .*", ""));
-                    if (e.status == 429) {
+                    if (e.status() == 429) {
                         Thread.sleep(1_000); // the claim rate limit: slow down as a person would
                     }
                     worked = true; // try again: a 409 for a lease that expired while thinking is not the end

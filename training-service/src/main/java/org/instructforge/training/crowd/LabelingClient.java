@@ -9,13 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.instructforge.training.api.LabelingApi;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * labeling-web's public HTTP API as one account uses it (HTTP Basic, as {@code forge run} signs in): the admin's people
@@ -24,45 +23,21 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class LabelingClient {
 
-    /** An answer the crowd did not expect: the status and what the API said, for the error summary. */
-    static final class ApiException extends IOException {
-        final int status;
-
-        ApiException(String what, int status, String body) {
-            super(what + " answered HTTP " + status + ": " + abbreviate(body));
-            this.status = status;
-        }
-
-        private static String abbreviate(String body) {
-            String flat = body == null ? "" : body.replaceAll("\\s+", " ").strip();
-            return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
-        }
-    }
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
 
-    private final URI base;
-    private final String authorization;
-    private final HttpClient http;
+    private final LabelingApi api;
 
     LabelingClient(URI base, String username, String password) {
-        this.base = base;
-        this.authorization = "Basic "
-                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.api = new LabelingApi(base, username, password);
     }
 
     /**
      * Creates a labeler account through the admin API; answers the one-time invitation link it comes with.
      *
-     * @throws ApiException 400 when the username is taken or invalid, 403 when this account is no admin
+     * @throws LabelingApi.ApiException 400 when the username is taken or invalid, 403 when this account is no admin
      */
     String createLabeler(String username, String displayName) throws IOException, InterruptedException {
-        JsonNode created = json(
+        JsonNode created = api.json(
                 "POST",
                 "/api/admin/people",
                 Map.of("username", username, "displayName", displayName, "roles", java.util.List.of("LABELER")));
@@ -87,7 +62,7 @@ final class LabelingClient {
                 HttpResponse.BodyHandlers.ofString());
         Matcher token = CSRF.matcher(page.body());
         if (page.statusCode() != 200 || !token.find()) {
-            throw new ApiException("GET " + invitation.getPath(), page.statusCode(), page.body());
+            throw new LabelingApi.ApiException("GET " + invitation.getPath(), page.statusCode(), page.body());
         }
         String form = "_csrf=" + encode(token.group(1)) + "&newPassword=" + encode(password) + "&confirmPassword="
                 + encode(password);
@@ -100,61 +75,33 @@ final class LabelingClient {
                 HttpResponse.BodyHandlers.ofString());
         String location = chosen.headers().firstValue("Location").orElse("");
         if (chosen.statusCode() != 302 || !location.contains("passwordSet")) {
-            throw new ApiException("POST " + invitation.getPath(), chosen.statusCode(), chosen.body());
+            throw new LabelingApi.ApiException("POST " + invitation.getPath(), chosen.statusCode(), chosen.body());
         }
     }
 
     /** The next task of this kind leased to this account, or empty when none waits for it (204). */
     Optional<JsonNode> next(String kind) throws IOException, InterruptedException {
-        HttpResponse<String> answer = send("POST", "/api/labeler/tasks/next?kind=" + kind, null);
+        HttpResponse<String> answer = api.send("POST", "/api/labeler/tasks/next?kind=" + kind, null);
         if (answer.statusCode() == 204) {
             return Optional.empty();
         }
-        return Optional.of(checked("POST /api/labeler/tasks/next", answer));
+        return Optional.of(LabelingApi.checked("POST /api/labeler/tasks/next", answer));
     }
 
     void demonstrate(long lease, String text) throws IOException, InterruptedException {
-        json("POST", "/api/labeler/demonstrations/" + lease, Map.of("text", text));
+        api.json("POST", "/api/labeler/demonstrations/" + lease, Map.of("text", text));
     }
 
     void rank(long lease, Object ranking) throws IOException, InterruptedException {
-        json("POST", "/api/labeler/rankings/" + lease, ranking);
+        api.json("POST", "/api/labeler/rankings/" + lease, ranking);
     }
 
     void judge(long lease, Object judgement) throws IOException, InterruptedException {
-        json("POST", "/api/labeler/comparisons/" + lease, judgement);
+        api.json("POST", "/api/labeler/comparisons/" + lease, judgement);
     }
 
     void skip(long lease, String reason) throws IOException, InterruptedException {
-        json("POST", "/api/labeler/tasks/" + lease + "/skip", Map.of("reason", reason));
-    }
-
-    private JsonNode json(String method, String path, Object body) throws IOException, InterruptedException {
-        return checked(method + " " + path.replaceAll("/\\d+", "/{id}"), send(method, path, body));
-    }
-
-    private static JsonNode checked(String what, HttpResponse<String> answer) throws ApiException {
-        if (answer.statusCode() >= 300) {
-            throw new ApiException(what, answer.statusCode(), answer.body());
-        }
-        return answer.body() == null || answer.body().isBlank()
-                ? JSON.createObjectNode()
-                : JSON.readTree(answer.body());
-    }
-
-    private HttpResponse<String> send(String method, String path, Object body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", authorization)
-                .header("Accept", "application/json");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        api.json("POST", "/api/labeler/tasks/" + lease + "/skip", Map.of("reason", reason));
     }
 
     private static String encode(String value) {
