@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.corpus.TaskFamily;
 import org.instructforge.training.evaluation.TaskEvaluation;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -46,7 +46,7 @@ class BaseModelTest {
         Path dir = BaseModel.dir();
         try (NDManager manager = NDManager.newBaseManager();
                 GptTokenizer tokenizer = GptTokenizer.load(dir)) {
-            Gpt gpt = HfCheckpoint.load(dir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(dir, manager, false);
             long[] prompt = tokenizer.encode(ChatTemplate.prompt("What is the capital of France?"));
             assertThat(prompt[0]).isEqualTo(gpt.config().eosTokenId());
             Generation g =
@@ -62,7 +62,7 @@ class BaseModelTest {
         Path dir = BaseModel.dir();
         try (NDManager manager = NDManager.newBaseManager();
                 GptTokenizer tokenizer = GptTokenizer.load(dir)) {
-            Gpt gpt = HfCheckpoint.load(dir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(dir, manager, false);
             TaskEvaluation.Report report = TaskEvaluation.run(
                     gpt, tokenizer, TaskEvaluation.heldOutTasks(TaskFamily.defaults(), 40, 99), manager, 20, 32);
             assertThat(report.overall().accuracy()).as(report.toString()).isBetween(0.2, 0.98);

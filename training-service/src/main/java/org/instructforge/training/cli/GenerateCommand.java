@@ -9,10 +9,10 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -74,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
                 true);
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
-            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(modelDir, manager, false);
             ChatFormat format = ChatFormat.of(modelDir);
             long[] ids = tokenizer.encode(raw ? prompt : format.prompt(List.of(ChatMessage.user(prompt))));
             if (ids.length == 0) {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import picocli.CommandLine.Command;
@@ -44,7 +44,7 @@ final class LogitsCommand implements Callable<Integer> {
         Path modelDir = model.dir();
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick());
                 GptTokenizer tokenizer = GptTokenizer.load(modelDir)) {
-            Gpt gpt = HfCheckpoint.load(modelDir, manager, false);
+            CausalLm gpt = HfCheckpoint.load(modelDir, manager, false);
             long[] ids = tokenizer.encode(text);
             if (ids.length == 0) {
                 throw new ForgeCli.UsageException("--text encodes to no tokens");

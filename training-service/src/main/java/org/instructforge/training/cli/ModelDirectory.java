@@ -12,7 +12,8 @@ final class ModelDirectory {
             names = "--model",
             required = true,
             paramLabel = "DIR",
-            description = "a model folder in Hugging Face layout (config.json, weights, tokenizer.json)")
+            description = "a model folder in Hugging Face layout (config.json, weights, tokenizer.json) of model_type "
+                    + "gpt2, llama, qwen2 or mistral")
     private Path dir;
 
     /** The folder, once it holds a model; a {@link ForgeCli.UsageException} naming what is missing otherwise. */
@@ -22,10 +23,10 @@ final class ModelDirectory {
 
     static Path checked(Path dir) {
         if (!Files.isRegularFile(dir.resolve("config.json"))
-                || !Files.isRegularFile(dir.resolve(HfCheckpoint.WEIGHTS_FILE))
+                || !HfCheckpoint.hasWeights(dir)
                 || !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new ForgeCli.UsageException("no model at " + dir
-                    + " (a model directory holds config.json, model.safetensors and tokenizer.json)");
+            throw new ForgeCli.UsageException("no model at " + dir + " (a model directory holds config.json, "
+                    + "model.safetensors or model.safetensors.index.json with its shards, and tokenizer.json)");
         }
         return dir;
     }

@@ -9,9 +9,9 @@ import java.util.Random;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.SamplingSettings;
 
@@ -51,7 +51,12 @@ public final class TaskEvaluation {
     }
 
     public static Report run(
-            Gpt gpt, GptTokenizer tokenizer, List<Task> tasks, NDManager manager, int batchSize, int maxNewTokens) {
+            CausalLm gpt,
+            GptTokenizer tokenizer,
+            List<Task> tasks,
+            NDManager manager,
+            int batchSize,
+            int maxNewTokens) {
         List<Answer> answers = new ArrayList<>();
         Generator generator = new Generator(gpt);
         for (int from = 0; from < tasks.size(); from += batchSize) {

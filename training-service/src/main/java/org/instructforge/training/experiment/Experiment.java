@@ -24,9 +24,9 @@ import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
 import org.instructforge.training.evaluation.BehaviourRates;
 import org.instructforge.training.evaluation.TaskEvaluation;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -175,8 +175,8 @@ public final class Experiment {
             long started = System.nanoTime();
             List<SftTrainer.Example> demonstrations = demonstrations();
             Path sftModel = sft(demonstrations);
-            Gpt sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
-            Gpt basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
+            CausalLm sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
+            CausalLm basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
             Ranked ranked = rankings(sftPolicy, basePolicy);
             RewardStage rm = rewardModel(sftModel, ranked, demonstrations);
             Path ppoModel = ppo(sftModel, rm, s.ppo(), PPO);
@@ -237,7 +237,7 @@ public final class Experiment {
         }
 
         /** 2. K samples per prompt, ranked by simulated labelers calibrated to the target agreement. */
-        private Ranked rankings(Gpt sftPolicy, Gpt basePolicy) throws IOException {
+        private Ranked rankings(CausalLm sftPolicy, CausalLm basePolicy) throws IOException {
             long t = System.nanoTime();
             Random kRng = new Random(s.seed() + 2);
             List<Task> repeated = new ArrayList<>();
@@ -286,7 +286,8 @@ public final class Experiment {
          * from the base model here, which still rambles and errs as its corpus did, so rankings hold more pairs of
          * different quality. Kept in the run folder: a resumed experiment does not sample again.
          */
-        private List<String> rankingSamples(Gpt sftPolicy, Gpt basePolicy, List<Task> repeated) throws IOException {
+        private List<String> rankingSamples(CausalLm sftPolicy, CausalLm basePolicy, List<Task> repeated)
+                throws IOException {
             Path samplesFile = out.resolve("ranking-samples.json");
             List<String> rankedPrompts = repeated.stream().map(Task::prompt).toList();
             RankingSamples saved = savedRankingSamples(samplesFile);
@@ -392,8 +393,8 @@ public final class Experiment {
          * policies (DPO, PPO without ptx) are each compared with SFT, and DPO with PPO.
          */
         private Summary evaluate(
-                Gpt basePolicy,
-                Gpt sftPolicy,
+                CausalLm basePolicy,
+                CausalLm sftPolicy,
                 Path ppoModel,
                 Map<String, Path> others,
                 Ranked ranked,
@@ -402,7 +403,7 @@ public final class Experiment {
                 throws IOException {
             long t = System.nanoTime();
             SimulatedLabeler heldOut = ranked.heldOut();
-            Gpt ppoPolicy = HfCheckpoint.load(ppoModel, manager, false, 0f);
+            CausalLm ppoPolicy = HfCheckpoint.load(ppoModel, manager, false, 0f);
             Samples sftSamples = sample(sftPolicy, tokenizer, evaluationTasks, s.seed() + 7, manager);
             Samples ppoSamples = sample(ppoPolicy, tokenizer, evaluationTasks, s.seed() + 8, manager);
             Comparison ppoVsSft =
@@ -517,7 +518,8 @@ public final class Experiment {
          * The same comparison on prompts PPO trained on: what PPO learned for its own prompts and did not carry over
          * to new ones is the gap between these figures and the held-out ones.
          */
-        private Map<String, Object> onTrainingPrompts(SimulatedLabeler heldOut, Gpt sftPolicy, Gpt ppoPolicy) {
+        private Map<String, Object> onTrainingPrompts(
+                SimulatedLabeler heldOut, CausalLm sftPolicy, CausalLm ppoPolicy) {
             Map<String, Task> byPrompt = new LinkedHashMap<>();
             ppoTasks.forEach(task -> byPrompt.putIfAbsent(task.prompt(), task));
             List<Task> trained =
@@ -622,7 +624,7 @@ public final class Experiment {
     record Samples(List<long[]> prompts, List<long[]> responses, List<float[]> logProbs, List<String> answers) {}
 
     /** One temperature-1 sample per task, in batches. */
-    private Samples sample(Gpt policy, GptTokenizer tokenizer, List<Task> tasks, long seed, NDManager manager) {
+    private Samples sample(CausalLm policy, GptTokenizer tokenizer, List<Task> tasks, long seed, NDManager manager) {
         Generator generator = new Generator(policy);
         Random rng = new Random(seed);
         List<long[]> prompts = new ArrayList<>();
@@ -649,7 +651,7 @@ public final class Experiment {
     }
 
     /** Mean over held-out samples of sum_t log pi_PPO(y_t) - log pi_SFT(y_t): the KL the penalty keeps in check. */
-    private static double heldOutKl(Samples ppo, Gpt sft, NDManager manager) {
+    private static double heldOutKl(Samples ppo, CausalLm sft, NDManager manager) {
         double total = 0;
         for (int i = 0; i < ppo.prompts().size(); i++) {
             long[] p = ppo.prompts().get(i);

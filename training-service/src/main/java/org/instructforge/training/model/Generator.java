@@ -18,10 +18,10 @@ import java.util.Random;
  */
 public final class Generator {
 
-    private final Gpt gpt;
+    private final CausalLm model;
 
-    public Generator(Gpt gpt) {
-        this.gpt = gpt;
+    public Generator(CausalLm model) {
+        this.model = model;
     }
 
     /**
@@ -35,11 +35,12 @@ public final class Generator {
         if (prompts.stream().anyMatch(p -> p.length == 0)) {
             throw new IllegalArgumentException("Empty prompt: start it with <|endoftext|> at least");
         }
-        if (promptLength + settings.maxNewTokens() > gpt.config().blockSize()) {
-            throw new IllegalArgumentException(
-                    "Prompt + new tokens exceed the block size " + gpt.config().blockSize());
+        if (promptLength + settings.maxNewTokens() > model.config().blockSize()) {
+            throw new IllegalArgumentException("Prompt + new tokens exceed the block size "
+                    + model.config().blockSize());
         }
-        long eos = gpt.config().eosTokenId();
+        long eos = model.config().eosTokenId(); // pads; any of eosTokenIds() ends a row
+        List<Long> stops = model.config().eosTokenIds();
         long[][] prompt = new long[b][promptLength];
         long[][] promptMask = new long[b][promptLength];
         for (int i = 0; i < b; i++) {
@@ -58,9 +59,9 @@ public final class Generator {
 
         try (NDManager generation = manager.newSubManager()) {
             NDArray logits;
-            Gpt.KvCache cache;
+            CausalLm.KvCache cache;
             try (NDManager step = generation.newSubManager()) {
-                Gpt.Output out = gpt.forward(step.create(prompt), step.create(promptMask), null, null);
+                CausalLm.Output out = model.forward(step.create(prompt), step.create(promptMask), null, null);
                 logits = lastPositionLogits(out.hidden());
                 logits.attach(generation);
                 cache = out.cache();
@@ -83,7 +84,7 @@ public final class Generator {
                         logProbs[i][steps] = lp[i];
                         lengths[i]++;
                         fedMask[i] = 1;
-                        finished[i] = settings.stopAtEos() && ids[i] == eos;
+                        finished[i] = settings.stopAtEos() && stops.contains(ids[i]);
                     }
                     steps++;
                     boolean allDone = true;
@@ -94,14 +95,14 @@ public final class Generator {
                         break;
                     }
                     maskColumns.add(fedMask);
-                    Gpt.Output out = gpt.forward(
+                    CausalLm.Output out = model.forward(
                             step.create(ids, new Shape(b, 1)),
                             step.create(fullMask(promptMask, maskColumns)),
                             null,
                             cache);
                     logits = lastPositionLogits(out.hidden());
                     logits.attach(generation);
-                    Gpt.KvCache grown = out.cache();
+                    CausalLm.KvCache grown = out.cache();
                     grown.attach(generation);
                     cache.close();
                     cache = grown;
@@ -118,7 +119,7 @@ public final class Generator {
 
     private NDArray lastPositionLogits(NDArray hidden) {
         long b = hidden.getShape().get(0);
-        return gpt.logits(hidden.get(":, -1:, :")).reshape(b, -1); // (B, V)
+        return model.logits(hidden.get(":, -1:, :")).reshape(b, -1); // (B, V)
     }
 
     /** (B, P + steps) attention mask over the prompt and every token fed back so far. */

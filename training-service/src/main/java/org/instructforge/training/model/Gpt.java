@@ -1,13 +1,11 @@
 package org.instructforge.training.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
@@ -17,11 +15,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * GPT-2 (Radford et al. 2019) in one file, after karpathy/nanoGPT {@code model.py}: token + position embeddings,
@@ -38,14 +33,11 @@ import java.util.Map;
  * <p>Memory: every op takes the activation as its first operand, so results belong to the caller's (per-step)
  * NDManager, never to the manager that owns the weights.
  */
-public final class Gpt extends AbstractBlock {
+public final class Gpt extends DecoderBlock {
 
-    /** Additive attention bias for masked keys: exp underflows to exactly 0, and a fully masked row stays finite. */
-    private static final float MASKED = -1e30f;
+    private static final String PREFIX = "transformer.";
 
     private final GptConfig config;
-    private final Map<String, Parameter> byName = new LinkedHashMap<>();
-    private final Map<String, Shape> shapes = new LinkedHashMap<>();
     private final Parameter wte; // (V, C) token embedding, also the LM head
     private final Parameter wpe; // (blockSize, C) learned position embedding
     private final List<TransformerBlock> blocks = new ArrayList<>();
@@ -53,28 +45,6 @@ public final class Gpt extends AbstractBlock {
     private final Parameter lnFBias;
     private final Parameter scalarWeight; // (C, 1), null without a scalar head
     private final Parameter scalarBias; // (1)
-
-    /** Per-layer keys and values of the tokens seen so far, each (B, nh, Tpast, hs). */
-    public record KvCache(List<NDArray> keys, List<NDArray> values) implements AutoCloseable {
-        public long length() {
-            return keys.get(0).getShape().get(2);
-        }
-
-        /** Moves the cache to a longer-lived manager so the step manager that produced it can close. */
-        public void attach(NDManager manager) {
-            keys.forEach(k -> k.attach(manager));
-            values.forEach(v -> v.attach(manager));
-        }
-
-        @Override
-        public void close() {
-            keys.forEach(NDArray::close);
-            values.forEach(NDArray::close);
-        }
-    }
-
-    /** Final hidden states (B, T, C) after ln_f, and the cache extended by this call's tokens. */
-    public record Output(NDArray hidden, KvCache cache) {}
 
     public Gpt(GptConfig config) {
         this(config, false);
@@ -100,65 +70,36 @@ public final class Gpt extends AbstractBlock {
         scalarBias = withScalarHead ? param("scalar_head.bias", Initializer.ZEROS, 1) : null;
     }
 
+    @Override
     public GptConfig config() {
         return config;
     }
 
+    @Override
     public boolean hasScalarHead() {
         return scalarWeight != null;
     }
 
-    /** Parameters by their Hugging Face name (without {@code transformer.}), in registration order. */
-    public Map<String, Parameter> parametersByName() {
-        return byName;
-    }
-
-    /** Allocates (randomly initialised) arrays for every parameter that has none yet. */
-    public void initialize(NDManager manager) {
-        initialize(manager, DataType.FLOAT32, new Shape(1, 1));
-    }
-
-    /** The shape a parameter must have, e.g. for checking a checkpoint's tensor. */
-    public Shape shapeOf(String name) {
-        return shapes.get(name);
-    }
-
     /**
-     * Shapes are given to the parameters only here, for those still without an array: DJL's
-     * {@code Parameter.setArray} refuses a parameter that already has a shape, and loading a checkpoint sets arrays.
+     * HF names carry an optional {@code transformer.} prefix; {@code attn.bias} / {@code attn.masked_bias} are
+     * causal-mask buffers older transformers saved, not weights; {@code lm_head.weight} is tied to {@code wte}.
      */
     @Override
-    protected void prepare(Shape[] inputShapes) {
-        byName.forEach((name, p) -> {
-            if (!p.isInitialized()) {
-                p.setShape(shapes.get(name));
-            }
-        });
+    public String parameterName(String checkpointKey) {
+        String name = checkpointKey.startsWith(PREFIX) ? checkpointKey.substring(PREFIX.length()) : checkpointKey;
+        if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
+            return null; // Gpt builds its causal mask on the fly
+        }
+        return name.equals("lm_head.weight") ? "wte.weight" : name;
     }
 
-    private Parameter param(String name, Initializer init, long... shape) {
-        Parameter.Type type = name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT;
-        Parameter p = addParameter(Parameter.builder()
-                .setName(name)
-                .setType(type)
-                .optInitializer(init)
-                .build());
-        byName.put(name, p);
-        shapes.put(name, new Shape(shape));
-        return p;
+    /** {@code GPT2LMHeadModel} saves {@code transformer.}-prefixed names; the scalar head keeps its own name. */
+    @Override
+    public String checkpointKey(String parameterName) {
+        return parameterName.startsWith(SCALAR_HEAD) ? parameterName : PREFIX + parameterName;
     }
 
-    /**
-     * The forward pass.
-     *
-     * @param tokens (B, T) token ids
-     * @param attentionMask (B, Tpast + T) 1 for real tokens and 0 for padding, over the cached and the new tokens;
-     *     null when nothing is padded
-     * @param positionIds (B, T) position of each new token; null derives them from the mask as HF generate does,
-     *     {@code cumsum(mask) - 1}, so a left-padded row numbers its first real token 0 (else Tpast..Tpast+T-1)
-     * @param past cache from earlier calls, null for the first call
-     * @param training true enables dropout
-     */
+    @Override
     public Output forward(
             ParameterStore ps,
             NDArray tokens,
@@ -176,26 +117,10 @@ public final class Gpt extends AbstractBlock {
             throw new IllegalArgumentException("Length " + tKeys + " exceeds block size " + config.blockSize());
         }
         if (positionIds == null) {
-            positionIds = attentionMask == null
-                    ? m.arange((int) tPast, (int) tKeys, 1, DataType.INT64).reshape(1, t) // (1, T)
-                    : attentionMask
-                            .toType(DataType.INT64, false)
-                            .cumSum(1)
-                            .sub(1)
-                            .maximum(0)
-                            .get(":, " + tPast + ":"); // (B, T)
+            positionIds = CausalLm.positionIds(m, attentionMask, tPast, t);
         }
-        // Causal mask from arange + comparison (DJL has no tril): query i sees key j iff j <= i, as GPT-2's
-        // lower-triangular "bias" buffer; padding keys are hidden on top of that.
-        NDArray queryPos = m.arange((int) tPast, (int) tKeys).reshape(t, 1); // (T, 1)
-        NDArray keyPos = m.arange(0, (int) tKeys).reshape(1, tKeys); // (1, Tk)
-        NDArray visible = keyPos.lte(queryPos).reshape(1, 1, t, tKeys); // (1, 1, T, Tk)
-        if (attentionMask != null) {
-            NDArray keyIsReal =
-                    attentionMask.toType(DataType.BOOLEAN, false).reshape(batch, 1, 1, tKeys); // (B, 1, 1, Tk)
-            visible = visible.logicalAnd(keyIsReal); // (B, 1, T, Tk)
-        }
-        NDArray maskBias = visible.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED); // 0 visible, MASKED hidden
+        // Query i sees key j iff j <= i, as GPT-2's lower-triangular "bias" buffer; padding keys are hidden too.
+        NDArray maskBias = CausalLm.causalMaskBias(m, attentionMask, batch, tPast, t, MASKED);
 
         NDArray tokEmb = embed(tokens, w.get(wte)); // (B, T, C)
         NDArray posEmb = embed(positionIds, w.get(wpe)); // (B or 1, T, C)
@@ -211,55 +136,21 @@ public final class Gpt extends AbstractBlock {
         return new Output(x, new KvCache(keys, values));
     }
 
-    /** Forward with a throwaway parameter store: inference on the device the tokens live on. */
-    public Output forward(NDArray tokens, NDArray attentionMask, NDArray positionIds, KvCache past) {
-        return forward(new ParameterStore(tokens.getManager(), false), tokens, attentionMask, positionIds, past, false);
-    }
-
     /** Tied LM head: logits = hidden @ wte^T (GPT-2 shares the input and output token embedding). */
+    @Override
     public NDArray logits(ParameterStore ps, NDArray hidden) {
         return Linear.linear(hidden, ps.getValue(wte, hidden.getDevice(), false))
                 .head(); // (B, T, V)
     }
 
-    public NDArray logits(NDArray hidden) {
-        return logits(new ParameterStore(hidden.getManager(), false), hidden);
-    }
-
     /** Scalar head at every position: (B, T). Reward models read it at the last real token, value heads everywhere. */
+    @Override
     public NDArray scalar(ParameterStore ps, NDArray hidden, boolean training) {
         if (!hasScalarHead()) {
             throw new IllegalStateException("This model was built without a scalar head");
         }
         Weights w = new Weights(ps, hidden.getDevice(), training);
         return hidden.matMul(w.get(scalarWeight)).add(w.get(scalarBias)).squeeze(-1); // (B, T)
-    }
-
-    /** Scalar head read at one position per sequence, e.g. each row's last real token: (B). */
-    public NDArray scalarAt(ParameterStore ps, NDArray hidden, NDArray positions, boolean training) {
-        NDArray all = scalar(ps, hidden, training); // (B, T)
-        return all.gather(positions.toType(DataType.INT64, false).reshape(-1, 1), 1)
-                .squeeze(1); // (B)
-    }
-
-    /** Inference overload: the scalar at one position per sequence, (B). */
-    public NDArray scalarAt(NDArray hidden, NDArray positions) {
-        return scalarAt(new ParameterStore(hidden.getManager(), false), hidden, positions, false);
-    }
-
-    /** DJL Block entry point (e.g. for a Trainer): inputs (tokens[, attentionMask[, positionIds]]) to (logits). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        NDArray positions = inputs.size() > 2 ? inputs.get(2) : null;
-        Output out = forward(ps, inputs.get(0), mask, positions, null, training);
-        return new NDList(logits(ps, out.hidden()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};
     }
 
     /** Row lookup with the ids as first operand, so the result belongs to the ids' manager. */
@@ -295,13 +186,6 @@ public final class Gpt extends AbstractBlock {
      */
     public static NDArray scalar(NDArray x, float value) {
         return x.getManager().create(value);
-    }
-
-    /** Looks parameters up through the ParameterStore, so a DJL Trainer can mirror them on its device. */
-    private record Weights(ParameterStore ps, Device device, boolean training) {
-        NDArray get(Parameter p) {
-            return ps.getValue(p, device, training);
-        }
     }
 
     /** One pre-LN transformer block: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x)). */

@@ -33,7 +33,8 @@ public record GptConfig(
         float layerNormEpsilon,
         float dropout,
         long bosTokenId,
-        long eosTokenId) {
+        long eosTokenId)
+        implements DecoderConfig {
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -49,7 +50,23 @@ public record GptConfig(
         return new GptConfig(50257, 1024, 768, 12, 12, 4 * 768, 1e-5f, 0.1f, 50256, 50256);
     }
 
+    @Override
+    public String modelType() {
+        return "gpt2";
+    }
+
+    @Override
+    public int hiddenSize() {
+        return nEmbd;
+    }
+
+    @Override
+    public Gpt newModel(boolean withScalarHead) {
+        return new Gpt(this, withScalarHead);
+    }
+
     /** Same architecture with another dropout rate (0 for RLHF stages). */
+    @Override
     public GptConfig withDropout(float rate) {
         return new GptConfig(
                 vocabSize, blockSize, nEmbd, nLayer, nHead, nInner, layerNormEpsilon, rate, bosTokenId, eosTokenId);
@@ -92,6 +109,7 @@ public record GptConfig(
     }
 
     /** Writes {@code config.json} with the fields transformers' GPT2Config needs to load the model back. */
+    @Override
     public void write(Path configJson) throws IOException {
         ObjectNode c = JSON.createObjectNode();
         c.put("activation_function", "gelu_new");

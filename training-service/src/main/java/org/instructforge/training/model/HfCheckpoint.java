@@ -17,25 +17,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Loads and saves a local Hugging Face GPT-2-family directory ({@code config.json} + {@code model.safetensors}),
- * the layout {@code GPT2LMHeadModel.save_pretrained} writes and {@code from_pretrained} reads.
+ * Loads and saves a local Hugging Face checkpoint directory ({@code config.json} + {@code model.safetensors} or the
+ * shards of {@code model.safetensors.index.json}), the layout {@code save_pretrained} writes and
+ * {@code from_pretrained} reads, for every architecture of {@link ModelArchitectures}.
  *
- * <p>HF layout facts this relies on: tensor names carry an optional {@code transformer.} prefix; {@code Conv1D}
- * weights are stored {@code [in, out]}, which {@link Gpt} keeps as is; {@code attn.bias} / {@code attn.masked_bias}
- * are causal-mask buffers, not weights (older transformers saved them); {@code lm_head.weight} is tied to
- * {@code wte.weight} and usually absent. Only local paths are read: never a hub name.
+ * <p>The model decides what each tensor name means ({@link CausalLm#parameterName}): mask buffers are skipped, a
+ * tied {@code lm_head.weight} must equal the embedding it is tied to. F16 and BF16 files widen to F32 on load
+ * ({@link Safetensors}); saving writes F32 with {@code torch_dtype: float32}. Only local paths are read: never a hub
+ * name.
  */
 public final class HfCheckpoint {
 
     public static final String WEIGHTS_FILE = "model.safetensors";
-    private static final String INDEX_FILE = "model.safetensors.index.json";
-    private static final String PREFIX = "transformer.";
+    public static final String INDEX_FILE = "model.safetensors.index.json";
     private static final String SCALAR_HEAD = "scalar_head.";
     /** Tokenizer files kept next to the weights (the fast tokenizer reads tokenizer.json, the slow vocab + merges). */
     static final List<String> TOKENIZER_FILES = List.of(
             "tokenizer.json",
             "vocab.json",
             "merges.txt",
+            "tokenizer.model",
             "tokenizer_config.json",
             "special_tokens_map.json",
             "generation_config.json");
@@ -43,102 +44,121 @@ public final class HfCheckpoint {
     private HfCheckpoint() {}
 
     /** Loads {@code dir/model.safetensors} (or the shards of {@code model.safetensors.index.json}). */
-    public static Gpt load(Path dir, NDManager manager, boolean withScalarHead) throws IOException {
+    public static CausalLm load(Path dir, NDManager manager, boolean withScalarHead) throws IOException {
+        return fromTensors(ModelArchitectures.readConfig(dir), readWeights(dir), manager, withScalarHead);
+    }
+
+    /**
+     * Loads a checkpoint with another dropout rate than its config.json: SFT trains with residual dropout 0.2
+     * (InstructGPT), while the RLHF stages use 0 so sampling and training passes score tokens alike.
+     */
+    public static CausalLm load(Path dir, NDManager manager, boolean withScalarHead, float dropout) throws IOException {
+        DecoderConfig config = ModelArchitectures.readConfig(dir).withDropout(dropout);
+        return fromTensors(config, readWeights(dir), manager, withScalarHead);
+    }
+
+    /** Loads a named safetensors file of {@code dir} with {@code dir/config.json}. */
+    public static CausalLm load(Path dir, String weightsFile, NDManager manager, boolean withScalarHead)
+            throws IOException {
+        return fromTensors(ModelArchitectures.readConfig(dir), readFile(dir, weightsFile), manager, withScalarHead);
+    }
+
+    /** The folder holds weights: {@code model.safetensors} or the index of its shards. */
+    public static boolean hasWeights(Path dir) {
+        return Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) || Files.isRegularFile(dir.resolve(INDEX_FILE));
+    }
+
+    /** Every tensor of {@code model.safetensors}, or of all shards named by {@code model.safetensors.index.json}. */
+    static Map<String, Safetensors.Tensor> readWeights(Path dir) throws IOException {
         if (Files.exists(dir.resolve(WEIGHTS_FILE)) || !Files.exists(dir.resolve(INDEX_FILE))) {
-            return load(dir, WEIGHTS_FILE, manager, withScalarHead);
+            return readFile(dir, WEIGHTS_FILE);
         }
         JsonNode weightMap = JsonMapper.builder()
                 .build()
                 .readTree(dir.resolve(INDEX_FILE).toFile())
                 .get("weight_map");
+        if (weightMap == null || !weightMap.isObject()) {
+            throw new IOException(INDEX_FILE + " in " + dir + " has no weight_map");
+        }
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         TreeSet<String> shards = new TreeSet<>();
         weightMap.forEach(shard -> shards.add(shard.asString()));
         for (String shard : shards) {
-            tensors.putAll(Safetensors.read(dir.resolve(shard)));
+            tensors.putAll(readFile(dir, shard));
         }
-        return fromTensors(GptConfig.read(dir.resolve("config.json")), tensors, manager, withScalarHead);
+        for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
+            if (!tensors.containsKey(e.getKey())) {
+                throw new IOException(INDEX_FILE + " maps " + e.getKey() + " to "
+                        + e.getValue().asString() + ", which does not hold it");
+            }
+        }
+        return tensors;
     }
 
-    /**
-     * Loads {@code dir/model.safetensors} with another dropout rate than its config.json: SFT trains with residual
-     * dropout 0.2 (InstructGPT), while the RLHF stages use 0 so sampling and training passes score tokens alike.
-     */
-    public static Gpt load(Path dir, NDManager manager, boolean withScalarHead, float dropout) throws IOException {
-        Path weights = dir.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weights)) {
-            throw new IOException("No " + WEIGHTS_FILE + " in " + dir);
-        }
-        GptConfig config = GptConfig.read(dir.resolve("config.json")).withDropout(dropout);
-        return fromTensors(config, Safetensors.read(weights), manager, withScalarHead);
-    }
-
-    /** Loads a named safetensors file of {@code dir} with {@code dir/config.json}. */
-    public static Gpt load(Path dir, String weightsFile, NDManager manager, boolean withScalarHead) throws IOException {
+    private static Map<String, Safetensors.Tensor> readFile(Path dir, String weightsFile) throws IOException {
         Path weights = dir.resolve(weightsFile);
         if (!Files.exists(weights)) {
             throw new IOException("No " + weightsFile + " in " + dir + " (pytorch_model.bin is not supported: "
                     + "convert it to safetensors)");
         }
-        GptConfig config = GptConfig.read(dir.resolve("config.json"));
-        return fromTensors(config, Safetensors.read(weights), manager, withScalarHead);
+        return Safetensors.read(weights);
     }
 
-    static Gpt fromTensors(
-            GptConfig config, Map<String, Safetensors.Tensor> tensors, NDManager manager, boolean withScalarHead) {
-        Gpt gpt = new Gpt(config, withScalarHead);
-        Map<String, Parameter> params = gpt.parametersByName();
-        Safetensors.Tensor lmHead = null;
+    static CausalLm fromTensors(
+            DecoderConfig config, Map<String, Safetensors.Tensor> tensors, NDManager manager, boolean withScalarHead) {
+        CausalLm model = config.newModel(withScalarHead);
+        Map<String, Parameter> params = model.parametersByName();
+        Map<String, Safetensors.Tensor> loaded = new LinkedHashMap<>();
         for (Map.Entry<String, Safetensors.Tensor> e : tensors.entrySet()) {
-            String name = e.getKey().startsWith(PREFIX) ? e.getKey().substring(PREFIX.length()) : e.getKey();
+            String name = model.parameterName(e.getKey());
             Safetensors.Tensor t = e.getValue();
-            if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
-                continue; // mask buffers: Gpt builds its causal mask on the fly
-            }
-            if (name.equals("lm_head.weight")) {
-                lmHead = t;
-                continue;
+            if (name == null) {
+                continue; // a buffer, not a weight
             }
             Parameter p = params.get(name);
             if (p == null && name.startsWith(SCALAR_HEAD)) {
                 continue; // a reward model's head, loaded as a plain LM (e.g. a policy initialised from it)
             }
             if (p == null) {
-                throw new IllegalArgumentException("Unexpected tensor " + e.getKey() + " for a GPT-2 model");
+                throw new IllegalArgumentException(
+                        "Unexpected tensor " + e.getKey() + " for a " + config.modelType() + " model");
             }
-            if (!gpt.shapeOf(name).equals(new Shape(t.shape()))) {
+            if (!model.shapeOf(name).equals(new Shape(t.shape()))) {
                 throw new IllegalArgumentException("Tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape())
-                        + ", expected " + gpt.shapeOf(name));
+                        + ", expected " + model.shapeOf(name));
             }
-            p.setArray(manager.create(t.data(), new Shape(t.shape())));
+            Safetensors.Tensor twin = loaded.putIfAbsent(name, t);
+            if (twin != null && !Arrays.equals(twin.data(), t.data())) {
+                // Two tensors for one parameter: the LM head and the embedding of a model whose config ties them.
+                throw new IllegalArgumentException(e.getKey() + " differs from the tensor it is tied to: untied "
+                        + "heads need tie_word_embeddings false in config.json");
+            }
         }
+        loaded.forEach((name, t) -> params.get(name).setArray(manager.create(t.data(), new Shape(t.shape()))));
         for (Parameter p : params.values()) {
             // A fresh scalar head on top of a language model is the usual start of reward / value training.
             if (!p.isInitialized() && !p.getName().startsWith(SCALAR_HEAD)) {
-                throw new IllegalArgumentException("Checkpoint lacks tensor " + p.getName());
+                throw new IllegalArgumentException("Checkpoint lacks tensor " + model.checkpointKey(p.getName()));
             }
         }
-        Safetensors.Tensor wte = tensors.getOrDefault(PREFIX + "wte.weight", tensors.get("wte.weight"));
-        if (lmHead != null && !Arrays.equals(lmHead.data(), wte.data())) {
-            throw new IllegalArgumentException("lm_head.weight differs from wte.weight: untied heads are unsupported");
-        }
-        gpt.initialize(manager); // random init of what the file lacked (the scalar head); marks weights trainable
-        return gpt;
+        model.initialize(manager); // random init of what the file lacked (the scalar head); marks weights trainable
+        return model;
     }
 
     /**
-     * Saves as {@code save_pretrained} would: config.json, model.safetensors (F32, {@code transformer.} names, no
-     * lm_head since it is tied), and the tokenizer files copied from {@code tokenizerSource} when it is not null.
-     * A scalar head is saved as {@code scalar_head.weight/bias}; transformers ignores it with a warning.
+     * Saves as {@code save_pretrained} would: config.json, model.safetensors (F32, the architecture's key names, no
+     * tied lm_head), and the tokenizer files copied from {@code tokenizerSource} when it is not null.
+     * A scalar head is saved as {@code scalar_head.*}; transformers ignores it with a warning.
      */
-    public static void save(Gpt gpt, Path dir, Path tokenizerSource) throws IOException {
+    public static void save(CausalLm model, Path dir, Path tokenizerSource) throws IOException {
         Files.createDirectories(dir);
-        gpt.config().write(dir.resolve("config.json"));
+        model.config().write(dir.resolve("config.json"));
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : gpt.parametersByName().entrySet()) {
+        for (Map.Entry<String, Parameter> e : model.parametersByName().entrySet()) {
             NDArray array = e.getValue().getArray();
-            String name = e.getKey().startsWith(SCALAR_HEAD) ? e.getKey() : PREFIX + e.getKey();
-            tensors.put(name, new Safetensors.Tensor("F32", array.getShape().getShape(), array.toFloatArray()));
+            tensors.put(
+                    model.checkpointKey(e.getKey()),
+                    new Safetensors.Tensor("F32", array.getShape().getShape(), array.toFloatArray()));
         }
         Safetensors.write(dir.resolve(WEIGHTS_FILE), tensors);
         if (tokenizerSource != null && !Files.isSameFile(tokenizerSource, dir)) {

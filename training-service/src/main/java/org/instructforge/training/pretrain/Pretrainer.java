@@ -26,6 +26,7 @@ import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
 import org.instructforge.training.evaluation.TaskEvaluation;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.GptTokenizer;
@@ -266,7 +267,7 @@ public final class Pretrainer {
     static NDArray lmLoss(Gpt gpt, ParameterStore ps, NDArray windows, boolean training) {
         NDArray x = windows.get(new NDIndex(":, :-1")); // (B, T)
         NDArray y = windows.get(new NDIndex(":, 1:")); // (B, T)
-        Gpt.Output out = gpt.forward(ps, x, null, null, null, training);
+        CausalLm.Output out = gpt.forward(ps, x, null, null, null, training);
         NDArray logits = gpt.logits(ps, out.hidden()); // (B, T, V)
         return LogProbs.ofTokens(logits, y, 1f).neg().mean();
     }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -113,7 +113,7 @@ public final class Checkpoints {
     }
 
     /** Saves a model (HF layout, tokenizer copied from {@code tokenizerSource}) atomically to {@code dir}. */
-    public static Path saveModel(Gpt model, Path dir, Path tokenizerSource) throws IOException {
+    public static Path saveModel(CausalLm model, Path dir, Path tokenizerSource) throws IOException {
         return writeAtomically(dir, tmp -> HfCheckpoint.save(model, tmp, tokenizerSource));
     }
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
@@ -181,8 +182,8 @@ public final class DpoTrainer {
         }
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> resume = Checkpoints.latest(checkpoints);
-        Gpt policy = HfCheckpoint.load(resume.orElse(sftModel), manager, false, 0f);
-        Gpt reference = s.referenceFree() ? null : HfCheckpoint.load(sftModel, manager, false, 0f);
+        CausalLm policy = HfCheckpoint.load(resume.orElse(sftModel), manager, false, 0f);
+        CausalLm reference = s.referenceFree() ? null : HfCheckpoint.load(sftModel, manager, false, 0f);
         AdamW optimizer = new AdamW(
                 policy.parametersByName(),
                 AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip()),
@@ -315,14 +316,14 @@ public final class DpoTrainer {
     }
 
     /** The frozen reference's log p(y|x) of every row, (N); null when reference-free. */
-    private static NDArray referenceLogProbs(Gpt reference, NDManager m, NDArray[] a) {
+    private static NDArray referenceLogProbs(CausalLm reference, NDManager m, NDArray[] a) {
         return reference == null ? null : Sequences.responseLogProbs(reference, new ParameterStore(m, false), a, false);
     }
 
     /** Loss and implicit rewards on the held-out rankings, without gradients; adds them to {@code values}. */
     private Validation validate(
-            Gpt policy,
-            Gpt reference,
+            CausalLm policy,
+            CausalLm reference,
             List<Rankings.Encoded> rows,
             long eos,
             NDManager manager,

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
 import tools.jackson.databind.JsonNode;
 
@@ -17,9 +17,9 @@ import tools.jackson.databind.JsonNode;
  * frozen SFT reference. Kept out of {@link PpoTrainer} so that its loop is the algorithm's steps.
  */
 record PpoState(
-        Gpt policy,
-        Gpt value,
-        Gpt reference,
+        CausalLm policy,
+        CausalLm value,
+        CausalLm reference,
         AdamW policyOptimizer,
         AdamW valueOptimizer,
         WeightEma ema, // null when the settings' EMA decay is 0
@@ -44,9 +44,9 @@ record PpoState(
             throws IOException {
         Optional<Path> resume = Checkpoints.latest(checkpoints);
         // RLHF runs without dropout, so sampling, reference and training passes score a token identically.
-        Gpt policy = HfCheckpoint.load(resume.map(d -> d.resolve("policy")).orElse(sft), manager, false, 0f);
-        Gpt value = HfCheckpoint.load(resume.map(d -> d.resolve("value")).orElse(valueInit), manager, true, 0f);
-        Gpt reference = HfCheckpoint.load(sft, manager, false, 0f);
+        CausalLm policy = HfCheckpoint.load(resume.map(d -> d.resolve("policy")).orElse(sft), manager, false, 0f);
+        CausalLm value = HfCheckpoint.load(resume.map(d -> d.resolve("value")).orElse(valueInit), manager, true, 0f);
+        CausalLm reference = HfCheckpoint.load(sft, manager, false, 0f);
         AdamW.Settings adam = AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip());
         AdamW policyOptimizer = new AdamW(policy.parametersByName(), adam, manager);
         AdamW valueOptimizer = new AdamW(value.parametersByName(), adam, manager);

@@ -20,6 +20,7 @@ import java.util.Random;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.corpus.ChatTemplate;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
@@ -528,7 +529,14 @@ public final class PpoTrainer {
      * consecutive steps). The optimizers step afterwards, outside autograd.
      */
     private void minibatchStep(
-            Gpt policy, Gpt value, Rollout r, int[] rows, List<long[]> ptx, Random rng, NDManager manager, Update u) {
+            CausalLm policy,
+            CausalLm value,
+            Rollout r,
+            int[] rows,
+            List<long[]> ptx,
+            Random rng,
+            NDManager manager,
+            Update u) {
         int n = r.mask()[0].length;
         try (NDManager m = manager.newSubManager()) {
             NDArray tokens = m.create(pick(r.tokens(), rows));
@@ -546,7 +554,7 @@ public final class PpoTrainer {
             NDArray ratio;
             NDArray newLogProbs;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                Gpt.Output out = policy.forward(ps, tokens, attention, null, null, true);
+                CausalLm.Output out = policy.forward(ps, tokens, attention, null, null, true);
                 NDArray logits = policy.logits(ps, out.hidden())
                         .get(":, " + (r.promptLength() - 1) + ":-1, :"); // (mb, N, V) the response's predictions
                 newLogProbs = LogProbs.ofTokens(logits, responses, 1f); // (mb, N)
@@ -584,7 +592,7 @@ public final class PpoTrainer {
     }
 
     /** PPO-ptx: gamma * the next-token loss of a pretraining batch, backpropagated into the policy's gradients. */
-    private float ptxStep(Gpt policy, List<long[]> ptx, Random rng, NDManager m) {
+    private float ptxStep(CausalLm policy, List<long[]> ptx, Random rng, NDManager m) {
         List<long[]> texts = new ArrayList<>();
         for (int i = 0; i < s.ptxBatch(); i++) {
             texts.add(ptx.get(rng.nextInt(ptx.size())));
@@ -606,8 +614,8 @@ public final class PpoTrainer {
 
     /** The value head at the positions that predict response tokens: (B, N). */
     private static NDArray valuesOf(
-            Gpt value, ParameterStore ps, NDArray tokens, NDArray attention, int p, int n, boolean training) {
-        Gpt.Output out = value.forward(ps, tokens, attention, null, null, training);
+            CausalLm value, ParameterStore ps, NDArray tokens, NDArray attention, int p, int n, boolean training) {
+        CausalLm.Output out = value.forward(ps, tokens, attention, null, null, training);
         return value.scalar(ps, out.hidden(), training).get(":, " + (p - 1) + ":" + (p - 1 + n));
     }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.List;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 
 /**
  * Scores prompt + response token rows with a reward model: the scalar head read at each row's last real token (the
@@ -13,10 +13,10 @@ import org.instructforge.training.model.Gpt;
  */
 public final class RewardScorer implements RewardFunction {
 
-    private final Gpt rewardModel;
+    private final CausalLm rewardModel;
     private final int batchSize;
 
-    public RewardScorer(Gpt rewardModel, int batchSize) {
+    public RewardScorer(CausalLm rewardModel, int batchSize) {
         if (!rewardModel.hasScalarHead()) {
             throw new IllegalArgumentException("A reward model needs a scalar head");
         }
@@ -24,7 +24,7 @@ public final class RewardScorer implements RewardFunction {
         this.batchSize = batchSize;
     }
 
-    public Gpt model() {
+    public CausalLm model() {
         return rewardModel;
     }
 
@@ -47,8 +47,8 @@ public final class RewardScorer implements RewardFunction {
     }
 
     /** The reward of each row of a batch, (B): differentiable when {@code training}, for the reward trainer. */
-    static NDArray forward(Gpt rm, ParameterStore ps, NDManager m, Sequences.Batch b, boolean training) {
-        Gpt.Output out = rm.forward(ps, m.create(b.tokens()), m.create(b.attention()), null, null, training);
+    static NDArray forward(CausalLm rm, ParameterStore ps, NDManager m, Sequences.Batch b, boolean training) {
+        CausalLm.Output out = rm.forward(ps, m.create(b.tokens()), m.create(b.attention()), null, null, training);
         return rm.scalarAt(ps, out.hidden(), m.create(b.lastIndex()), training);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.chat.ChatFormat;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 
@@ -135,7 +135,7 @@ public final class RewardTrainer {
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> resume = Checkpoints.latest(checkpoints);
         Engine.getInstance().setRandomSeed((int) s.seed()); // the fresh scalar head's initial weights
-        Gpt rm = HfCheckpoint.load(resume.orElse(init), manager, true, 0f);
+        CausalLm rm = HfCheckpoint.load(resume.orElse(init), manager, true, 0f);
         AdamW optimizer = new AdamW(
                 rm.parametersByName(),
                 AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip()),
@@ -241,7 +241,7 @@ public final class RewardTrainer {
     }
 
     /** Accuracy and log loss on the validation rankings, scored without gradients. */
-    private Validation validate(Gpt rm, List<Rankings.Encoded> rows, long eos, NDManager manager) {
+    private Validation validate(CausalLm rm, List<Rankings.Encoded> rows, long eos, NDManager manager) {
         long pairs = 0;
         double right = 0;
         double logLoss = 0;
@@ -273,7 +273,7 @@ public final class RewardTrainer {
 
     /** Shifts the scalar head's bias so the demonstrations' mean score is 0; returns the mean before the shift. */
     private double normaliseToDemonstrations(
-            Gpt rm,
+            CausalLm rm,
             GptTokenizer tokenizer,
             ChatFormat format,
             List<SftTrainer.Example> demonstrations,

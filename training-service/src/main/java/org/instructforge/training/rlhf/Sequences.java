@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.LogProbs;
 
 /**
@@ -107,8 +107,8 @@ public final class Sequences {
      * model share, so a token is scored the same way in every stage.
      */
     public static NDArray nextTokenLogProbs(
-            Gpt gpt, ParameterStore ps, NDArray tokens, NDArray attention, boolean training) {
-        Gpt.Output out = gpt.forward(ps, tokens, attention, null, null, training);
+            CausalLm gpt, ParameterStore ps, NDArray tokens, NDArray attention, boolean training) {
+        CausalLm.Output out = gpt.forward(ps, tokens, attention, null, null, training);
         NDArray logits = gpt.logits(ps, out.hidden()).get(":, :-1, :"); // (B, T-1, V)
         return LogProbs.ofTokens(logits, tokens.get(":, 1:"), 1f); // (B, T-1)
     }
@@ -117,7 +117,7 @@ public final class Sequences {
      * log p(response | prompt) of every row of {@link #arrays}: the next-token log-probs summed over the response
      * tokens only, (B). The sequence likelihood DPO compares; prompt and padding positions never count.
      */
-    public static NDArray responseLogProbs(Gpt gpt, ParameterStore ps, NDArray[] arrays, boolean training) {
+    public static NDArray responseLogProbs(CausalLm gpt, ParameterStore ps, NDArray[] arrays, boolean training) {
         return nextTokenLogProbs(gpt, ps, arrays[0], arrays[1], training)
                 .mul(arrays[2])
                 .sum(new int[] {1}); // (B)

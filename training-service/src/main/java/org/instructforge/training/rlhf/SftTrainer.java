@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.Random;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -163,7 +163,7 @@ public final class SftTrainer {
         }
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> resume = Checkpoints.latest(checkpoints);
-        Gpt policy = HfCheckpoint.load(resume.orElse(init), manager, false, s.dropout());
+        CausalLm policy = HfCheckpoint.load(resume.orElse(init), manager, false, s.dropout());
         AdamW optimizer = new AdamW(
                 policy.parametersByName(),
                 AdamW.Settings.instructGpt(s.weightDecay()).withClip(s.gradClip()),
@@ -280,7 +280,8 @@ public final class SftTrainer {
     public static final String OPTIMIZER = "optimizer.safetensors";
 
     /** Writes a resumable checkpoint: HF weights + tokenizer, optimizer moments, trainer state. */
-    static void saveCheckpoint(Gpt model, AdamW optimizer, Path tokenizerSource, Path dir, Map<String, Object> state)
+    static void saveCheckpoint(
+            CausalLm model, AdamW optimizer, Path tokenizerSource, Path dir, Map<String, Object> state)
             throws IOException {
         Checkpoints.writeAtomically(dir, tmp -> {
             HfCheckpoint.save(model, tmp, tokenizerSource);
@@ -309,7 +310,7 @@ public final class SftTrainer {
         return rows;
     }
 
-    private double validationLoss(Gpt policy, List<Sequences.Row> rows, long eos, NDManager manager) {
+    private double validationLoss(CausalLm policy, List<Sequences.Row> rows, long eos, NDManager manager) {
         double weighted = 0;
         double tokens = 0;
         for (int from = 0; from < rows.size(); from += s.batchSize()) {
@@ -326,7 +327,7 @@ public final class SftTrainer {
 
     /** Mean reward-model score of greedy answers to the first validation prompts. */
     private double validationReward(
-            Gpt policy,
+            CausalLm policy,
             GptTokenizer tokenizer,
             ChatFormat format,
             List<Example> validation,

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Safetensors;
 
 /**
@@ -21,7 +21,7 @@ final class WeightEma {
     private final float decay;
 
     /** Starts at the model's current weights. */
-    WeightEma(Gpt model, float decay, NDManager manager) {
+    WeightEma(CausalLm model, float decay, NDManager manager) {
         this.decay = decay;
         model.parametersByName().forEach((name, p) -> {
             NDArray copy = p.getArray().duplicate();
@@ -31,7 +31,7 @@ final class WeightEma {
     }
 
     /** ema = decay * ema + (1 - decay) * w. */
-    void update(Gpt model) {
+    void update(CausalLm model) {
         weights.forEach((name, e) -> {
             try (NDArray w = model.parametersByName().get(name).getArray().mul(1 - decay)) {
                 e.muli(decay).addi(w);
@@ -40,7 +40,7 @@ final class WeightEma {
     }
 
     /** Puts the averaged weights into the model (at the end of training: what gets saved and evaluated). */
-    void copyInto(Gpt model) {
+    void copyInto(CausalLm model) {
         weights.forEach((name, w) -> {
             Parameter p = model.parametersByName().get(name);
             p.getArray().set(w.toFloatArray());

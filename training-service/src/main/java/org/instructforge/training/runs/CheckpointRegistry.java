@@ -12,6 +12,7 @@ import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.RunInputs;
+import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -232,7 +233,10 @@ class CheckpointRegistry {
 
     private static String weightsSha(Path dir) {
         try {
-            Path weights = dir.resolve("model.safetensors");
+            // A sharded checkpoint is named by its index; the folder's SHA256SUMS covers every shard.
+            Path weights = Files.isRegularFile(dir.resolve(HfCheckpoint.WEIGHTS_FILE))
+                    ? dir.resolve(HfCheckpoint.WEIGHTS_FILE)
+                    : dir.resolve(HfCheckpoint.INDEX_FILE);
             return Files.isRegularFile(weights) ? Checkpoints.sha256(weights) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

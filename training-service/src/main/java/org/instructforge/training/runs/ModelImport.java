@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
+import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.rlhf.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,7 +36,7 @@ public final class ModelImport {
     public record Imported(long id, String name, Path dir, String architecture) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String INDEX = "model.safetensors.index.json";
+    static final String INDEX = HfCheckpoint.INDEX_FILE;
 
     private final JdbcClient jdbc;
     private final CheckpointRegistry registry;
@@ -132,7 +133,7 @@ public final class ModelImport {
             throw new IllegalArgumentException((type.isEmpty()
                             ? configJson + " names no model_type"
                             : "model_type '" + type + "' (" + configJson.getFileName() + ") cannot be run here")
-                    + "; supported: " + String.join(", ", ModelArchitectures.listed()));
+                    + "; supported: " + String.join(", ", ModelArchitectures.SUPPORTED));
         }
         return type;
     }

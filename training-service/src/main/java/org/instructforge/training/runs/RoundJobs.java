@@ -11,9 +11,9 @@ import java.util.Random;
 import org.instructforge.shared.RunType;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
@@ -129,7 +129,7 @@ class RoundJobs {
             throw new RunFailure("A ranking round wants K = 4..9 outputs per prompt, not " + round.outputsPerPrompt());
         }
         CheckpointRegistry.Entry policy = policy(round, round.policyId());
-        Gpt model = HfCheckpoint.load(policy.dir(), manager, false, 0f);
+        CausalLm model = HfCheckpoint.load(policy.dir(), manager, false, 0f);
         RewardScorer judge = judge(round, manager);
         long aiLabeler = round.aiFeedback() ? aiLabeler() : -1;
         reporter.info("Writing " + round.outputsPerPrompt() + " candidates for each of " + prompts.size()
@@ -235,8 +235,8 @@ class RoundJobs {
         }
         CheckpointRegistry.Entry a = policy(round, round.policyId());
         CheckpointRegistry.Entry b = policy(round, round.baselineId());
-        Gpt modelA = HfCheckpoint.load(a.dir(), manager, false, 0f);
-        Gpt modelB = HfCheckpoint.load(b.dir(), manager, false, 0f);
+        CausalLm modelA = HfCheckpoint.load(a.dir(), manager, false, 0f);
+        CausalLm modelB = HfCheckpoint.load(b.dir(), manager, false, 0f);
         RewardScorer judge = judge(round, manager);
         long aiLabeler = round.aiFeedback() ? aiLabeler() : -1;
         reporter.info("Answering " + prompts.size() + " held-out prompts with " + a.name() + " (A) and " + b.name()

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
@@ -92,7 +93,7 @@ public final class GpuCheck {
         Path dir = Files.createTempDirectory("gpu-check");
         try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(0);
-            Gpt cpuModel = new Gpt(TINY);
+            CausalLm cpuModel = new Gpt(TINY);
             cpuModel.initialize(cpu);
             HfCheckpoint.save(cpuModel, dir, null);
             long[][] tokens = tokens(new Random(1), 3, 20);
@@ -114,7 +115,7 @@ public final class GpuCheck {
             }
             Device target = device[0];
             try (NDManager gpu = NDManager.newBaseManager(target)) {
-                Gpt[] model = {null};
+                CausalLm[] model = {null};
                 check("load-on-device", () -> {
                     model[0] = HfCheckpoint.load(dir, gpu, false);
                     return "checkpoint loaded on "
@@ -149,7 +150,7 @@ public final class GpuCheck {
                     return "loss " + before + " -> " + after + " after 5 AdamW steps";
                 });
                 check("generate-kv-cache", () -> {
-                    Gpt fresh = HfCheckpoint.load(dir, gpu, false);
+                    CausalLm fresh = HfCheckpoint.load(dir, gpu, false);
                     long[][] greedy = new Generator(fresh)
                             .generate(gpu, prompts, SamplingSettings.greedy(8), new Random(3))
                             .responses();
@@ -178,7 +179,7 @@ public final class GpuCheck {
     private static String bigStep(NDManager manager) {
         GptConfig config = GptConfig.gpt2Small().withDropout(0f);
         try (NDManager m = manager.newSubManager()) {
-            Gpt gpt = new Gpt(config);
+            CausalLm gpt = new Gpt(config);
             gpt.initialize(m);
             AdamW adamW = new AdamW(gpt.parametersByName(), AdamW.Settings.instructGpt(0.01f), m);
             List<String> ms = new ArrayList<>();
@@ -201,7 +202,7 @@ public final class GpuCheck {
         }
     }
 
-    private static float[] lossGradient(Gpt gpt, NDManager manager, long[][] tokens, String parameter) {
+    private static float[] lossGradient(CausalLm gpt, NDManager manager, long[][] tokens, String parameter) {
         try (NDManager step = manager.newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             ParameterStore ps = new ParameterStore(step, false);
@@ -215,18 +216,18 @@ public final class GpuCheck {
         }
     }
 
-    private static void trainStep(Gpt gpt, AdamW optimizer, NDManager manager, long[][] tokens) {
+    private static void trainStep(CausalLm gpt, AdamW optimizer, NDManager manager, long[][] tokens) {
         ModelBenchmark.trainStep(gpt, optimizer, manager, tokens);
     }
 
-    private static float loss(Gpt gpt, NDManager manager, long[][] tokens) {
+    private static float loss(CausalLm gpt, NDManager manager, long[][] tokens) {
         try (NDManager step = manager.newSubManager()) {
             return nll(gpt, new ParameterStore(step, false), step.create(tokens))
                     .getFloat();
         }
     }
 
-    private static NDArray nll(Gpt gpt, ParameterStore ps, NDArray x) {
+    private static NDArray nll(CausalLm gpt, ParameterStore ps, NDArray x) {
         NDArray logits = gpt.logits(
                         ps, gpt.forward(ps, x, null, null, null, true).hidden())
                 .get(new NDIndex(":, :-1, :"));

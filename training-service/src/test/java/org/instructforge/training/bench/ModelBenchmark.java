@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.Gpt;
@@ -160,7 +161,7 @@ public final class ModelBenchmark {
         GptConfig config = shape.config();
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
             Engine.getInstance().setRandomSeed(0);
-            Gpt gpt = new Gpt(config);
+            CausalLm gpt = new Gpt(config);
             gpt.initialize(manager);
             AdamW adamW = new AdamW(gpt.parametersByName(), AdamW.Settings.instructGpt(0.01f), manager);
             long[][] batch = randomTokens(new Random(1), shape.batch(), shape.seq(), config.vocabSize());
@@ -185,7 +186,7 @@ public final class ModelBenchmark {
      * One step as the trainers do it: a step manager, a GradientCollector, next-token NLL, then the trainers' own
      * {@link AdamW} (global-norm clip at 1, decay on matrices and embeddings) once the collector is closed.
      */
-    static float trainStep(Gpt gpt, AdamW optimizer, NDManager manager, long[][] batch) {
+    static float trainStep(CausalLm gpt, AdamW optimizer, NDManager manager, long[][] batch) {
         float loss;
         try (NDManager step = manager.newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -280,7 +281,7 @@ public final class ModelBenchmark {
             GptConfig config = shape.config();
             try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
                 Engine.getInstance().setRandomSeed(0);
-                Gpt gpt = new Gpt(config);
+                CausalLm gpt = new Gpt(config);
                 gpt.initialize(manager);
                 SamplingSettings sampling = new SamplingSettings(NEW_TOKENS, 1f, 0, 1f, false);
                 Generator generator = new Generator(gpt);
@@ -323,7 +324,7 @@ public final class ModelBenchmark {
      * generated so far and reads the last position, with the same mask, sampler and log-prob calls.
      */
     static long[][] generateWithoutCache(
-            Gpt gpt, NDManager manager, long[][] prompts, SamplingSettings settings, Random rng) {
+            CausalLm gpt, NDManager manager, long[][] prompts, SamplingSettings settings, Random rng) {
         int b = prompts.length;
         int p = prompts[0].length;
         long[][] sequence = new long[b][p + settings.maxNewTokens()];
@@ -339,7 +340,7 @@ public final class ModelBenchmark {
                     tokens[i] = Arrays.copyOf(sequence[i], length);
                     Arrays.fill(mask[i], 1L);
                 }
-                Gpt.Output out = gpt.forward(step.create(tokens), step.create(mask), null, null);
+                CausalLm.Output out = gpt.forward(step.create(tokens), step.create(mask), null, null);
                 NDArray logits = gpt.logits(out.hidden().get(":, -1:, :")).reshape(b, -1); // (B, V)
                 NDArray next = Sampler.next(logits, settings, rng);
                 long[] ids = next.toLongArray();

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.instructforge.training.BaseModel;
+import org.instructforge.training.rlhf.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -176,6 +179,30 @@ class ForgeCliTest {
                         .isLessThanOrEqualTo(top.get(i - 1).get("logit").asDouble());
             }
         }
+    }
+
+    @Test
+    void logitsAndGenerateTakeALlamaFamilyCheckpointAndRefuseAnUnsupportedOne() throws Exception {
+        String llama = TinyModels.randomLlama(tmp.resolve("llama"), 1, false).toString();
+        assertThat(forge("logits", "--model", llama, "--text", "User: What is 2 + 2?"))
+                .as(stderr())
+                .isZero();
+        assertThat(JsonMapper.builder().build().readTree(stdout()).get("top10").size())
+                .isEqualTo(10);
+        out.reset();
+        assertThat(forge("generate", "--model", llama, "--prompt", "hi", "--greedy", "--max-new-tokens", "4"))
+                .as(stderr())
+                .isZero();
+        assertThat(stdout().strip()).isNotEmpty();
+        Path falcon = tmp.resolve("falcon");
+        Files.createDirectories(falcon);
+        for (String file : List.of("model.safetensors", "tokenizer.json")) {
+            Files.copy(Path.of(llama).resolve(file), falcon.resolve(file));
+        }
+        Files.writeString(falcon.resolve("config.json"), "{\"model_type\": \"falcon\"}");
+        assertThat(forge("logits", "--model", falcon.toString(), "--text", "hi"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("falcon").contains("gpt2, llama, qwen2, mistral");
     }
 
     @Test

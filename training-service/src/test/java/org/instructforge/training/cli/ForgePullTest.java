@@ -167,7 +167,7 @@ class ForgePullTest {
         Files.writeString(folder.resolve("config.json"), "{\"model_type\":\"bert\"}");
         assertThat(forge("import", folder.toString(), "--name", name + "-bert")).isEqualTo(2);
         assertThat(stderr())
-                .contains("model_type 'bert' (config.json) cannot be run here; supported: gpt2, llama, mistral, qwen2");
+                .contains("model_type 'bert' (config.json) cannot be run here; supported: gpt2, llama, qwen2, mistral");
         assertThat(checkpoint(name + "-bert")).isNull();
     }
 }

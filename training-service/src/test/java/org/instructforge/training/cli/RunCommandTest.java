@@ -154,7 +154,9 @@ class RunCommandTest {
         assertThat(body.path("includeAiFeedback").asBoolean()).isFalse();
         assertThat(body.path("startCheckpointId").isNull()).isTrue();
         assertThat(body.path("hyperparameters").toString()).isEqualTo("{\"learningRate\":\"1e-4\",\"epochs\":\"2\"}");
-        assertThat(body.has("executor")).as("absent: the API's default, a local worker").isFalse();
+        assertThat(body.has("executor"))
+                .as("absent: the API's default, a local worker")
+                .isFalse();
         assertThat(headers.get(0).getFirst("Idempotency-Key")).matches("[0-9a-f-]{36}");
         assertThat(headers.get(0).getFirst("Content-Type")).isEqualTo("application/json");
 
@@ -173,7 +175,8 @@ class RunCommandTest {
         runStates.add(run(7, "RUNNING", 1, 3, null));
         runStates.add(run(7, "FAILED", 1, 3, "\"errorMessage\":\"the dataset has no demonstrations\"")
                 .replace(",\"errorMessage\":null", ""));
-        assertThat(forge("run", "new", "--type", "SFT", "--executor", "ray", "--wait")).isEqualTo(1);
+        assertThat(forge("run", "new", "--type", "SFT", "--executor", "ray", "--wait"))
+                .isEqualTo(1);
         assertThat(JSON.readTree(bodies.get(0)).path("executor").asString()).isEqualTo("ray");
         assertThat(stderr()).contains("forge: run 7 ended FAILED: the dataset has no demonstrations");
 

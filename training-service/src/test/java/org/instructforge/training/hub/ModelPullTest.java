@@ -155,7 +155,7 @@ class ModelPullTest {
         assertThatThrownBy(() -> download("tiny/bert", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tiny/bert: model_type 'bert' (config.json) cannot be run here;"
-                        + " supported: gpt2, llama, mistral, qwen2");
+                        + " supported: gpt2, llama, qwen2, mistral");
         assertThat(hub.seen("hub", "tiny/bert/resolve/" + FakeHub.COMMIT + "/model.safetensors"))
                 .isEmpty();
     }

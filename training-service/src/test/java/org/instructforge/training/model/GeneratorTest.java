@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Generation on the seeded multi-head checkpoint (vocab 96, EOS 95: rows do end early). */
 class GeneratorTest {
@@ -18,17 +20,19 @@ class GeneratorTest {
                 46, 26, 43, 38, 32, 79, 50, 28
             });
 
-    @Test
-    void kvCacheForwardEqualsTheFullForwardPass() throws Exception {
+    /** GPT-2, and a Llama-family model whose cache holds 2 key/value heads for 4 query heads. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2-random-mh", "llama-family/llama-gqa-tied"})
+    void kvCacheForwardEqualsTheFullForwardPass(String checkpoint) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.resource(checkpoint), manager, false);
             // Left-padded batch: row 0 has two pads.
-            long[][] tokens = {{95, 95, 5, 6, 7, 8, 9, 10, 11, 12}, {20, 21, 22, 23, 24, 25, 26, 27, 28, 29}};
+            long[][] tokens = {{2, 2, 5, 6, 7, 8, 9, 10, 11, 12}, {20, 21, 22, 23, 24, 25, 26, 27, 28, 29}};
             long[][] mask = {{0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
             NDArray full = gpt.logits(gpt.forward(manager.create(tokens), manager.create(mask), null, null)
                     .hidden());
             int prefill = 4;
-            Gpt.Output out = gpt.forward(
+            CausalLm.Output out = gpt.forward(
                     manager.create(tokens).get(":, :{}", prefill),
                     manager.create(mask).get(":, :{}", prefill),
                     null,
@@ -46,7 +50,8 @@ class GeneratorTest {
             NDArray real = manager.create(mask)
                     .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .expandDims(-1);
-            assertThat(incremental.sub(full).mul(real).abs().max().getFloat()).isLessThan(1e-5f);
+            // float32 rounding: the cached path multiplies in other shapes, on logits up to ~10 in the Llama fixture.
+            assertThat(incremental.sub(full).mul(real).abs().max().getFloat()).isLessThan(3e-5f);
         }
     }
 
@@ -57,7 +62,7 @@ class GeneratorTest {
                 new SamplingSettings(20, 0.7f, 10, 0.9f, true),
                 SamplingSettings.greedy(20))) {
             try (NDManager manager = NDManager.newBaseManager()) {
-                Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+                CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
                 Generation g = new Generator(gpt).generate(manager, PROMPTS, settings, new Random(11));
                 float[][] recomputed = rescore(gpt, manager, g, settings.logProbTemperature());
                 for (int i = 0; i < PROMPTS.size(); i++) {
@@ -74,14 +79,14 @@ class GeneratorTest {
     @Test
     void rowsStopAtEosAndArePaddedAfterIt() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
             SamplingSettings settings = new SamplingSettings(12, 1.5f, 0, 1f, true);
             // Make "EOS" the token row 0 samples third: with the same seed the draws repeat, so row 0 must stop
             // there while the other rows go on (unless they hit that token too).
             Generation free = new Generator(gpt)
                     .generate(manager, PROMPTS, new SamplingSettings(12, 1.5f, 0, 1f, false), new Random(5));
             long eos = free.responses()[0][2];
-            Gpt stopping = withEos(gpt, eos, manager);
+            CausalLm stopping = withEos(gpt, eos, manager);
             Generation g = new Generator(stopping).generate(manager, PROMPTS, settings, new Random(5));
             int firstEos = 0;
             while (free.responses()[0][firstEos] != eos) {
@@ -111,8 +116,8 @@ class GeneratorTest {
     }
 
     /** The same weights with another eos_token_id. */
-    private static Gpt withEos(Gpt gpt, long eos, NDManager manager) throws Exception {
-        GptConfig c = gpt.config();
+    private static CausalLm withEos(CausalLm gpt, long eos, NDManager manager) throws Exception {
+        GptConfig c = (GptConfig) gpt.config();
         GptConfig config = new GptConfig(
                 c.vocabSize(),
                 c.blockSize(),
@@ -131,7 +136,7 @@ class GeneratorTest {
     @Test
     void greedyGenerationFollowsTheArgmaxOfTheFullForwardPass() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
             Generation g = new Generator(gpt)
                     .generate(manager, PROMPTS, new SamplingSettings(12, 0f, 0, 1f, false), new Random(0));
             NDArray logits = fullLogits(gpt, manager, g);
@@ -148,7 +153,7 @@ class GeneratorTest {
     @Test
     void aLeftPaddedRowGeneratesWhatItWouldAlone() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
             Generator generator = new Generator(gpt);
             SamplingSettings greedy = new SamplingSettings(10, 0f, 0, 1f, false);
             Generation batch = generator.generate(manager, PROMPTS, greedy, new Random(0));
@@ -166,7 +171,7 @@ class GeneratorTest {
     @Test
     void theSameSeedReproducesTheSamples() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
             Generator generator = new Generator(gpt);
             SamplingSettings s = SamplingSettings.sampling(15);
             Generation a = generator.generate(manager, PROMPTS, s, new Random(99));
@@ -180,7 +185,7 @@ class GeneratorTest {
     }
 
     /** One forward over prompt + response with the matching mask: (B, P + N, V). */
-    private static NDArray fullLogits(Gpt gpt, NDManager manager, Generation g) {
+    static NDArray fullLogits(CausalLm gpt, NDManager manager, Generation g) {
         long[][] mask = g.responseMask();
         long[][] tokens = new long[g.prompts().length][];
         long[][] fullMask = new long[g.prompts().length][];
@@ -193,7 +198,7 @@ class GeneratorTest {
     }
 
     /** The trainers' way to score samples: logits at P-1 .. P+N-2 predict response tokens 0 .. N-1. */
-    private static float[][] rescore(Gpt gpt, NDManager manager, Generation g, float temperature) {
+    static float[][] rescore(CausalLm gpt, NDManager manager, Generation g, float temperature) {
         int p = g.prompts()[0].length;
         int n = g.responses()[0].length;
         NDArray logits = fullLogits(gpt, manager, g).get(new NDIndex(":, {}:{}, :", p - 1, p - 1 + n));

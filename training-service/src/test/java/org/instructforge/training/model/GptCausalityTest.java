@@ -5,15 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** Causality of every architecture: GPT-2, and the Llama family (RoPE + grouped-query attention). */
 class GptCausalityTest {
 
-    @Test
-    void changingTokenTPlusOneNeverChangesLogitsAtPositionsUpToT() throws Exception {
+    static Stream<Path> checkpoints() {
+        return Stream.of(ModelFixtures.randomMultiHead(), LlamaTest.variant("llama-gqa-tied"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("checkpoints")
+    void changingTokenTPlusOneNeverChangesLogitsAtPositionsUpToT(Path checkpoint) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(checkpoint, manager, false);
             int vocab = gpt.config().vocabSize();
             int length = 12;
             Random rng = new Random(7);

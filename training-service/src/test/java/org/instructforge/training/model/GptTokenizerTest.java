@@ -40,4 +40,18 @@ class GptTokenizerTest {
             assertThat(tokenizer.decode(ids)).isEqualTo(text);
         }
     }
+
+    /** Llama 2 / Mistral v0.1 layout: "\u2581" word prefix, byte fallback, and a post-processor that would add <s>. */
+    @Test
+    void loadsASentencePieceStyleTokenizerWithByteFallback() throws Exception {
+        try (GptTokenizer tokenizer = GptTokenizer.load(ModelFixtures.resource("llama-family/sentencepiece-bpe"))) {
+            // No <s>: prompts carry their special tokens themselves (a chat template renders bos_token).
+            assertThat(tokenizer.encode("hello world")).containsExactly(271, 276);
+            // "\u00e9" is outside the vocabulary: its UTF-8 bytes C3 A9 become <0xC3> <0xA9> (ids 3 + byte).
+            assertThat(tokenizer.encode("h\u00e9")).containsExactly(267, 3 + 0xC3, 3 + 0xA9);
+            for (String text : new String[] {"hello world", "world  hello", "h\u00e9llo w\u00f6rld \ud83d\ude42"}) {
+                assertThat(tokenizer.decode(tokenizer.encode(text))).isEqualTo(text);
+            }
+        }
+    }
 }

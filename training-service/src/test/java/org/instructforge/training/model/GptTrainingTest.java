@@ -37,7 +37,7 @@ class GptTrainingTest {
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     ParameterStore ps = new ParameterStore(stepManager, false);
                     NDArray x = stepManager.create(batch);
-                    Gpt.Output out = gpt.forward(ps, x, null, null, null, true);
+                    CausalLm.Output out = gpt.forward(ps, x, null, null, null, true);
                     NDArray logits = gpt.logits(ps, out.hidden()).get(new NDIndex(":, :-1, :"));
                     NDArray nll = LogProbs.ofTokens(logits, x.get(new NDIndex(":, 1:")), 1f)
                             .neg()
@@ -68,12 +68,12 @@ class GptTrainingTest {
     @Test
     void forwardPassesNeverAllocateInTheManagerThatHoldsTheWeights() throws Exception {
         try (NDManager weights = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), weights, true);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), weights, true);
             int before = weights.getManagedArrays().size();
             for (int i = 0; i < 3; i++) {
                 try (NDManager step = weights.newSubManager()) {
                     ParameterStore ps = new ParameterStore(step, false);
-                    Gpt.Output out = gpt.forward(ps, step.create(tokens(2, 8)), null, null, null, false);
+                    CausalLm.Output out = gpt.forward(ps, step.create(tokens(2, 8)), null, null, null, false);
                     gpt.logits(ps, out.hidden());
                     gpt.scalarAt(ps, out.hidden(), step.create(new long[] {7, 7}), false);
                 }

@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -32,9 +28,9 @@ class HfCheckpointTest {
     @Test
     void savedCheckpointReloadsWithIdenticalLogits() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt original = HfCheckpoint.load(ModelFixtures.hfGpt2Tiny(), manager, false);
+            CausalLm original = HfCheckpoint.load(ModelFixtures.hfGpt2Tiny(), manager, false);
             HfCheckpoint.save(original, tmp, ModelFixtures.hfGpt2Tiny());
-            Gpt reloaded = HfCheckpoint.load(tmp, manager, false);
+            CausalLm reloaded = HfCheckpoint.load(tmp, manager, false);
             NDArray tokens = manager.create(TOKENS);
             NDArray before =
                     original.logits(original.forward(tokens, null, null, null).hidden());
@@ -53,11 +49,12 @@ class HfCheckpointTest {
             HfCheckpoint.save(
                     HfCheckpoint.load(ModelFixtures.hfGpt2Tiny(), manager, false), tmp, ModelFixtures.hfGpt2Tiny());
         }
-        JsonNode header = safetensorsHeader(tmp.resolve("model.safetensors"));
-        JsonNode fixtureHeader = safetensorsHeader(ModelFixtures.hfGpt2Tiny().resolve("model.safetensors"));
+        JsonNode header = ModelFixtures.safetensorsHeader(tmp.resolve("model.safetensors"));
+        JsonNode fixtureHeader =
+                ModelFixtures.safetensorsHeader(ModelFixtures.hfGpt2Tiny().resolve("model.safetensors"));
         assertThat(header.get("__metadata__").get("format").asString()).isEqualTo("pt");
         // Same tensor names, dtypes and shapes as the file transformers wrote (no lm_head, transformer. prefix).
-        assertThat(names(header)).containsExactlyInAnyOrderElementsOf(names(fixtureHeader));
+        assertThat(ModelFixtures.names(header)).containsExactlyInAnyOrderElementsOf(ModelFixtures.names(fixtureHeader));
         fixtureHeader.properties().iterator().forEachRemaining(e -> {
             if (!e.getKey().equals("__metadata__")) {
                 assertThat(header.get(e.getKey()).get("dtype"))
@@ -81,9 +78,9 @@ class HfCheckpointTest {
         // F32 carries the attn.bias / masked_bias buffers, BF16 the transformer. prefix.
         Path dir = ModelFixtures.randomMultiHead();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt f32 = HfCheckpoint.load(dir, "model.safetensors", manager, false);
+            CausalLm f32 = HfCheckpoint.load(dir, "model.safetensors", manager, false);
             for (String file : List.of("model-f16.safetensors", "model-bf16.safetensors")) {
-                Gpt half = HfCheckpoint.load(dir, file, manager, false);
+                CausalLm half = HfCheckpoint.load(dir, file, manager, false);
                 for (Map.Entry<String, Parameter> e : f32.parametersByName().entrySet()) {
                     assertThat(half.parametersByName()
                                     .get(e.getKey())
@@ -119,8 +116,8 @@ class HfCheckpointTest {
         Files.writeString(tmp.resolve("model.safetensors.index.json"), index.toString());
         Files.copy(dir.resolve("config.json"), tmp.resolve("config.json"));
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt whole = HfCheckpoint.load(dir, manager, false);
-            Gpt sharded = HfCheckpoint.load(tmp, manager, false);
+            CausalLm whole = HfCheckpoint.load(dir, manager, false);
+            CausalLm sharded = HfCheckpoint.load(tmp, manager, false);
             whole.parametersByName()
                     .forEach((name, p) -> assertThat(sharded.parametersByName()
                                     .get(name)
@@ -165,7 +162,7 @@ class HfCheckpointTest {
     @Test
     void scalarHeadIsFreshOnALanguageModelAndSurvivesSaveAndLoad() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt reward = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, true);
+            CausalLm reward = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, true);
             NDArray tokens = manager.create(new long[][] {{1, 2, 3, 4}, {5, 6, 7, 8}});
             NDArray lastToken = manager.create(new long[] {3, 2});
             float[] scores = reward.scalarAt(
@@ -175,7 +172,7 @@ class HfCheckpointTest {
                             false)
                     .toFloatArray();
             HfCheckpoint.save(reward, tmp, null);
-            Gpt reloaded = HfCheckpoint.load(tmp, manager, true);
+            CausalLm reloaded = HfCheckpoint.load(tmp, manager, true);
             float[] again = reloaded.scalarAt(
                             new ai.djl.training.ParameterStore(manager, false),
                             reloaded.forward(tokens, null, null, null).hidden(),
@@ -191,17 +188,12 @@ class HfCheckpointTest {
     /** Runs the reference script on a Java-saved checkpoint; skipped where python3 with torch is missing. */
     @Test
     void savedCheckpointLoadsInTheIndependentReference() throws Exception {
-        Path python = Path.of("/usr/bin/python3");
-        Path script = findScript();
-        assumeTrue(
-                Files.isExecutable(python)
-                        && script != null
-                        && run(List.of(python.toString(), "-c", "import torch")) == 0,
-                "python3 with torch not available");
+        Path script = ModelFixtures.pythonScript("gpt2_reference.py");
+        assumeTrue(script != null && ModelFixtures.pythonWithTorch(), "python3 with torch not available");
         ObjectNode cases = ModelFixtures.JSON.createObjectNode();
         ArrayNode list = cases.putArray("cases");
         try (NDManager manager = NDManager.newBaseManager()) {
-            Gpt gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
+            CausalLm gpt = HfCheckpoint.load(ModelFixtures.randomMultiHead(), manager, false);
             Path saved = tmp.resolve("saved");
             HfCheckpoint.save(gpt, saved, null);
             long[][] ids = {{1, 5, 9, 33, 94, 95, 0}, {7, 7, 7, 2, 3, 4, 60}};
@@ -209,66 +201,9 @@ class HfCheckpointTest {
                     gpt.forward(manager.create(ids), null, null, null).hidden());
             ObjectNode c = list.addObject();
             c.set("input_ids", ModelFixtures.JSON.valueToTree(ids));
-            c.set("logits", ModelFixtures.JSON.valueToTree(toNested(logits)));
+            c.set("logits", ModelFixtures.JSON.valueToTree(ModelFixtures.toNested(logits)));
             Files.writeString(tmp.resolve("cases.json"), cases.toString());
-            Process check = new ProcessBuilder(
-                            python.toString(),
-                            script.toString(),
-                            "check-saved",
-                            saved.toString(),
-                            tmp.resolve("cases.json").toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(check.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(check.exitValue()).as(output).isZero();
+            ModelFixtures.assertReferenceAgrees(script, saved, tmp.resolve("cases.json"));
         }
-    }
-
-    private static float[][][] toNested(NDArray a) {
-        float[] flat = a.toFloatArray();
-        int b = (int) a.getShape().get(0);
-        int t = (int) a.getShape().get(1);
-        int v = (int) a.getShape().get(2);
-        float[][][] out = new float[b][t][v];
-        for (int i = 0; i < flat.length; i++) {
-            out[i / (t * v)][(i / v) % t][i % v] = flat[i];
-        }
-        return out;
-    }
-
-    private static Path findScript() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("src/test/python/gpt2_reference.py");
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static int run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
-
-    private static JsonNode safetensorsHeader(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return ModelFixtures.JSON.readTree(new String(bytes, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static List<String> names(JsonNode header) {
-        List<String> names = new java.util.ArrayList<>();
-        names.addAll(header.propertyNames());
-        names.remove("__metadata__");
-        return names;
     }
 }

@@ -1,9 +1,20 @@
 package org.instructforge.training.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ModelFixtures {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String PYTHON = "/usr/bin/python3";
     private static final String SHARED_FIXTURE = "shared/fixtures/hf-gpt2-tiny";
 
     private ModelFixtures() {}
@@ -63,5 +75,96 @@ final class ModelFixtures {
         long tSize = shapeOf.getShape().get(1);
         long vSize = shapeOf.getShape().get(2);
         return flat[(int) ((b * tSize + t) * vSize + v)];
+    }
+
+    /** Logits (B, T, V) of a reference case's input_ids, with its attention mask and (optionally) position ids. */
+    static NDArray logits(CausalLm model, NDManager manager, JsonNode c, boolean explicitPositions) {
+        NDArray ids = manager.create(longMatrix(c.get("input_ids")));
+        NDArray mask = c.has("attention_mask") ? manager.create(longMatrix(c.get("attention_mask"))) : null;
+        NDArray positions =
+                explicitPositions && c.has("position_ids") ? manager.create(longMatrix(c.get("position_ids"))) : null;
+        return model.logits(model.forward(ids, mask, positions, null).hidden());
+    }
+
+    static float[][][] toNested(NDArray a) {
+        float[] flat = a.toFloatArray();
+        int b = (int) a.getShape().get(0);
+        int t = (int) a.getShape().get(1);
+        int v = (int) a.getShape().get(2);
+        float[][][] out = new float[b][t][v];
+        for (int i = 0; i < flat.length; i++) {
+            out[i / (t * v)][(i / v) % t][i % v] = flat[i];
+        }
+        return out;
+    }
+
+    static JsonNode safetensorsHeader(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return JSON.readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
+    }
+
+    /** Tensor names of a safetensors header. */
+    static List<String> names(JsonNode header) {
+        List<String> names = new ArrayList<>(header.propertyNames());
+        names.remove("__metadata__");
+        return names;
+    }
+
+    /** A script of src/test/python, found by walking up from the working directory; null when absent. */
+    static Path pythonScript(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("src/test/python/" + name);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Debian's /usr/bin/python3 with torch (the reference scripts' interpreter) is installed. */
+    static boolean pythonWithTorch() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return false;
+        }
+        Process p = new ProcessBuilder(PYTHON, "-c", "import torch")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+
+    /** Runs {@code script check-saved modelDir casesJson}: the reference must reproduce the Java logits. */
+    static void assertReferenceAgrees(Path script, Path modelDir, Path casesJson) throws Exception {
+        Process check = new ProcessBuilder(
+                        PYTHON, script.toString(), "check-saved", modelDir.toString(), casesJson.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(check.exitValue()).as(output).isZero();
+    }
+
+    /** Logits equal the reference case's (1e-4) wherever the attention mask marks a real token. */
+    static void assertMatchesOnRealTokens(JsonNode c, NDArray logits) {
+        float[] flat = logits.toFloatArray();
+        JsonNode expected = c.get("logits");
+        long[][] mask = c.has("attention_mask") ? longMatrix(c.get("attention_mask")) : null;
+        for (int b = 0; b < expected.size(); b++) {
+            for (int t = 0; t < expected.get(b).size(); t++) {
+                if (mask != null && mask[b][t] == 0) {
+                    continue; // a padding position's output is never used
+                }
+                for (int v = 0; v < expected.get(b).get(t).size(); v++) {
+                    assertThat(at(flat, logits, b, t, v))
+                            .as("%s [%d,%d,%d]", c.get("name"), b, t, v)
+                            .isCloseTo((float) expected.get(b).get(t).get(v).asDouble(), within(1e-4f));
+                }
+            }
+        }
     }
 }

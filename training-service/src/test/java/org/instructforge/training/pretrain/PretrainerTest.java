@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.AdamW;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class PretrainerTest {
                     .isLessThan(3.5f);
             assertThat(r.evaluation().overall().tasks()).isEqualTo(10);
 
-            Gpt reloaded = HfCheckpoint.load(tmp, manager, false);
+            CausalLm reloaded = HfCheckpoint.load(tmp, manager, false);
             NDArray tokens = manager.create(new long[][] {{0, 10, 20, 30, 40, 50}});
             float[] before = r.model()
                     .logits(r.model().forward(tokens, null, null, null).hidden())

@@ -23,7 +23,7 @@ import java.util.stream.LongStream;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.corpus.ChatTemplate;
-import org.instructforge.training.model.Gpt;
+import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.junit.jupiter.api.Test;
@@ -85,7 +85,7 @@ class DpoTrainerTest {
             throws IOException {
         try (NDManager m = manager.newSubManager();
                 GptTokenizer tokenizer = GptTokenizer.load(model)) {
-            Gpt gpt = HfCheckpoint.load(model, m, false, 0f);
+            CausalLm gpt = HfCheckpoint.load(model, m, false, 0f);
             List<long[]> promptRows = new ArrayList<>();
             List<long[]> responseRows = new ArrayList<>();
             for (RewardTrainer.RankedExample e : prompts) {

@@ -161,8 +161,19 @@ class PpoTrainerTest {
     void withoutUpdatesTheRecomputedLogProbsEqualTheSamplingOnes() throws IOException {
         // learning rate 0: every minibatch's ratio must be exp(0) = 1, so the rollout's tokens, masks and positions
         // line up with what the update pass scores (left-padded prompts, responses padded after their EOS)
-        Path policy = TinyModels.random(tmp.resolve("policy"), 5, false);
-        Path value = TinyModels.random(tmp.resolve("value"), 6, true);
+        assertFrozenPolicyRecomputesItsSamplingLogProbs(
+                TinyModels.random(tmp.resolve("policy"), 5, false), TinyModels.random(tmp.resolve("value"), 6, true));
+    }
+
+    @Test
+    void aLlamaFamilyPolicyAndValueRunThroughTheSameLoop() throws IOException {
+        // Same check on a Llama-family policy and value model (RoPE, GQA, RMSNorm): nothing in PPO knows which.
+        assertFrozenPolicyRecomputesItsSamplingLogProbs(
+                TinyModels.randomLlama(tmp.resolve("policy"), 5, false),
+                TinyModels.randomLlama(tmp.resolve("value"), 6, true));
+    }
+
+    private void assertFrozenPolicyRecomputesItsSamplingLogProbs(Path policy, Path value) throws IOException {
         PpoTrainer.Settings d = settings(2, 0.1f, 0f, 0f, 100);
         PpoTrainer.Settings frozen = new PpoTrainer.Settings(
                 d.seed(),

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.model.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,28 @@ class SftTrainerTest {
                 .get("transformer.h.0.attn.c_attn.weight")
                 .data();
         assertThat(after).isNotEqualTo(before);
+        Checkpoints.verify(result.best());
+    }
+
+    @Test
+    void overfitsOneBatchOfALlamaFamilyModelThroughTheSameTrainer() throws IOException {
+        Path init = TinyModels.randomLlama(tmp.resolve("init"), 1, false);
+        JsonlMetrics metrics = new JsonlMetrics(tmp.resolve("metrics.jsonl"));
+        SftTrainer.Result result;
+        try (NDManager m = NDManager.newBaseManager()) {
+            result = new SftTrainer(settings(100, 4, 1e-2f, 0f, 1000), metrics, QUIET)
+                    .train(init, FOUR, FOUR, null, tmp.resolve("out"), m, RunControl.NEVER);
+        }
+        double[] losses = metrics.series("sft", "loss")[1];
+        assertThat(losses[losses.length - 1]).isLessThan(0.1 * losses[0]).isLessThan(0.5);
+        String weight = "model.layers.0.self_attn.q_proj.weight";
+        float[] before =
+                Safetensors.read(init.resolve("model.safetensors")).get(weight).data();
+        float[] after = Safetensors.read(result.best().resolve("model.safetensors"))
+                .get(weight)
+                .data();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(ModelArchitectures.modelType(result.best())).isEqualTo("llama");
         Checkpoints.verify(result.best());
     }
 
