@@ -90,7 +90,7 @@ def main():
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     model = Gpt(a.vocab, a.block, a.embd, a.layers, a.heads)
-    # The trainers' AdamW (rlhf/AdamW.java): decay on matrices and embeddings only (nanoGPT's two groups), the
+    # The trainers' AdamW (toolbox/AdamW.java): decay on matrices and embeddings only (nanoGPT's two groups), the
     # global gradient norm clipped at 1. foreach=False: one update per parameter, as the Java side does (1.13's
     # default on CPU).
     decay = [t for t in model.parameters() if t.dim() >= 2]

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import org.instructforge.training.rlhf.JsonlMetrics;
+import org.instructforge.training.toolbox.JsonlMetrics;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.instructforge.training.rlhf.Checkpoints;
 import org.instructforge.training.runs.ModelImport;
+import org.instructforge.training.toolbox.Checkpoints;
 
 /**
  * {@code forge pull ORG/NAME}: the files a run needs ({@link ModelImport#isRunFile}) of one Hub repository, at one

@@ -32,9 +32,9 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.LogProbs;
-import org.instructforge.training.rlhf.AdamW;
 import org.instructforge.training.tokenizer.BpeTrainer;
 import org.instructforge.training.tokenizer.BpeVocabulary;
+import org.instructforge.training.toolbox.AdamW;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -18,6 +18,11 @@ import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.toolbox.AdamW;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.MetricSink;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Direct preference optimisation (Rafailov et al. 2023), the alternative to InstructGPT's steps 2 and 3: the policy is

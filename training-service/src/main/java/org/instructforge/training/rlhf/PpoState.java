@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.toolbox.AdamW;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.MetricSink;
 import tools.jackson.databind.JsonNode;
 
 /**

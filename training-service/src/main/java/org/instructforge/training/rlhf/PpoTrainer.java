@@ -27,6 +27,10 @@ import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.LogProbs;
 import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.MetricSink;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Step 3 of InstructGPT: PPO against the reward model with a per-token KL penalty to the SFT policy, written out in

@@ -7,6 +7,7 @@ import org.instructforge.shared.ranking.PreferencePair;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.GptTokenizer;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Labelers' K-way rankings as model rows, the one pair construction the reward model and DPO share: every output of a

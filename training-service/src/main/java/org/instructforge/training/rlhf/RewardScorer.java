@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.instructforge.training.model.CausalLm;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Scores prompt + response token rows with a reward model: the scalar head read at each row's last real token (the

@@ -21,6 +21,11 @@ import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.toolbox.AdamW;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.MetricSink;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Step 2 of InstructGPT: a reward model fitted on labelers' K-way rankings, written out.

@@ -23,6 +23,11 @@ import org.instructforge.training.model.Generator;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.SamplingSettings;
+import org.instructforge.training.toolbox.AdamW;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.MetricSink;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.Sequences;
 
 /**
  * Step 1 of InstructGPT: supervised fine-tuning on labelers' demonstrations, written out.

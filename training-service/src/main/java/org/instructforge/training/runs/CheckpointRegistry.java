@@ -13,7 +13,7 @@ import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.model.HfCheckpoint;
-import org.instructforge.training.rlhf.Checkpoints;
+import org.instructforge.training.toolbox.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;

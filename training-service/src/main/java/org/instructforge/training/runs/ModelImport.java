@@ -17,7 +17,7 @@ import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.ModelArchitectures;
-import org.instructforge.training.rlhf.Checkpoints;
+import org.instructforge.training.toolbox.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tools.jackson.databind.JsonNode;

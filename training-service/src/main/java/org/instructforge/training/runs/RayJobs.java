@@ -22,7 +22,7 @@ import org.instructforge.training.ray.RayJobsClient;
 import org.instructforge.training.ray.RayJobsException;
 import org.instructforge.training.ray.TrainerLogMetrics;
 import org.instructforge.training.ray.TrlJsonl;
-import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.toolbox.RunControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

@@ -12,7 +12,7 @@ import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.RunExecutor;
 import org.instructforge.training.engine.ComputeEngine;
 import org.instructforge.training.model.ComputeDevice;
-import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.toolbox.RunControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;

@@ -9,14 +9,14 @@ import java.util.Map;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.model.HfCheckpoint;
-import org.instructforge.training.rlhf.Checkpoints;
 import org.instructforge.training.rlhf.DpoTrainer;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardScorer;
 import org.instructforge.training.rlhf.RewardTrainer;
-import org.instructforge.training.rlhf.RunControl;
-import org.instructforge.training.rlhf.SettingsOverrides;
 import org.instructforge.training.rlhf.SftTrainer;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.SettingsOverrides;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 

@@ -23,7 +23,7 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.LogProbs;
 import org.instructforge.training.model.SamplingSettings;
-import org.instructforge.training.rlhf.AdamW;
+import org.instructforge.training.toolbox.AdamW;
 
 /**
  * What {@code scripts/gpu-check.sh} runs on a CUDA machine: does the model core load, pick the GPU and compute the

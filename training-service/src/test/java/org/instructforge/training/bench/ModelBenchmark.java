@@ -25,7 +25,7 @@ import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.LogProbs;
 import org.instructforge.training.model.Sampler;
 import org.instructforge.training.model.SamplingSettings;
-import org.instructforge.training.rlhf.AdamW;
+import org.instructforge.training.toolbox.AdamW;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

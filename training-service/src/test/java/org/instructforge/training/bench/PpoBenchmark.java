@@ -13,10 +13,10 @@ import org.instructforge.training.corpus.TaskFamily;
 import org.instructforge.training.evaluation.TaskEvaluation;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.HfCheckpoint;
-import org.instructforge.training.rlhf.JsonlMetrics;
 import org.instructforge.training.rlhf.PpoTrainer;
 import org.instructforge.training.rlhf.RewardScorer;
-import org.instructforge.training.rlhf.RunControl;
+import org.instructforge.training.toolbox.JsonlMetrics;
+import org.instructforge.training.toolbox.RunControl;
 
 /**
  * {@code ./forge bench ppo [ITERATIONS [ROLLOUT_BATCH [MAX_NEW_TOKENS]]]}: where a PPO iteration's time goes on the

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
-import org.instructforge.training.rlhf.AdamW;
+import org.instructforge.training.toolbox.AdamW;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

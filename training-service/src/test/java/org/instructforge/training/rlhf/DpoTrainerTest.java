@@ -26,6 +26,10 @@ import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.JsonlMetrics;
+import org.instructforge.training.toolbox.RunControl;
+import org.instructforge.training.toolbox.Sequences;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

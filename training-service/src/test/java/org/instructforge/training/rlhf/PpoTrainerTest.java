@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.Safetensors;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.JsonlMetrics;
+import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -15,6 +15,8 @@ import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.toolbox.JsonlMetrics;
+import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,6 +12,10 @@ import java.util.List;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.model.Safetensors;
+import org.instructforge.training.toolbox.Checkpoints;
+import org.instructforge.training.toolbox.JsonlMetrics;
+import org.instructforge.training.toolbox.MetricSink;
+import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

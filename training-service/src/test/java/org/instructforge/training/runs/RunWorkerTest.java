@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.instructforge.training.rlhf.RunControl;
 import org.instructforge.training.rlhf.TinyModels;
+import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,9 +219,9 @@ class RunWorkerTest {
         assertThat(base).hasSize(1);
         Path copy = Path.of((String) base.get(0).get("storage_path"));
         assertThat(copy).isNotEqualTo(org.instructforge.training.BaseModel.dir());
-        org.instructforge.training.rlhf.Checkpoints.verify(copy);
+        org.instructforge.training.toolbox.Checkpoints.verify(copy);
         assertThat(base.get(0).get("sha256"))
-                .isEqualTo(org.instructforge.training.rlhf.Checkpoints.sha256(
+                .isEqualTo(org.instructforge.training.toolbox.Checkpoints.sha256(
                         org.instructforge.training.BaseModel.dir().resolve("model.safetensors")));
     }
 

@@ -1,4 +1,4 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

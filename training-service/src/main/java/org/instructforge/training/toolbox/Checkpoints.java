@@ -1,4 +1,4 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.rlhf.SftTrainer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;

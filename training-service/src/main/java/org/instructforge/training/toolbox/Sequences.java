@@ -1,4 +1,4 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 /**
  * Asked by a trainer before every step whether to go on: a dashboard's cancel button, a worker shutting down, or a

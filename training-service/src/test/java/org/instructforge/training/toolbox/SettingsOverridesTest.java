@@ -1,9 +1,12 @@
-package org.instructforge.training.rlhf;
+package org.instructforge.training.toolbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import org.instructforge.training.rlhf.DpoTrainer;
+import org.instructforge.training.rlhf.PpoTrainer;
+import org.instructforge.training.rlhf.SftTrainer;
 import org.junit.jupiter.api.Test;
 
 class SettingsOverridesTest {
