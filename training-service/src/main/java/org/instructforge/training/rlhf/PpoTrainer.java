@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.chat.ChatMessage;
-import org.instructforge.training.corpus.ChatTemplate;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.Generation;
 import org.instructforge.training.model.Generator;
@@ -252,7 +251,7 @@ public final class PpoTrainer {
                 // anywhere, and an empty answer is the first exploit a policy finds (measured: 14 of 400).
                 float[] scores = reward.score(manager, batchPrompts, responses(g));
                 int penalised =
-                        penaliseUnfinished(scores, g, st.policy().config().eosTokenId(), tokenizer);
+                        penaliseUnfinished(scores, g, st.policy().config().eosTokenIds(), format, tokenizer);
                 time.score = time.lap();
 
                 // 3. reference log-probs and the value function's estimates of every response token
@@ -327,13 +326,14 @@ public final class PpoTrainer {
     }
 
     /** Gives every response without a finished answer the fixed penalty score (when set); how many there were. */
-    private int penaliseUnfinished(float[] scores, Generation g, long eos, GptTokenizer tokenizer) {
+    private int penaliseUnfinished(
+            float[] scores, Generation g, List<Long> stops, ChatFormat format, GptTokenizer tokenizer) {
         if (Float.isNaN(s.missingEosScore())) {
             return 0;
         }
         int penalised = 0;
         for (int i = 0; i < scores.length; i++) {
-            if (!holdsAnswer(g.response(i), eos, tokenizer)) {
+            if (!holdsAnswer(g.response(i), stops, format, tokenizer)) {
                 scores[i] = s.missingEosScore();
                 penalised++;
             }
@@ -507,10 +507,13 @@ public final class PpoTrainer {
                 time.generate);
     }
 
-    /** Whether a sampled response is a finished answer: it ends with end-of-text and says something before it. */
-    static boolean holdsAnswer(long[] response, long eos, GptTokenizer tokenizer) {
-        boolean ended = response.length > 0 && response[response.length - 1] == eos;
-        return ended && !ChatTemplate.answerOf(tokenizer.decode(response)).isBlank();
+    /**
+     * Whether a sampled response is a finished answer: it ends with one of the model's stop tokens (Llama 3 has two:
+     * end of text and end of turn) and says something before it, read as the model's chat format reads an answer.
+     */
+    static boolean holdsAnswer(long[] response, List<Long> stops, ChatFormat format, GptTokenizer tokenizer) {
+        boolean ended = response.length > 0 && stops.contains(response[response.length - 1]);
+        return ended && !format.answerOf(tokenizer.decode(response)).isBlank();
     }
 
     /** Running sums of one iteration's minibatch statistics. */

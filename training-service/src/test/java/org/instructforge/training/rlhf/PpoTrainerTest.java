@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.instructforge.training.chat.ChatFormat;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.Safetensors;
 import org.instructforge.training.toolbox.Checkpoints;
@@ -80,20 +81,30 @@ class PpoTrainerTest {
 
     @Test
     void onlyAFinishedNonEmptyResponseHoldsAnAnswer() throws IOException {
+        ChatFormat format = ChatFormat.of(TinyModels.baseModel());
         try (GptTokenizer tokenizer = GptTokenizer.load(TinyModels.baseModel())) {
             long eos = tokenizer.encode("<|endoftext|>")[0];
+            List<Long> stops = List.of(eos);
             long[] answer = tokenizer.encode(" 42<|endoftext|>");
-            assertThat(PpoTrainer.holdsAnswer(answer, eos, tokenizer)).isTrue();
-            assertThat(PpoTrainer.holdsAnswer(Arrays.copyOf(answer, answer.length - 1), eos, tokenizer))
+            assertThat(PpoTrainer.holdsAnswer(answer, stops, format, tokenizer)).isTrue();
+            assertThat(PpoTrainer.holdsAnswer(Arrays.copyOf(answer, answer.length - 1), stops, format, tokenizer))
                     .as("cut off before its end-of-text")
                     .isFalse();
-            assertThat(PpoTrainer.holdsAnswer(new long[] {eos}, eos, tokenizer))
+            assertThat(PpoTrainer.holdsAnswer(new long[] {eos}, stops, format, tokenizer))
                     .as("empty")
                     .isFalse();
-            assertThat(PpoTrainer.holdsAnswer(tokenizer.encode("  <|endoftext|>"), eos, tokenizer))
+            assertThat(PpoTrainer.holdsAnswer(tokenizer.encode("  <|endoftext|>"), stops, format, tokenizer))
                     .as("blank")
                     .isFalse();
-            assertThat(PpoTrainer.holdsAnswer(new long[0], eos, tokenizer)).isFalse();
+            assertThat(PpoTrainer.holdsAnswer(new long[0], stops, format, tokenizer))
+                    .isFalse();
+            // a model with a second stop token (Llama 3's end of turn) finishes on either
+            long[] endOfTurn = tokenizer.encode(" 42.");
+            assertThat(PpoTrainer.holdsAnswer(endOfTurn, stops, format, tokenizer))
+                    .isFalse();
+            assertThat(PpoTrainer.holdsAnswer(
+                            endOfTurn, List.of(eos, endOfTurn[endOfTurn.length - 1]), format, tokenizer))
+                    .isTrue();
         }
     }
 
