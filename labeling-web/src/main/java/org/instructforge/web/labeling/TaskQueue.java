@@ -4,13 +4,18 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.instructforge.web.account.AccountDisabled;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -146,11 +151,20 @@ public class TaskQueue {
     private final JdbcClient jdbc;
     private final LabelingProperties properties;
     private final ClaimRateLimiter rateLimiter;
+    private final TransactionTemplate transactions;
 
-    TaskQueue(JdbcClient jdbc, LabelingProperties properties, ClaimRateLimiter rateLimiter) {
+    /** How often a claim is run when PostgreSQL keeps choosing it as a deadlock's victim. */
+    static final int CLAIM_ATTEMPTS = 3;
+
+    TaskQueue(
+            JdbcClient jdbc,
+            LabelingProperties properties,
+            ClaimRateLimiter rateLimiter,
+            PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.rateLimiter = rateLimiter;
+        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     /**
@@ -158,17 +172,18 @@ public class TaskQueue {
      * queue, else nothing. Handing back a held task first means a labeler who left a task (closed tab, back to the
      * home page) finds it again instead of the queue reserving it for them unseen until it expires.
      */
-    @Transactional
     public Optional<Lease> next(String username, TaskKind kind) {
-        long me = labelerId(username);
-        Optional<Lease> held = jdbc.sql(
-                        "SELECT a.id " + HELD_LEASES + " AND a.task_kind = :kind ORDER BY a.leased_at" + " LIMIT 1")
-                .param("me", me)
-                .param("kind", kind.name())
-                .query(Long.class)
-                .optional()
-                .map(this::lease);
-        return held.isPresent() ? held : claimNext(username, kind);
+        return claiming(() -> {
+            long me = labelerId(username);
+            Optional<Lease> held = jdbc.sql(
+                            "SELECT a.id " + HELD_LEASES + " AND a.task_kind = :kind ORDER BY a.leased_at" + " LIMIT 1")
+                    .param("me", me)
+                    .param("kind", kind.name())
+                    .query(Long.class)
+                    .optional()
+                    .map(this::lease);
+            return held.isPresent() ? held : claimOnce(username, kind);
+        });
     }
 
     /** A task in the labeler's hands, for "My tasks". */
@@ -210,8 +225,33 @@ public class TaskQueue {
     }
 
     /** Takes a new task of this kind for the labeler, or nothing when none is waiting. */
-    @Transactional
     public Optional<Lease> claimNext(String username, TaskKind kind) {
+        return claiming(() -> claimOnce(username, kind));
+    }
+
+    /**
+     * Runs a claim in a transaction of its own, and again when PostgreSQL ends it as a deadlock's victim. A claim that
+     * found only rows other claims hold waits for them ({@link #firstItem}), and a row it waited for and then passed
+     * over (no slot left) stays locked to it until it ends, so two such claims can wait for each other's rows; the
+     * victim's work, its rate-limit count included, is rolled back whole, so running it again counts it once. Inside
+     * a caller's transaction it cannot start over, and runs once.
+     */
+    private Optional<Lease> claiming(Supplier<Optional<Lease>> claim) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return claim.get();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(status -> claim.get());
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt == CLAIM_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Optional<Lease> claimOnce(String username, TaskKind kind) {
         long me = labelerId(username);
         rateLimiter.acquire(username);
         Optional<Long> item = switch (kind) {
