@@ -93,7 +93,7 @@ public class DatabaseOutageFilter extends OncePerRequestFilter {
 
     private static boolean wantsJson(HttpServletRequest request) {
         String accept = request.getHeader("Accept");
-        return request.getRequestURI().startsWith(request.getContextPath() + "/api/")
+        return ApiRequests.isApi(request)
                 || (accept != null
                         && accept.contains(MediaType.APPLICATION_JSON_VALUE)
                         && !accept.contains("text/html"));

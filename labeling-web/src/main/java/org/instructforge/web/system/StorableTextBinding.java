@@ -56,7 +56,7 @@ class StorableTextBinding {
     @ExceptionHandler(UnstorableTextException.class)
     ResponseEntity<Map<String, String>> refuse(
             UnstorableTextException e, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
+        if (!ApiRequests.isApi(request)) {
             response.sendError(400, e.getMessage());
             return null;
         }

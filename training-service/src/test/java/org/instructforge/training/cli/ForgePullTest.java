@@ -2,8 +2,6 @@ package org.instructforge.training.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the tests' embedded PostgreSQL (reached through DB_URL, as an external database would be), a temporary
  * checkpoint root. What each registers is read back from {@code model_checkpoint}.
  */
-class ForgePullTest {
+class ForgePullTest extends CliTestSupport {
 
     @TempDir
     Path tmp;
@@ -35,8 +33,6 @@ class ForgePullTest {
     EmbeddedPostgres postgres;
     Map<String, String> env;
     final FakeHub.File weights = FakeHub.lfs("model.safetensors", 50_000, 7);
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeEach
     void start() throws Exception {
@@ -62,15 +58,7 @@ class ForgePullTest {
     }
 
     private int forge(String... args) {
-        return new ForgeCli(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        env::get)
-                .run(args);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return forgeWith(env::get, args);
     }
 
     /** kind, status, storage_path and metrics of the checkpoint of that name; null when none. */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code RunDetail} and {@code RunView}, the {@code {"errors"}} body of a refused request); {@code ClosedLoopTest}
  * drives the same API of the real service.
  */
-class RunCommandTest {
+class RunCommandTest extends CliTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,9 +40,6 @@ class RunCommandTest {
     private int createStatus = 201;
     private String createAnswer = run(7, "QUEUED", 0, null, null);
     private String listAnswer = "[]";
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeEach
     void start() throws IOException {
@@ -104,19 +99,7 @@ class RunCommandTest {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putIfAbsent("FORGE_URL", "http://127.0.0.1:" + server.getAddress().getPort());
         all.put("FORGE_POLL_SECONDS", "0.01");
-        return new ForgeCli(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        all::get)
-                .run(args);
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return forgeWith(all::get, args);
     }
 
     @Test
