@@ -1,0 +1,29 @@
+package org.instructforge.web.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
+import org.springframework.session.jdbc.PostgreSqlJdbcIndexedSessionRepositoryCustomizer;
+
+/**
+ * Saving a session twice at once stores it once. A new session's streamed answer (an export) is committed from the
+ * request's thread and from the thread that writes the response, and both then saw it as new: two INSERTs, the second
+ * a duplicate key and a 500 (Spring Session JDBC's race on new sessions, spring-session #1213, #2564). PostgreSQL's
+ * upserts make both saves succeed: attributes by Spring Session's own customizer, the session row here.
+ */
+@Configuration(proxyBeanMethods = false)
+class SessionStoreConfiguration {
+
+    private static final String CREATE_SESSION = "INSERT INTO %TABLE_NAME% (PRIMARY_ID, SESSION_ID, CREATION_TIME,"
+            + " LAST_ACCESS_TIME, MAX_INACTIVE_INTERVAL, EXPIRY_TIME, PRINCIPAL_NAME) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (PRIMARY_ID) DO NOTHING";
+
+    @Bean
+    SessionRepositoryCustomizer<JdbcIndexedSessionRepository> concurrentSessionSaves() {
+        return repository -> {
+            new PostgreSqlJdbcIndexedSessionRepositoryCustomizer().customize(repository);
+            repository.setCreateSessionQuery(CREATE_SESSION);
+        };
+    }
+}
