@@ -2,6 +2,7 @@ package org.instructforge.web.labeling;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -128,8 +129,7 @@ public class TaskQueue {
             + " wrote is kept for when it is cleared. Take a new task meanwhile.";
 
     /** Fewest labels done or in hand first (the index of V052), so claims spread over the least-labelled prompts. */
-    private static final String DEMONSTRATION_ORDER =
-            " ORDER BY p.demonstrations_done + p.demonstrations_leased, p.id" + " LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
+    private static final String DEMONSTRATION_ORDER = "p.demonstrations_done + p.demonstrations_leased, p.id";
 
     /**
      * Where a kind's items live, and the counters of finished labels and live leases on each item row (V022 for
@@ -231,7 +231,7 @@ public class TaskQueue {
 
     /**
      * Runs a claim in a transaction of its own, and again when PostgreSQL ends it as a deadlock's victim. A claim that
-     * found only rows other claims hold waits for them ({@link #firstItem}), and a row it waited for and then passed
+     * found only rows other claims hold waits for them ({@link #itemAfterWaiting}), and a row it waited for and then passed
      * over (no slot left) stays locked to it until it ends, so two such claims can wait for each other's rows; the
      * victim's work, its rate-limit count included, is rolled back whole, so running it again counts it once. Inside
      * a caller's transaction it cannot start over, and runs once.
@@ -257,18 +257,15 @@ public class TaskQueue {
         Optional<Long> item = switch (kind) {
             case DEMONSTRATION ->
                 (demonstrationRoundOpen()
-                                ? firstItem(
-                                        "SELECT p.id " + OPEN_PROMPTS + IN_DEMONSTRATION_ROUND + DEMONSTRATION_ORDER,
-                                        me)
+                                ? freeItem("p", OPEN_PROMPTS + IN_DEMONSTRATION_ROUND, DEMONSTRATION_ORDER, me)
                                 : Optional.<Long>empty())
-                        .or(() -> firstItem("SELECT p.id " + OPEN_PROMPTS + DEMONSTRATION_ORDER, me));
+                        .or(() -> freeItem("p", OPEN_PROMPTS, DEMONSTRATION_ORDER, me))
+                        .or(() -> itemAfterWaiting("p", OPEN_PROMPTS, me));
             case RANKING ->
-                firstItem(
-                        "SELECT t.id " + OPEN_RANKINGS
-                                + " ORDER BY t.priority DESC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED",
-                        me);
+                freeItem("t", OPEN_RANKINGS, "t.priority DESC, t.id", me)
+                        .or(() -> itemAfterWaiting("t", OPEN_RANKINGS, me));
             case COMPARISON ->
-                firstItem("SELECT t.id " + OPEN_COMPARISONS + " ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED", me);
+                freeItem("t", OPEN_COMPARISONS, "t.id", me).or(() -> itemAfterWaiting("t", OPEN_COMPARISONS, me));
         };
         return item.map(id -> {
             countLease(kind, id, +1);
@@ -286,12 +283,30 @@ public class TaskQueue {
     }
 
     /**
-     * The first waiting item, passing over items other claims hold locked at this moment. Where those were all
-     * there was (the last slots of a queue running dry), asks once more and waits for their claims to end:
-     * PostgreSQL then re-checks each row's free slots on its new version, so "nothing waiting" means nothing is.
+     * The first waiting item in this order ({@code SELECT item.id} with these clauses), passing over items other
+     * claims hold locked at this moment.
      */
-    private Optional<Long> firstItem(String sql, long me) {
-        return query(sql, me).or(() -> query(sql.replace(" SKIP LOCKED", ""), me));
+    private Optional<Long> freeItem(String item, String clauses, String order, long me) {
+        return query(
+                "SELECT " + item + ".id " + clauses + " ORDER BY " + order + " LIMIT 1 FOR UPDATE OF " + item
+                        + " SKIP LOCKED",
+                me);
+    }
+
+    /**
+     * Where the items other claims held locked were all there was (the last slots of a queue running dry), asks once
+     * more and waits for their claims to end: PostgreSQL then re-checks each row's free slots on its new version, so
+     * "nothing waiting" means nothing is.
+     *
+     * <p>This pass takes rows in id order, and once per claim. A row it waited for and then passed over (no slot
+     * left) stays locked to it until it ends, so two waiting claims that met rows in different orders (the
+     * least-labelled order moves with every claim) could each wait for a row the other holds; PostgreSQL then ends
+     * one of the transactions in the cycle or queued behind it, a labeler's skip as likely as a claim. In one order,
+     * no waiting claim waits for a row another waiting claim passed over after it.
+     */
+    private Optional<Long> itemAfterWaiting(String item, String clauses, long me) {
+        return query(
+                "SELECT " + item + ".id " + clauses + " ORDER BY " + item + ".id LIMIT 1 FOR UPDATE OF " + item, me);
     }
 
     private Optional<Long> query(String sql, long me) {
@@ -536,7 +551,11 @@ public class TaskQueue {
                         RETURNING task_kind, COALESCE(prompt_id, ranking_task_id, comparison_task_id)""")
                 .query((rs, n) -> new Expired(TaskKind.valueOf(rs.getString(1)), rs.getLong(2)))
                 .list();
-        expired.forEach(lease -> countLease(lease.kind(), lease.item(), -1));
+        // Item rows in one order, the waiting claims' order (firstItem), so the sweeper never waits in a cycle with
+        // one.
+        expired.stream()
+                .sorted(Comparator.comparing(Expired::kind).thenComparingLong(Expired::item))
+                .forEach(lease -> countLease(lease.kind(), lease.item(), -1));
         return expired.size();
     }
 
