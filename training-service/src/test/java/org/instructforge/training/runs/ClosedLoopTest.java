@@ -42,9 +42,9 @@ class ClosedLoopTest extends LabelingWebProcessTest {
         SHIPPED_GPT2_BASE("2e-4"),
         /**
          * A random 2-layer Llama (grouped-query attention, tied embeddings) with a SentencePiece-style BPE
-         * tokenizer.json and a ChatML chat template ({@code model/llama-family/tiny-chat}), registered as {@code forge import}
-         * registers a Hugging Face folder: nothing in the loop may assume GPT-2. Random weights need a larger SFT
-         * step than the pretrained base to learn the template's turn ends in the loop's few steps.
+         * tokenizer.json and a ChatML chat template ({@code model/llama-family/tiny-chat}), registered as
+         * {@code forge import} registers a Hugging Face folder: nothing in the loop may assume GPT-2. Random weights
+         * need a larger SFT step than the pretrained base to learn the template's turn ends in the loop's few steps.
          */
         TINY_LLAMA_CHAT("3e-3");
 
