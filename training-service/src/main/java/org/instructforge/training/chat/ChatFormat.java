@@ -49,6 +49,13 @@ public interface ChatFormat {
         throw new IllegalStateException("the chat template rendered no assistant turn");
     }
 
+    /** The whole conversation (ending with an assistant turn) as one text, e.g. a PPO-ptx transcript. */
+    default String transcript(List<ChatMessage> conversation) {
+        StringBuilder text = new StringBuilder();
+        pieces(conversation).forEach(p -> text.append(p.text()));
+        return text.toString();
+    }
+
     /** The answer inside generated text: up to the end of the turn, trimmed. */
     String answerOf(String generated);
 

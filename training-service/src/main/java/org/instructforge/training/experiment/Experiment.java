@@ -358,7 +358,8 @@ public final class Experiment {
                             sftModel,
                             rm.result().model(),
                             reward,
-                            ppoTasks.stream().map(Task::prompt).toList(),
+                            PpoTrainer.singleTurn(
+                                    ppoTasks.stream().map(Task::prompt).toList()),
                             ptx,
                             out.resolve(name),
                             manager,

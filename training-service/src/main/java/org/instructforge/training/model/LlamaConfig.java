@@ -257,6 +257,9 @@ public record LlamaConfig(
         c.put("num_attention_heads", nHead);
         c.put("num_hidden_layers", nLayer);
         c.put("num_key_value_heads", nKvHead);
+        if (modelType.equals("llama")) {
+            c.put("pretraining_tp", 1); // read() refuses any other value
+        }
         c.put("rms_norm_eps", rmsNormEps);
         if (ropeScaling == null) {
             c.putNull("rope_scaling");

@@ -203,14 +203,15 @@ public final class PpoTrainer {
      * Trains {@code sft} against {@code reward}; {@code sft} is also the frozen KL reference.
      *
      * @param valueInit the value function's start: the reward model's directory (its scalar head included)
-     * @param prompts the PPO prompt set (user prompts, without the chat template)
+     * @param prompts the PPO prompt set: each the conversation to answer, ending with its user turn (earlier turns
+     *     of a prompt imported as a conversation kept); the chat format renders them
      * @param ptxTexts pretraining transcripts for PPO-ptx; may be empty when {@code ptxCoef} is 0
      */
     public Result train(
             Path sft,
             Path valueInit,
             RewardFunction reward,
-            List<String> prompts,
+            List<List<ChatMessage>> prompts,
             List<String> ptxTexts,
             Path out,
             NDManager manager,
@@ -226,7 +227,7 @@ public final class PpoTrainer {
         PpoState st = PpoState.startOrResume(s, sft, valueInit, checkpoints, manager, metrics, log);
         ChatFormat format = ChatFormat.of(sft);
         try (GptTokenizer tokenizer = GptTokenizer.load(sft)) {
-            List<long[]> promptIds = encodePrompts(tokenizer, format, prompts);
+            List<long[]> promptIds = encodePrompts(tokenizer, format, prompts, s.maxPromptTokens());
             List<long[]> ptx =
                     encodePtx(tokenizer, ptxTexts, st.policy().config().blockSize());
             Generator generator = new Generator(st.policy());
@@ -297,12 +298,18 @@ public final class PpoTrainer {
         }
     }
 
-    /** The prompts in the policy's chat format, as generation continues them. */
-    private List<long[]> encodePrompts(GptTokenizer tokenizer, ChatFormat format, List<String> prompts) {
+    /** Plain prompts as PPO's prompt set: one user turn each. */
+    public static List<List<ChatMessage>> singleTurn(List<String> prompts) {
+        return prompts.stream().map(p -> List.of(ChatMessage.user(p))).toList();
+    }
+
+    /** The prompts in the policy's chat format, as generation continues them; a long one keeps its end. */
+    static List<long[]> encodePrompts(
+            GptTokenizer tokenizer, ChatFormat format, List<List<ChatMessage>> prompts, int maxPromptTokens) {
         List<long[]> ids = new ArrayList<>();
-        for (String p : prompts) {
-            String text = format.prompt(List.of(ChatMessage.user(p)));
-            ids.add(Sequences.fit(tokenizer.encode(text), new long[0], s.maxPromptTokens(), 0)[0]);
+        for (List<ChatMessage> p : prompts) {
+            String text = format.prompt(p);
+            ids.add(Sequences.fit(tokenizer.encode(text), new long[0], maxPromptTokens, 0)[0]);
         }
         return ids;
     }

@@ -36,7 +36,7 @@ final class Rankings {
             if (pairs.isEmpty()) {
                 continue; // not rankable, or all tied: nothing to learn from
             }
-            List<ChatMessage> question = List.of(ChatMessage.user(e.prompt()));
+            List<ChatMessage> question = e.question();
             long[] prompt = tokenizer.encode(format.prompt(question));
             List<long[]> outputs = new ArrayList<>();
             long[] fittedPrompt = null;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.model.HfCheckpoint;
@@ -45,15 +46,31 @@ public final class RewardTrainer {
     /**
      * One labeler's ranking of K outputs of a prompt.
      *
+     * @param question the conversation the outputs answer, ending with the user turn: earlier turns of a prompt
+     *     imported as a conversation come first (one user turn for a plain prompt)
      * @param ranking candidate ids are the indices 0..K-1 of {@code outputs}
      */
-    public record RankedExample(String prompt, List<String> outputs, RankedCandidates ranking) {
+    public record RankedExample(List<ChatMessage> question, List<String> outputs, RankedCandidates ranking) {
         public RankedExample {
+            question = List.copyOf(question);
             outputs = List.copyOf(outputs);
+            if (question.isEmpty() || !question.get(question.size() - 1).role().equals("user")) {
+                throw new IllegalArgumentException("A ranked prompt's conversation must end with a user turn");
+            }
             if (ranking.size() != outputs.size()) {
                 throw new IllegalArgumentException(
                         "The ranking covers " + ranking.size() + " of " + outputs.size() + " outputs");
             }
+        }
+
+        /** A plain prompt: one user turn. */
+        public RankedExample(String prompt, List<String> outputs, RankedCandidates ranking) {
+            this(List.of(ChatMessage.user(prompt)), outputs, ranking);
+        }
+
+        /** The user turn the outputs answer (the last of {@link #question}). */
+        public String prompt() {
+            return question.get(question.size() - 1).content();
         }
     }
 

@@ -299,7 +299,7 @@ public final class SftTrainer {
      * Each demonstration as the model's chat format renders the conversation: the loss falls on the assistant turns
      * (the labeler's answer, and the assistant turns of an imported conversation), never on the rest.
      */
-    private List<Sequences.Row> encode(GptTokenizer tokenizer, ChatFormat format, List<Example> examples) {
+    List<Sequences.Row> encode(GptTokenizer tokenizer, ChatFormat format, List<Example> examples) {
         List<Sequences.Row> rows = new ArrayList<>(examples.size());
         for (Example e : examples) {
             List<ChatFormat.Piece> pieces = format.pieces(e.conversation());

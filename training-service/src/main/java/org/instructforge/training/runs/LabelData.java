@@ -123,9 +123,9 @@ class LabelData {
     }
 
     private Split<RewardTrainer.RankedExample> rankingsRead(long runId, DataSelection data) {
-        record Entry(long ranking, String prompt, String split, String output, int rank) {}
+        record Entry(long ranking, String prompt, String messages, String split, String output, int rank) {}
         List<Entry> entries = jdbc.sql("""
-                        SELECT r.id, p.text, p.split, c.text, e.rank FROM ranking r
+                        SELECT r.id, p.text, p.messages::text, p.split, c.text, e.rank FROM ranking r
                         JOIN ranking_task t ON t.id = r.task_id JOIN prompt p ON p.id = t.prompt_id
                         JOIN app_user u ON u.id = r.labeler_id
                         JOIN ranking_entry e ON e.ranking_id = r.id JOIN ranking_candidate c ON c.id = e.candidate_id
@@ -139,8 +139,13 @@ class LabelData {
                 .param("ai", data.includeAiFeedback())
                 .param("anyRound", data.roundIds().isEmpty())
                 .param("rounds", data.roundIds().isEmpty() ? List.of(-1L) : data.roundIds())
-                .query((rs, row) ->
-                        new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
+                .query((rs, row) -> new Entry(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getInt(6)))
                 .list();
         Map<Long, List<Entry>> byRanking = new LinkedHashMap<>();
         entries.forEach(e ->
@@ -159,7 +164,7 @@ class LabelData {
                 ranks.add(ranking.get(i).rank());
             }
             var example = new RewardTrainer.RankedExample(
-                    ranking.get(0).prompt(),
+                    question(ranking.get(0).prompt(), ranking.get(0).messages()),
                     ranking.stream().map(Entry::output).toList(),
                     RankedCandidates.of(ids, ranks));
             ("VALID".equals(ranking.get(0).split()) ? validation : train).add(example);
@@ -167,15 +172,18 @@ class LabelData {
         return heldOut(train, validation);
     }
 
-    /** The TRAIN prompts PPO samples from, in id order (the trainer shuffles them with its seed). */
-    public List<String> trainPrompts(DataSelection data) {
+    /**
+     * The TRAIN prompts PPO samples from, each the conversation it holds ({@link #question}), in id order (the trainer
+     * shuffles them with its seed).
+     */
+    public List<List<ChatMessage>> trainPrompts(DataSelection data) {
         return jdbc.sql("""
-                        SELECT text FROM prompt p
+                        SELECT text, messages::text FROM prompt p
                         WHERE dataset_id IN (:datasets) AND split = 'TRAIN' AND prompt_usable(p)
                         ORDER BY id
                         """)
                 .param("datasets", datasets(data))
-                .query(String.class)
+                .query((rs, row) -> question(rs.getString(1), rs.getString(2)))
                 .list();
     }
 

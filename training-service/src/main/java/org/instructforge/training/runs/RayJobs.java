@@ -151,7 +151,10 @@ class RayJobs {
                         + " to validate on (prompt/chosen/rejected JSONL) to " + inputs);
             }
             case PPO -> {
-                List<String> prompts = labels.trainPrompts(run.data());
+                // The user turn each prompt asks, as the demonstration and preference exports write prompts.
+                List<String> prompts = labels.trainPrompts(run.data()).stream()
+                        .map(q -> q.get(q.size() - 1).content())
+                        .toList();
                 if (prompts.isEmpty()) {
                     throw new RunFailure("PPO needs TRAIN prompts; the selected datasets have none");
                 }

@@ -157,7 +157,7 @@ class RoundJobs {
                     responses = new ArrayList<>();
                     for (int k = 0; k < batch.size(); k++) {
                         responses.add(g.response(k));
-                        outputs.add(format.answerOf(tokenizer.decode(g.response(k))));
+                        outputs.add(storable(format.answerOf(tokenizer.decode(g.response(k)))));
                     }
                     float[] scores = judge == null ? null : judge.score(m, batch, responses);
                     transactions.executeWithoutResult(
@@ -266,8 +266,8 @@ class RoundJobs {
                     float[] scores = judge == null
                             ? null
                             : judge.score(m, List.of(batch.get(0), batch.get(0)), List.of(answerA, answerB));
-                    String textA = format.answerOf(tokenizer.decode(answerA));
-                    String textB = format.answerOf(tokenizer.decode(answerB));
+                    String textA = storable(format.answerOf(tokenizer.decode(answerA)));
+                    String textB = storable(format.answerOf(tokenizer.decode(answerB)));
                     transactions.executeWithoutResult(tx -> writeComparisonTask(
                             round, prompt, textA, textB, sampling, scores, aiLabeler, rng.nextBoolean()));
                 }
@@ -411,6 +411,15 @@ class RoundJobs {
                 .query(Long.class)
                 .optional()
                 .orElseThrow(() -> new RunFailure("The ai-labeler account is missing (migration V023)"));
+    }
+
+    /**
+     * A model's answer as PostgreSQL can store it: a NUL character (a sampled byte 0x00, which byte-level and
+     * byte-fallback tokenizers can both decode to) becomes U+FFFD, since a text column refuses it and the whole run
+     * would fail on one unlucky sample.
+     */
+    static String storable(String answer) {
+        return answer.replace('\u0000', '\uFFFD');
     }
 
     /** A prompt's conversation in the model's chat format, its end kept when it is too long. */

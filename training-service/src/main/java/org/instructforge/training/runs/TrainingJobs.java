@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.instructforge.shared.CheckpointKind;
+import org.instructforge.training.chat.ChatFormat;
+import org.instructforge.training.chat.ChatMessage;
 import org.instructforge.training.corpus.InstructionCorpus;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.DpoTrainer;
@@ -132,13 +134,16 @@ class TrainingJobs {
         PpoTrainer.Settings s = settings(PpoTrainer.Settings.defaults(), run.hyperparameters());
         CheckpointRegistry.Entry reward =
                 registry.usableRewardModel(run.rewardCheckpointId(), "A PPO run needs a reward model");
-        List<String> prompts = labels.trainPrompts(run.data());
+        List<List<ChatMessage>> prompts = labels.trainPrompts(run.data());
         if (prompts.isEmpty()) {
             throw new RunFailure("PPO needs TRAIN prompts; the selected datasets have none");
         }
+        // PPO-ptx's transcripts in the policy's own chat format, as its SFT data was
+        ChatFormat format = ChatFormat.of(start.dir());
         List<String> ptx = s.ptxCoef() > 0
                 ? InstructionCorpus.defaults(s.seed()).next(4_000).stream()
-                        .map(InstructionCorpus.Example::transcript)
+                        .map(e -> format.transcript(
+                                List.of(ChatMessage.user(e.task().prompt()), ChatMessage.assistant(e.answer()))))
                         .toList()
                 : List.of();
         reporter.info("PPO of " + start.name() + " against reward model " + reward.name() + " on " + prompts.size()

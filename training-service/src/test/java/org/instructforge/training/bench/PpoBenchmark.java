@@ -76,7 +76,8 @@ public final class PpoBenchmark {
                             base,
                             base,
                             rm,
-                            tasks.stream().map(Task::prompt).toList(),
+                            PpoTrainer.singleTurn(
+                                    tasks.stream().map(Task::prompt).toList()),
                             List.of(),
                             tmp.resolve("out"),
                             manager,

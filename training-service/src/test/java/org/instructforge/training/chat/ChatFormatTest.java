@@ -125,6 +125,9 @@ class ChatFormatTest {
                 .containsExactly(
                         new Piece(ChatTemplate.prompt("Capital of France?"), false),
                         new Piece(ChatTemplate.response("Paris"), true));
+        // PPO-ptx renders its corpus through the policy's format: for GPT-2 the transcripts it was pretrained on
+        assertThat(base.transcript(List.of(ChatMessage.user("Capital of France?"), ChatMessage.assistant("Paris"))))
+                .isEqualTo(ChatTemplate.transcript("Capital of France?", "Paris"));
         assertThat(base.prompt(EXCHANGE.subList(0, 4)))
                 .isEqualTo(ChatTemplate.prompt("Answer in one word.\nCapital of France?") + " Paris"
                         + ChatTemplate.END_OF_TEXT + ChatTemplate.prompt("And of Italy?"));

@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -222,6 +224,106 @@ class LlamaTest {
                         .containsExactly(e.getValue().getArray().toFloatArray());
             }
         }
+    }
+
+    /**
+     * What transformers reads from a saved folder, checked against the saved config.json alone: every argument of the
+     * model type's config class is written (so nothing falls back to a default that differs from this model, e.g.
+     * {@code attention_dropout}), and model.safetensors holds exactly the tensors LlamaForCausalLM /
+     * Qwen2ForCausalLM / MistralForCausalLM build for that config (modeling_llama.py's shapes, their bias rules),
+     * each F32 as {@code torch_dtype} says.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama3-rope-scaling", "qwen2-bias", "llama-untied-head-dim", "mistral-sharded-bf16"})
+    void aSavedConfigHoldsEveryKeyTransformersReadsAndTheWeightsItsModulesBuild(String name) throws Exception {
+        Path saved = tmp.resolve(name);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // loaded as SFT trains it (dropout 0.2): the saved config states the attention dropout it trained with
+            HfCheckpoint.save(HfCheckpoint.load(variant(name), manager, false, 0.2f), saved, null);
+        }
+        JsonNode config = ModelFixtures.json(saved.resolve("config.json"));
+        String type = config.get("model_type").asString();
+        List<String> keys = new ArrayList<>(List.of(
+                "architectures",
+                "model_type",
+                "vocab_size",
+                "hidden_size",
+                "intermediate_size",
+                "num_hidden_layers",
+                "num_attention_heads",
+                "num_key_value_heads",
+                "hidden_act",
+                "max_position_embeddings",
+                "initializer_range",
+                "rms_norm_eps",
+                "use_cache",
+                "tie_word_embeddings",
+                "rope_theta",
+                "rope_scaling",
+                "attention_dropout",
+                "bos_token_id",
+                "eos_token_id",
+                "torch_dtype"));
+        keys.addAll(
+                switch (type) {
+                    case "llama" -> List.of("attention_bias", "mlp_bias", "head_dim", "pretraining_tp");
+                    case "mistral" -> List.of("head_dim", "sliding_window");
+                    case "qwen2" -> List.of("use_sliding_window", "sliding_window", "max_window_layers");
+                    default -> throw new AssertionError(type);
+                });
+        assertThat(config.propertyNames()).containsAll(keys);
+        assertThat(config.get("attention_dropout").asDouble()).isCloseTo(0.2, within(1e-6));
+        assertThat(config.get("torch_dtype").asString()).isEqualTo("float32");
+
+        long h = config.get("hidden_size").asLong();
+        long v = config.get("vocab_size").asLong();
+        long inter = config.get("intermediate_size").asLong();
+        long heads = config.get("num_attention_heads").asLong();
+        long kvHeads = config.get("num_key_value_heads").asLong();
+        long headDim =
+                config.path("head_dim").isNumber() ? config.get("head_dim").asLong() : h / heads;
+        boolean qkvBias = type.equals("qwen2") || config.path("attention_bias").asBoolean(false);
+        boolean oBias = !type.equals("qwen2") && config.path("attention_bias").asBoolean(false);
+        boolean mlpBias = config.path("mlp_bias").asBoolean(false);
+        Map<String, List<Long>> expected = new LinkedHashMap<>();
+        expected.put("model.embed_tokens.weight", List.of(v, h));
+        for (int i = 0; i < config.get("num_hidden_layers").asInt(); i++) {
+            String l = "model.layers." + i + ".";
+            expected.put(l + "input_layernorm.weight", List.of(h));
+            expected.put(l + "post_attention_layernorm.weight", List.of(h));
+            expected.put(l + "self_attn.q_proj.weight", List.of(heads * headDim, h));
+            expected.put(l + "self_attn.k_proj.weight", List.of(kvHeads * headDim, h));
+            expected.put(l + "self_attn.v_proj.weight", List.of(kvHeads * headDim, h));
+            expected.put(l + "self_attn.o_proj.weight", List.of(h, heads * headDim));
+            if (qkvBias) {
+                expected.put(l + "self_attn.q_proj.bias", List.of(heads * headDim));
+                expected.put(l + "self_attn.k_proj.bias", List.of(kvHeads * headDim));
+                expected.put(l + "self_attn.v_proj.bias", List.of(kvHeads * headDim));
+            }
+            if (oBias) {
+                expected.put(l + "self_attn.o_proj.bias", List.of(h));
+            }
+            expected.put(l + "mlp.gate_proj.weight", List.of(inter, h));
+            expected.put(l + "mlp.up_proj.weight", List.of(inter, h));
+            expected.put(l + "mlp.down_proj.weight", List.of(h, inter));
+            if (mlpBias) {
+                expected.put(l + "mlp.gate_proj.bias", List.of(inter));
+                expected.put(l + "mlp.up_proj.bias", List.of(inter));
+                expected.put(l + "mlp.down_proj.bias", List.of(h));
+            }
+        }
+        expected.put("model.norm.weight", List.of(h));
+        if (!config.get("tie_word_embeddings").asBoolean()) {
+            expected.put("lm_head.weight", List.of(v, h)); // a tied head is not saved, as save_pretrained drops it
+        }
+        JsonNode header = ModelFixtures.safetensorsHeader(saved.resolve(HfCheckpoint.WEIGHTS_FILE));
+        assertThat(ModelFixtures.names(header)).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, shape) -> {
+            assertThat(header.get(key).get("dtype").asString()).as(key).isEqualTo("F32");
+            List<Long> written = new ArrayList<>();
+            header.get(key).get("shape").forEach(d -> written.add(d.asLong()));
+            assertThat(written).as(key).isEqualTo(shape);
+        });
     }
 
     @Test

@@ -116,9 +116,25 @@ class PpoTrainerTest {
         JsonlMetrics penalised = new JsonlMetrics(tmp.resolve("penalised.jsonl"));
         try (NDManager m = NDManager.newBaseManager()) {
             new PpoTrainer(settings(16, 0f, 0f, 0f, 100), free, QUIET)
-                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("a"), m, RunControl.NEVER);
+                    .train(
+                            policy,
+                            value,
+                            LOWER_HALF,
+                            PpoTrainer.singleTurn(PROMPTS),
+                            List.of(),
+                            tmp.resolve("a"),
+                            m,
+                            RunControl.NEVER);
             new PpoTrainer(settings(16, 2f, 0f, 0f, 100), penalised, QUIET)
-                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("b"), m, RunControl.NEVER);
+                    .train(
+                            policy,
+                            value,
+                            LOWER_HALF,
+                            PpoTrainer.singleTurn(PROMPTS),
+                            List.of(),
+                            tmp.resolve("b"),
+                            m,
+                            RunControl.NEVER);
         }
         double[] reward = free.series("ppo", "reward_mean")[1];
         assertThat(meanOf(reward, 12, 16)).isGreaterThan(meanOf(reward, 0, 4) + 0.15);
@@ -142,13 +158,21 @@ class PpoTrainerTest {
         PpoTrainer.Result result;
         try (NDManager m = NDManager.newBaseManager()) {
             result = new PpoTrainer(s, whole, QUIET)
-                    .train(policy, value, LOWER_HALF, PROMPTS, PTX, tmp.resolve("a"), m, RunControl.NEVER);
+                    .train(
+                            policy,
+                            value,
+                            LOWER_HALF,
+                            PpoTrainer.singleTurn(PROMPTS),
+                            PTX,
+                            tmp.resolve("a"),
+                            m,
+                            RunControl.NEVER);
             assertThat(new PpoTrainer(s, killed, QUIET)
                             .train(
                                     policy,
                                     value,
                                     LOWER_HALF,
-                                    PROMPTS,
+                                    PpoTrainer.singleTurn(PROMPTS),
                                     PTX,
                                     tmp.resolve("b"),
                                     m,
@@ -156,7 +180,15 @@ class PpoTrainerTest {
                             .stopped())
                     .isTrue();
             new PpoTrainer(s, killed, QUIET)
-                    .train(policy, value, LOWER_HALF, PROMPTS, PTX, tmp.resolve("b"), m, RunControl.NEVER);
+                    .train(
+                            policy,
+                            value,
+                            LOWER_HALF,
+                            PpoTrainer.singleTurn(PROMPTS),
+                            PTX,
+                            tmp.resolve("b"),
+                            m,
+                            RunControl.NEVER);
         }
         for (String metric : List.of("reward_mean", "kl", "kl_coef", "policy_loss", "value_loss", "ptx_loss")) {
             assertThat(killed.series("ppo", metric)).as(metric).isDeepEqualTo(whole.series("ppo", metric));
@@ -217,7 +249,15 @@ class PpoTrainerTest {
         JsonlMetrics metrics = new JsonlMetrics(tmp.resolve("m.jsonl"));
         try (NDManager m = NDManager.newBaseManager()) {
             new PpoTrainer(frozen, metrics, QUIET)
-                    .train(policy, value, LOWER_HALF, PROMPTS, List.of(), tmp.resolve("o"), m, RunControl.NEVER);
+                    .train(
+                            policy,
+                            value,
+                            LOWER_HALF,
+                            PpoTrainer.singleTurn(PROMPTS),
+                            List.of(),
+                            tmp.resolve("o"),
+                            m,
+                            RunControl.NEVER);
         }
         assertThat(Arrays.stream(metrics.series("ppo", "approx_kl")[1]).max().orElseThrow())
                 .isLessThan(1e-8);

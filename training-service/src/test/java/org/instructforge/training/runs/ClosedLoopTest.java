@@ -2,6 +2,9 @@ package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,29 +14,63 @@ import java.util.Random;
 import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.training.corpus.Task;
 import org.instructforge.training.corpus.TaskFamily;
+import org.instructforge.training.model.CausalLm;
+import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.simulation.SimulatedLabeler;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole loop as the product runs it, on the default small model: labeling-web runs as its own process (its
- * packaged jar, demo accounts) on this service's database, and everything goes through its public API, as a
- * browser or script would; this test plays the training-service worker (one claim at a time). Import prompts ->
- * simulated labelers write demonstrations -> SFT run -> publish -> candidates become ranking tasks -> simulated
- * rankings -> reward-model run -> PPO run -> publish (ranked by the AI judge) -> evaluation tasks -> judgements ->
- * a win rate on the dashboard.
+ * The whole loop as the product runs it, once on the shipped GPT-2 base and once on a tiny Llama-family checkpoint
+ * with its own tokenizer and chat template: labeling-web runs as its own process (its packaged jar, demo accounts)
+ * on this service's database, and everything goes through its public API, as a browser or script would; this test
+ * plays the training-service worker (one claim at a time). Import prompts -> simulated labelers write
+ * demonstrations -> SFT run -> publish -> candidates become ranking tasks -> simulated rankings -> reward-model run
+ * -> PPO run -> publish (ranked by the AI judge) -> evaluation tasks -> judgements -> a win rate on the dashboard.
  */
 class ClosedLoopTest extends LabelingWebProcessTest {
 
     static final String LABELER = "labeler";
 
+    /** The BASE checkpoint the loop starts from. */
+    enum StartModel {
+        /** The shipped GPT-2 base ({@code models/base}, User:/Assistant: format), registered by the worker's start. */
+        SHIPPED_GPT2_BASE("2e-4"),
+        /**
+         * A random 2-layer Llama (grouped-query attention, tied embeddings) with a SentencePiece-style BPE
+         * tokenizer.json and a ChatML chat template ({@code model/llama-family/tiny-chat}), registered as
+         * {@code forge import} registers a Hugging Face folder: nothing in the loop may assume GPT-2. Random weights
+         * need a larger SFT step than the pretrained base to learn the template's turn ends in the loop's few steps.
+         */
+        TINY_LLAMA_CHAT("3e-3");
+
+        final String sftLearningRate;
+
+        StartModel(String sftLearningRate) {
+            this.sftLearningRate = sftLearningRate;
+        }
+    }
+
     final Map<String, Task> tasks = new LinkedHashMap<>();
     final SimulatedLabeler labeler = new SimulatedLabeler("web-labeler", 0.1, 11);
 
-    @Test
-    void labelsBecomeRunsRunsBecomeCheckpointsAndCheckpointsBecomeTheNextRoundAndAWinRate() throws Exception {
+    @Autowired
+    RunsProperties runs;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @EnumSource(StartModel.class)
+    void labelsBecomeRunsRunsBecomeCheckpointsAndCheckpointsBecomeTheNextRoundAndAWinRate(StartModel start)
+            throws Exception {
         // 1. An admin imports prompts of the default model's task families (one author each: splits by author).
-        long dataset = web.dataset("closed-loop", "CI closed loop", 0.7, 0.1, 0.2);
+        tasks.clear();
+        long dataset = web.dataset("closed-loop-" + start, "CI closed loop from " + start, 0.7, 0.1, 0.2);
         Random rng = new Random(3);
         List<TaskFamily> families = TaskFamily.defaults();
         while (tasks.size() < 70) {
@@ -69,9 +106,7 @@ class ClosedLoopTest extends LabelingWebProcessTest {
         assertThat(demonstrations).isGreaterThan(30);
 
         // 3. The engineer requests an SFT run from the base model; the worker runs it.
-        long base = jdbc.sql("SELECT id FROM model_checkpoint WHERE kind = 'BASE' AND status = 'READY'")
-                .query(Long.class)
-                .single();
+        long base = baseCheckpoint(start);
         long sftRun = requestRun(
                 "SFT",
                 dataset,
@@ -83,7 +118,7 @@ class ClosedLoopTest extends LabelingWebProcessTest {
                         "batchSize",
                         "8",
                         "learningRate",
-                        "2e-4",
+                        start.sftLearningRate,
                         "evalEvery",
                         "4",
                         "checkpointEvery",
@@ -159,6 +194,15 @@ class ClosedLoopTest extends LabelingWebProcessTest {
                         .single())
                 .as("PPO lineage: SFT policy, its KL reference and the reward model")
                 .isTrue();
+        // Every published model is the start model's architecture, with its tokenizer and chat template.
+        Path startDir = folder(base);
+        for (long trained : List.of(sft, rm, ppo)) {
+            Path dir = folder(trained);
+            assertThat(ModelArchitectures.modelType(dir)).isEqualTo(ModelArchitectures.modelType(startDir));
+            for (String file : List.of("tokenizer.json", "tokenizer_config.json")) {
+                assertThat(dir.resolve(file)).as(file).hasSameBinaryContentAs(startDir.resolve(file));
+            }
+        }
 
         // 6. Publishing PPO writes the next round; this one is ranked by the reward model as AI feedback.
         long aiRound = publish(ppo, dataset, 4, rm);
@@ -195,6 +239,38 @@ class ClosedLoopTest extends LabelingWebProcessTest {
                 .isLessThanOrEqualTo(human.path("winRate").asDouble());
         assertThat(human.path("interval").path("high").asDouble())
                 .isGreaterThanOrEqualTo(human.path("winRate").asDouble());
+    }
+
+    private long baseCheckpoint(StartModel start) throws Exception {
+        if (start == StartModel.SHIPPED_GPT2_BASE) {
+            return jdbc.sql(
+                            "SELECT id FROM model_checkpoint WHERE name = 'base' AND kind = 'BASE' AND status = 'READY'")
+                    .query(Long.class)
+                    .single();
+        }
+        // Random weights in the fixture's config (seeded), saved in the Hugging Face layout beside its tokenizer
+        // files, then imported the way `forge import DIR` imports a downloaded model.
+        Path fixture = Path.of(ClosedLoopTest.class
+                .getResource("/org/instructforge/training/model/llama-family/tiny-chat")
+                .toURI());
+        Path folder = tmp.resolve("tiny-llama-chat");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CausalLm model = ModelArchitectures.readConfig(fixture).newModel(false);
+            Engine.getInstance().setRandomSeed(17);
+            model.initialize(manager);
+            HfCheckpoint.save(model, folder, fixture);
+        }
+        ModelImport.Imported imported = new ModelImport(jdbc, runs.checkpointDir())
+                .register(folder, "tiny-llama-chat-" + System.nanoTime(), Map.of("source", "ClosedLoopTest"), false);
+        assertThat(imported.architecture()).isEqualTo("llama");
+        return imported.id();
+    }
+
+    private Path folder(long checkpoint) {
+        return Path.of(jdbc.sql("SELECT storage_path FROM model_checkpoint WHERE id = :id")
+                .param("id", checkpoint)
+                .query(String.class)
+                .single());
     }
 
     private JsonNode next(String kind) throws Exception {

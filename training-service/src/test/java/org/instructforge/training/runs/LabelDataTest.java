@@ -106,7 +106,7 @@ class LabelDataTest {
 
     @Test
     void ppoSamplesUsableTrainPromptsOnly() {
-        assertThat(labels.trainPrompts(selection)).containsExactly(usable);
+        assertThat(labels.trainPrompts(selection)).containsExactly(List.of(ChatMessage.user(usable)));
     }
 
     /**
@@ -192,6 +192,39 @@ class LabelDataTest {
                     .param("text", "output " + position)
                     .update();
         }
+    }
+
+    /**
+     * A prompt imported as {@code messages} reaches the reward model, DPO (both read {@link LabelData#rankings}) and
+     * PPO as its conversation, not as one user turn holding the whole transcript.
+     */
+    @Test
+    void rankingsAndPpoPromptsOfAChatImportedPromptKeepItsTurns() {
+        LoopFixtures own = new LoopFixtures(jdbc);
+        long dataset = own.dataset();
+        DataSelection chat = new DataSelection(List.of(dataset), List.of(), false);
+        String text = "User: Capital of France?\n\nAssistant: Paris\n\nUser: And of Italy? " + own.tag;
+        long prompt = own.prompt(dataset, text, "TRAIN");
+        jdbc.sql("UPDATE prompt SET messages = CAST(:m AS jsonb) WHERE id = :id")
+                .param(
+                        "m",
+                        "[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"assistant\",\"content\":\"x\"},"
+                                + "{\"role\":\"user\",\"content\":\"x\"}]")
+                .param("id", prompt)
+                .update();
+        own.ranking(
+                prompt, own.labeler("chat"), List.of("Rome", "Milan", "Paris", "I do not know."), List.of(1, 2, 3, 4));
+        List<ChatMessage> turns = List.of(
+                ChatMessage.user("Capital of France?"),
+                ChatMessage.assistant("Paris"),
+                ChatMessage.user("And of Italy? " + own.tag));
+
+        LabelData.Split<RewardTrainer.RankedExample> rankings = labels.rankings(run, chat);
+
+        assertThat(Stream.concat(rankings.train().stream(), rankings.validation().stream())
+                        .map(RewardTrainer.RankedExample::question))
+                .containsExactly(turns);
+        assertThat(labels.trainPrompts(chat)).containsExactly(turns);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.rlhf.TinyModels;
 import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -404,6 +407,44 @@ class RunWorkerTest {
                 .isEqualTo(3);
         assertThat(count("SELECT count(*) FROM comparison_task WHERE prompt_id IN (" + pending + ", " + retired + ")"))
                 .isZero();
+    }
+
+    /**
+     * A sampled byte 0x00 decodes to a NUL character (here through a SentencePiece-style byte fallback), which a text
+     * column refuses: rounds store it as U+FFFD instead of failing the run.
+     */
+    @Test
+    void anAnswerHoldingANulCharacterIsStoredWithTheReplacementCharacter() throws Exception {
+        String answer;
+        try (GptTokenizer tokenizer = GptTokenizer.load(Path.of(RunWorkerTest.class
+                .getResource("/org/instructforge/training/model/llama-family/tiny-chat")
+                .toURI()))) {
+            answer = "a" + tokenizer.decode(new long[] {tokenizer.encode("\u0000")[1]}) + "b";
+        }
+        assertThat(answer).isEqualTo("a\u0000b");
+        long task = jdbc.sql("INSERT INTO ranking_task (prompt_id) VALUES (:p) RETURNING id")
+                .param("p", fixtures.prompt(fixtures.dataset(), "nul " + fixtures.tag, "TRAIN"))
+                .query(Long.class)
+                .single();
+        String insert = "INSERT INTO ranking_candidate (task_id, position, text) VALUES (:t, :pos, :text)";
+        assertThatThrownBy(() -> jdbc.sql(insert)
+                        .param("t", task)
+                        .param("pos", 0)
+                        .param("text", answer)
+                        .update())
+                .isInstanceOf(DataAccessException.class);
+
+        jdbc.sql(insert)
+                .param("t", task)
+                .param("pos", 1)
+                .param("text", RoundJobs.storable(answer))
+                .update();
+
+        assertThat(jdbc.sql("SELECT text FROM ranking_candidate WHERE task_id = :t")
+                        .param("t", task)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("a\uFFFDb");
     }
 
     @Test
