@@ -9,9 +9,14 @@ mean(-log_softmax(logits)[target]) over B x (T-1) positions, backward, gradient 
 0.9/0.95, eps 1e-8, weight decay 0.01 on matrices and embeddings only, as the trainers' AdamW applies it). Dropout 0
 on both sides.
 
+With --config CONFIG_JSON the model is a Llama-family one (Llama, Qwen2, Mistral) built from that config.json:
+the forward of the parity tests' independent reference (llama_reference.py, same folder: RMSNorm in fp32, RoPE
+"rotate half", grouped-query attention, SwiGLU) on random weights that require gradients; the step is the same.
+
 Run with Debian's /usr/bin/python3 (python3-torch); prints one JSON object:
   bench_reference.py --embd 768 --layers 12 --heads 12 --vocab 50257 --block 1024 --batch 4 --seq 128 \
       --warmup 2 --steps 5 --threads 2
+  bench_reference.py --config smollm2-135m-config.json --batch 4 --seq 128 --warmup 2 --steps 5 --threads 2
 """
 import argparse
 import json
@@ -80,16 +85,37 @@ def blas_in_use():
     return {"build": info.group(1) if info else "?", "libraries": sorted(libs)}
 
 
+class Llama(torch.nn.Module):
+    """The parity reference's Llama-family forward over random weights, as trainable parameters."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        from llama_reference import forward, random_weights  # same folder
+        self.cfg, self.reference_forward = cfg, forward
+        weights = random_weights(cfg, torch.Generator().manual_seed(0))
+        self.names = list(weights)
+        self.weights = torch.nn.ParameterList(torch.nn.Parameter(t) for t in weights.values())
+
+    def forward(self, ids):
+        return self.reference_forward(self.cfg, dict(zip(self.names, self.weights)), ids)
+
+
 def main():
     p = argparse.ArgumentParser()
     for name, default in [("embd", 768), ("layers", 12), ("heads", 12), ("vocab", 50257), ("block", 1024),
                           ("batch", 4), ("seq", 128), ("warmup", 2), ("steps", 5), ("threads", 2)]:
         p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--config", help="a Llama-family config.json; the GPT-2 sizes are then ignored")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
-    model = Gpt(a.vocab, a.block, a.embd, a.layers, a.heads)
+    if a.config:
+        with open(a.config) as f:
+            cfg = json.load(f)
+        model, vocab = Llama(cfg), cfg["vocab_size"]
+    else:
+        model, vocab = Gpt(a.vocab, a.block, a.embd, a.layers, a.heads), a.vocab
     # The trainers' AdamW (toolbox/AdamW.java): decay on matrices and embeddings only (nanoGPT's two groups), the
     # global gradient norm clipped at 1. foreach=False: one update per parameter, as the Java side does (1.13's
     # default on CPU).
@@ -97,7 +123,7 @@ def main():
     no_decay = [t for t in model.parameters() if t.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=1e-4, betas=(0.9, 0.95), eps=1e-8, foreach=False)
-    ids = torch.randint(0, a.vocab, (a.batch, a.seq), generator=torch.Generator().manual_seed(1))
+    ids = torch.randint(0, vocab, (a.batch, a.seq), generator=torch.Generator().manual_seed(1))
 
     def step():
         logits = model(ids)[:, :-1, :]

@@ -19,10 +19,11 @@ import java.util.Map;
 import java.util.Random;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
+import org.instructforge.training.model.DecoderConfig;
 import org.instructforge.training.model.Generator;
-import org.instructforge.training.model.Gpt;
 import org.instructforge.training.model.GptConfig;
 import org.instructforge.training.model.LogProbs;
+import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.model.Sampler;
 import org.instructforge.training.model.SamplingSettings;
 import org.instructforge.training.toolbox.AdamW;
@@ -34,11 +35,15 @@ import tools.jackson.databind.json.JsonMapper;
  * assertions).
  *
  * <ol>
- *   <li>Training step (forward, backward, AdamW) on the default model's shape and on GPT-2 small (124M), DJL against
- *       the same model in Python PyTorch ({@code src/test/python/bench_reference.py}), run in turn in this run with the
- *       same batch, sequence length and thread count: median ms per step after warm-up steps, tokens/s, ratio.
- *   <li>Generation with and without the KV cache, batch 1 and 16, 128 new tokens, default-model shape. "Without" is
- *       written out here: every step recomputes the full forward over the whole sequence.
+ *   <li>Training step (forward, backward, AdamW) on the default model's shape, on GPT-2 small (124M) and on
+ *       SmolLM2-135M's Llama shape ({@code bench/smollm2-135m-config.json}: GQA 9/3 heads, SwiGLU, RMSNorm, RoPE, tied
+ *       embeddings; random weights), DJL against the same model in Python PyTorch ({@code
+ *       src/test/python/bench_reference.py}; the Llama side is the parity tests' {@code llama_reference.py}), run in
+ *       turn in this run with the same batch, sequence length and thread count: median ms per step after warm-up
+ *       steps, tokens/s, ratio.
+ *   <li>Generation with and without the KV cache, batch 1 and 16, 128 new tokens, default-model shape; SmolLM2-135M
+ *       with the cache at batch 1 and 16. "Without" is written out here: every step recomputes the full forward over
+ *       the whole sequence.
  * </ol>
  *
  * <p>Options (all optional): {@code --config models/base/config.json} (the default model; a built-in shape when the
@@ -54,12 +59,18 @@ public final class ModelBenchmark {
     private static final int NEW_TOKENS = 128;
     private static final int PROMPT_LENGTH = 16;
 
-    private record TrainShape(String name, GptConfig config, int batch, int seq) {}
+    /** SmolLM2-135M's config.json (HuggingFaceTB/SmolLM2-135M), the Llama-family shape the issue benchmarks. */
+    private static final String SMOLLM2_CONFIG = "/bench/smollm2-135m-config.json";
 
-    /** A generation measurement: the model shape, its batch sizes, and the timed runs per cell. */
-    private record GenerationShape(String name, GptConfig config, int[] batches, int runs) {}
+    private record TrainShape(String name, DecoderConfig config, int batch, int seq) {}
 
-    private record StepTiming(double msPerStep, double tokensPerSecond, String detail) {}
+    /**
+     * A generation measurement: the model shape, its batch sizes, the timed runs per cell, and whether to time the
+     * cache-less loop too (minutes per run for the larger shapes).
+     */
+    private record GenerationShape(String name, DecoderConfig config, int[] batches, int runs, boolean withoutCache) {}
+
+    private record StepTiming(double msPerStep, double tokensPerSecond, long parameters, String detail) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -80,9 +91,11 @@ public final class ModelBenchmark {
             defaultModel = FALLBACK_DEFAULT;
             defaultSource = "built-in d=256 L=6 h=8 V=2048 T=256 (" + configPath + " not found)";
         }
+        DecoderConfig smolLm2 = smolLm2();
         List<TrainShape> shapes = List.of(
                 new TrainShape("default", defaultModel, 8, Math.min(256, defaultModel.blockSize())),
-                new TrainShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), 4, 128));
+                new TrainShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), 4, 128),
+                new TrainShape("smollm2-135m", smolLm2, 4, 128));
 
         System.out.printf(
                 "machine: %d cores (%s), JVM %s, DJL engine %s %s on %s%n",
@@ -119,7 +132,7 @@ public final class ModelBenchmark {
                 }
                 rows.add(new String[] {
                     shape.name(),
-                    String.format("%.1fM", parameterCount(shape.config()) / 1e6),
+                    String.format("%.1fM", djl.parameters() / 1e6),
                     shape.batch() + "x" + shape.seq(),
                     String.format("%.0f", djl.msPerStep()),
                     torch == null ? "n/a" : String.format("%.0f", torch.msPerStep()),
@@ -150,18 +163,19 @@ public final class ModelBenchmark {
             System.out.println();
             // GPT-2 small at batch 1 only, one timed run: without the cache, its batch 16 takes minutes per run.
             generationTable(List.of(
-                    new GenerationShape("default", defaultModel, new int[] {1, 16}, genRuns),
-                    new GenerationShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), new int[] {1}, 1)));
+                    new GenerationShape("default", defaultModel, new int[] {1, 16}, genRuns, true),
+                    new GenerationShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), new int[] {1}, 1, true),
+                    new GenerationShape("smollm2-135m", smolLm2, new int[] {1, 16}, 1, false)));
         }
         System.out.println("load average at end: " + loadAverage());
     }
 
     /** Median wall time of `steps` training steps after `warmup` untimed ones, on freshly initialised weights. */
     static StepTiming timeDjlStep(TrainShape shape, int warmup, int steps) {
-        GptConfig config = shape.config();
+        DecoderConfig config = shape.config();
         try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
             Engine.getInstance().setRandomSeed(0);
-            CausalLm gpt = new Gpt(config);
+            CausalLm gpt = config.newModel(false);
             gpt.initialize(manager);
             AdamW adamW = new AdamW(gpt.parametersByName(), AdamW.Settings.instructGpt(0.01f), manager);
             long[][] batch = randomTokens(new Random(1), shape.batch(), shape.seq(), config.vocabSize());
@@ -177,6 +191,9 @@ public final class ModelBenchmark {
             return new StepTiming(
                     median,
                     shape.batch() * shape.seq() / median * 1e3,
+                    gpt.parametersByName().values().stream()
+                            .mapToLong(p -> p.getArray().size())
+                            .sum(),
                     "step ms "
                             + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
         }
@@ -208,20 +225,9 @@ public final class ModelBenchmark {
     private static StepTiming timePythonStep(
             String python, String reference, TrainShape shape, int warmup, int steps, int threads, List<String> notes)
             throws IOException, InterruptedException {
-        GptConfig c = shape.config();
-        List<String> command = List.of(
-                python,
-                reference,
-                "--embd",
-                "" + c.nEmbd(),
-                "--layers",
-                "" + c.nLayer(),
-                "--heads",
-                "" + c.nHead(),
-                "--vocab",
-                "" + c.vocabSize(),
-                "--block",
-                "" + c.blockSize(),
+        List<String> command = new ArrayList<>(List.of(python, reference));
+        command.addAll(modelArguments(shape.config()));
+        command.addAll(List.of(
                 "--batch",
                 "" + shape.batch(),
                 "--seq",
@@ -231,7 +237,7 @@ public final class ModelBenchmark {
                 "--steps",
                 "" + steps,
                 "--threads",
-                "" + threads);
+                "" + threads));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         // forge's MKL shim is for libtorch inside this JVM; the reference runs OpenBLAS and keeps its own setup.
@@ -269,7 +275,34 @@ public final class ModelBenchmark {
         return new StepTiming(
                 json.path("ms_per_step").asDouble(),
                 json.path("tokens_per_s").asDouble(),
+                json.path("parameters").asLong(),
                 "step ms " + json.path("step_ms"));
+    }
+
+    /** The reference's model options: GPT-2's sizes, or a Llama-family config.json it builds the model from. */
+    private static List<String> modelArguments(DecoderConfig config) throws IOException {
+        if (config instanceof GptConfig c) {
+            return List.of(
+                    "--embd", "" + c.nEmbd(),
+                    "--layers", "" + c.nLayer(),
+                    "--heads", "" + c.nHead(),
+                    "--vocab", "" + c.vocabSize(),
+                    "--block", "" + c.blockSize());
+        }
+        Path json = Files.createTempFile("bench-config", ".json");
+        json.toFile().deleteOnExit();
+        config.write(json);
+        return List.of("--config", json.toString());
+    }
+
+    /** SmolLM2-135M's shape, dropout off as on the default model. */
+    private static DecoderConfig smolLm2() throws IOException {
+        Path json = Files.createTempFile("smollm2-135m", ".json");
+        json.toFile().deleteOnExit();
+        try (var in = ModelBenchmark.class.getResourceAsStream(SMOLLM2_CONFIG)) {
+            Files.write(json, in.readAllBytes());
+        }
+        return ModelArchitectures.readConfig(json).withDropout(0f);
     }
 
     private static void generationTable(List<GenerationShape> shapes) {
@@ -278,10 +311,10 @@ public final class ModelBenchmark {
                 + " tokens/s counts new tokens of all rows");
         List<String[]> rows = new ArrayList<>();
         for (GenerationShape shape : shapes) {
-            GptConfig config = shape.config();
+            DecoderConfig config = shape.config();
             try (NDManager manager = NDManager.newBaseManager(ComputeDevice.pick())) {
                 Engine.getInstance().setRandomSeed(0);
-                CausalLm gpt = new Gpt(config);
+                CausalLm gpt = config.newModel(false);
                 gpt.initialize(manager);
                 SamplingSettings sampling = new SamplingSettings(NEW_TOKENS, 1f, 0, 1f, false);
                 Generator generator = new Generator(gpt);
@@ -290,17 +323,20 @@ public final class ModelBenchmark {
                     List<long[]> promptList = Arrays.asList(prompts);
                     double cached = medianMs(
                             shape.runs(), () -> generator.generate(manager, promptList, sampling, new Random(2)));
-                    double full = medianMs(
-                            shape.runs(), () -> generateWithoutCache(gpt, manager, prompts, sampling, new Random(2)));
+                    double full = shape.withoutCache()
+                            ? medianMs(
+                                    shape.runs(),
+                                    () -> generateWithoutCache(gpt, manager, prompts, sampling, new Random(2)))
+                            : Double.NaN;
                     rows.add(new String[] {
                         shape.name(),
                         "" + b,
                         "" + shape.runs(),
                         String.format("%.0f", cached),
                         String.format("%.0f", b * NEW_TOKENS / cached * 1e3),
-                        String.format("%.0f", full),
-                        String.format("%.0f", b * NEW_TOKENS / full * 1e3),
-                        String.format("%.1fx", full / cached)
+                        shape.withoutCache() ? String.format("%.0f", full) : "not run",
+                        shape.withoutCache() ? String.format("%.0f", b * NEW_TOKENS / full * 1e3) : "",
+                        shape.withoutCache() ? String.format("%.1fx", full / cached) : ""
                     });
                 }
             }
@@ -351,12 +387,6 @@ public final class ModelBenchmark {
             }
         }
         return sequence;
-    }
-
-    static long parameterCount(GptConfig c) {
-        long d = c.nEmbd();
-        long perBlock = 4 * d + d * 3 * d + 3 * d + d * d + d + d * c.nInner() + c.nInner() + c.nInner() * d + d;
-        return (long) c.vocabSize() * d + (long) c.blockSize() * d + c.nLayer() * perBlock + 2 * d;
     }
 
     private static double medianMs(int runs, Runnable r) {
