@@ -40,6 +40,7 @@ class ArchitectureTest {
                         "org.instructforge.training.evaluation..",
                         "org.instructforge.training.rlhf..",
                         "org.instructforge.training.toolbox..",
+                        "org.instructforge.training.storage..",
                         "org.instructforge.training.experiment..",
                         "org.instructforge.training.simulation..",
                         "org.instructforge.training.crowd..",

@@ -13,6 +13,7 @@ import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.storage.CheckpointStore;
 import org.instructforge.training.toolbox.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -22,55 +23,70 @@ import tools.jackson.databind.json.JsonMapper;
  * The checkpoint registry ({@code model_checkpoint}) as the worker writes it. A checkpoint is registered WRITING
  * before its directory is written (temporary folder, SHA256SUMS, atomic rename: {@link Checkpoints#writeAtomically})
  * and becomes READY only once the directory verifies, so the dashboard never lists a half-written one; a worker that
- * dies in between leaves a WRITING row that {@link #failAbandoned} marks FAILED.
+ * dies in between leaves a WRITING row that {@link #failAbandoned} marks FAILED. The sealed directory is then put
+ * in the {@link CheckpointStore} (the shared volume, where it already lies, or an object store) and READY only once
+ * the store has verified it; a run loads a checkpoint from the store's local copy ({@link #usable}).
  */
 @Component
 class CheckpointRegistry {
 
-    /** A registered checkpoint: where its HF-layout directory is. */
+    /** A registered checkpoint: where its HF-layout directory is on this host. */
     record Entry(
             long id, String name, CheckpointKind kind, CheckpointStatus status, Path dir, Long referencePolicyId) {}
+
+    /** A registry row: {@code location} is its {@code storage_path}, a folder or an object-store location. */
+    private record Row(
+            long id,
+            String name,
+            CheckpointKind kind,
+            CheckpointStatus status,
+            String location,
+            Long referencePolicyId) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
+    private final CheckpointStore store;
 
-    CheckpointRegistry(JdbcClient jdbc) {
+    CheckpointRegistry(JdbcClient jdbc, CheckpointStore store) {
         this.jdbc = jdbc;
+        this.store = store;
     }
 
-    public Entry get(long id) {
+    private Row get(long id) {
         return jdbc.sql("SELECT id, name, kind, status, storage_path, reference_policy_id FROM model_checkpoint"
                         + " WHERE id = :id")
                 .param("id", id)
-                .query((rs, row) -> new Entry(
+                .query((rs, row) -> new Row(
                         rs.getLong(1),
                         rs.getString(2),
                         CheckpointKind.valueOf(rs.getString(3)),
                         CheckpointStatus.valueOf(rs.getString(4)),
-                        Path.of(rs.getString(5)),
+                        rs.getString(5),
                         (Long) rs.getObject(6)))
                 .optional()
                 .orElseThrow(() -> new RunFailure("Checkpoint " + id + " does not exist"));
     }
 
-    /** A READY checkpoint whose directory is there and verifies, or a clear failure. */
+    /**
+     * A READY checkpoint whose directory is on this host (fetched from the store, on an object store into the local
+     * cache) and verifies, or a clear failure.
+     */
     public Entry usable(long id) {
-        Entry e = get(id);
-        if (e.status() != CheckpointStatus.READY) {
-            throw new RunFailure("Checkpoint " + e.name() + " is " + e.status() + ", not READY");
+        Row r = get(id);
+        if (r.status() != CheckpointStatus.READY) {
+            throw new RunFailure("Checkpoint " + r.name() + " is " + r.status() + ", not READY");
         }
-        if (!Files.isRegularFile(e.dir().resolve("config.json"))) {
-            throw new RunFailure("Checkpoint " + e.name() + " has no model at " + e.dir());
+        Path dir;
+        try {
+            dir = store.fetch(r.location());
+        } catch (IOException ex) {
+            throw new RunFailure("Checkpoint " + r.name() + " is damaged or unreachable: " + ex.getMessage());
         }
-        if (Files.isRegularFile(e.dir().resolve(Checkpoints.CHECKSUMS))) {
-            try {
-                Checkpoints.verify(e.dir());
-            } catch (IOException ex) {
-                throw new RunFailure("Checkpoint " + e.name() + " is damaged: " + ex.getMessage());
-            }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new RunFailure("Checkpoint " + r.name() + " has no model at " + r.location());
         }
-        return e;
+        return new Entry(r.id(), r.name(), r.kind(), r.status(), dir, r.referencePolicyId());
     }
 
     /** The checkpoint a {@code type} run starts from (or samples with): usable, and of a kind the lineage allows. */
@@ -124,13 +140,14 @@ class CheckpointRegistry {
      * checkpoint named {@code name}; empty when that name is taken.
      */
     Optional<Long> insertReadyBase(String name, Path dir, Map<String, ?> metrics) {
+        String location = put(dir);
         return jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path, sha256, size_bytes, metrics)
                         VALUES (:name, 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
                         ON CONFLICT (name) DO NOTHING RETURNING id
                         """)
                 .param("name", name)
-                .param("path", dir.toString())
+                .param("path", location)
                 .param("sha", weightsSha(dir))
                 .param("size", sizeOf(dir))
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
@@ -248,6 +265,28 @@ class CheckpointRegistry {
             return files.filter(Files::isRegularFile)
                     .mapToLong(f -> f.toFile().length())
                     .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- The checkpoint store: kept apart from the row's life cycle above ----
+
+    /**
+     * Puts a sealed directory under {@code models/} into the checkpoint store and records where it is now, while
+     * the row is still WRITING: the store verifies every file before this returns, and a put that throws leaves the
+     * row WRITING (FAILED once the run ends), so a checkpoint is never READY before it is whole in the store.
+     */
+    public void putInStore(long id, Path dir) {
+        jdbc.sql("UPDATE model_checkpoint SET storage_path = :location WHERE id = :id AND status = 'WRITING'")
+                .param("location", put(dir))
+                .param("id", id)
+                .update();
+    }
+
+    private String put(Path dir) {
+        try {
+            return store.put(dir, "models/" + dir.getFileName());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,6 +17,7 @@ import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.ModelArchitectures;
+import org.instructforge.training.storage.FileCheckpointStore;
 import org.instructforge.training.toolbox.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -44,7 +45,8 @@ public final class ModelImport {
 
     public ModelImport(JdbcClient jdbc, Path checkpointRoot) {
         this.jdbc = jdbc;
-        this.registry = new CheckpointRegistry(jdbc);
+        // forge import and pull write to the checkpoint root on this host, as the workers' file store does.
+        this.registry = new CheckpointRegistry(jdbc, new FileCheckpointStore(checkpointRoot));
         this.checkpointRoot = checkpointRoot;
     }
 

@@ -238,6 +238,7 @@ class TrainingJobs {
                 .resolve(kind.name().toLowerCase() + "-" + run.folderName());
         long id = registry.startWriting(run.outputName(), kind, parent, reference, reward, run.id(), target);
         Checkpoints.writeAtomically(target, tmp -> CheckpointRegistry.copyFiles(trained, tmp, NOT_PUBLISHED));
+        registry.putInStore(id, target);
         registry.markReady(id, target, metrics);
         reporter.info("Registered checkpoint " + run.outputName() + " (" + kind + ") at " + target);
         return id;

@@ -1,0 +1,107 @@
+package org.instructforge.training.storage;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An S3-compatible server on loopback for the object-store tests: S3Proxy (org.gaul:s3proxy, from Maven Central;
+ * the build copies its self-contained jar to {@code target/s3proxy}) over its file-system blob store, started as a
+ * separate JVM so that its Jetty, jclouds and Guava never meet this module's classpath. It checks AWS signatures
+ * (V2 and V4) against one access key.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "forge-test";
+    public static final String SECRET_KEY = "forge-test-secret";
+
+    private final Process process;
+    private final URI endpoint;
+
+    private S3ProxyServer(Process process, URI endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+    }
+
+    /** Starts S3Proxy storing its buckets under {@code dataDir} and waits until it answers. */
+    public static S3ProxyServer start(Path dataDir) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the build copies it (mvn process-test-resources)");
+        }
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        Files.createDirectories(dataDir);
+        Path config = dataDir.resolveSibling(dataDir.getFileName() + ".properties");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        List.of(
+                                "s3proxy.endpoint=" + endpoint,
+                                "s3proxy.authorization=aws-v2-or-v4",
+                                "s3proxy.identity=" + ACCESS_KEY,
+                                "s3proxy.credential=" + SECRET_KEY,
+                                "jclouds.provider=filesystem",
+                                "jclouds.filesystem.basedir=" + dataDir.toAbsolutePath())));
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        jar.toString(),
+                        "--properties",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        S3ProxyServer server = new S3ProxyServer(process, endpoint);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (!server.answers()) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                server.close();
+                throw new IllegalStateException("S3Proxy did not start; its log:\n" + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        return server;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Any HTTP answer (an unsigned request gets 403) means the server is up. */
+    private boolean answers() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            int status = c.getResponseCode();
+            c.disconnect();
+            return status > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
