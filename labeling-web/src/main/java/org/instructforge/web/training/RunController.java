@@ -59,9 +59,7 @@ class RunController {
         Map<String, String> errors = new LinkedHashMap<>();
         if ("true".equals(preview)) {
             // "Estimate memory": the form again with the estimate for these settings; nothing is queued.
-            requests.estimate(form)
-                    .flatMap(requests::tooLarge)
-                    .ifPresent(problem -> errors.put("memory", problem));
+            requests.estimate(form).flatMap(requests::tooLarge).ifPresent(problem -> errors.put("memory", problem));
             return form(form, requestable(form.type()), errors, requestKey, model);
         }
         // A field that did not even bind (letters in a checkpoint id) is reported like any other wrong field.
@@ -116,12 +114,12 @@ class RunController {
                 checkpoints.shapes(starts.stream().map(CheckpointRef::id).toList());
         model.addAttribute(
                 "startCheckpoints",
-                starts.stream()
-                        .filter(c -> shapes.get(c.id()).supported())
-                        .toList());
+                starts.stream().filter(c -> shapes.get(c.id()).supported()).toList());
         model.addAttribute("shapes", shapes);
         model.addAttribute("memory", requests.estimate(withType(form, type)).orElse(null));
-        model.addAttribute("largestWorker", requests.largestWorker().orElse(null));
+        model.addAttribute(
+                "largestWorker",
+                requests.largestWorker().map(TrainingWorkers.Device::describe).orElse(null));
         model.addAttribute(
                 "rewardCheckpoints",
                 type == RunType.PPO ? checkpoints.choices(List.of(CheckpointKind.REWARD)) : List.of());

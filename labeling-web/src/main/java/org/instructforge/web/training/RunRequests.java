@@ -16,6 +16,7 @@ import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
 import org.instructforge.shared.memory.ModelShape;
 import org.instructforge.shared.memory.RunMemory;
+import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.LabelMinimum;
@@ -303,13 +304,19 @@ public class RunRequests {
             values = Hyperparameters.validate(type, request.hyperparameters());
             values.errors().forEach((parameter, error) -> errors.put("hyperparameters." + parameter, error));
         }
+        boolean ai = type != null && type.readsRankings() && request.includeAiFeedback();
+        DataSelection data = new DataSelection(datasetIds, roundIds, ai);
+        // Only worth asking once the data itself is valid: the question is whether it holds anything to learn from.
+        if (type != null && !errors.containsKey("datasetIds") && !errors.containsKey("roundIds")) {
+            checkData(type, data, errors);
+        }
         Long memoryEstimate = null;
         if (type != null
                 && values.ok()
                 && !errors.containsKey("startCheckpointId")
                 && !errors.containsKey("rewardCheckpointId")) {
             Optional<RunMemory> memory =
-                    estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId());
+                    estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId(), data);
             if (memory.isPresent()) {
                 memoryEstimate = memory.get().totalBytes();
                 // A Ray run trains on the cluster: only a local run must fit a worker's device.
@@ -317,12 +324,6 @@ public class RunRequests {
                     tooLarge(memory.get()).ifPresent(problem -> errors.put("memory", problem));
                 }
             }
-        }
-        boolean ai = type != null && type.readsRankings() && request.includeAiFeedback();
-        DataSelection data = new DataSelection(datasetIds, roundIds, ai);
-        // Only worth asking once the data itself is valid: the question is whether it holds anything to learn from.
-        if (type != null && !errors.containsKey("datasetIds") && !errors.containsKey("roundIds")) {
-            checkData(type, data, errors);
         }
         if (!errors.isEmpty()) {
             throw new InvalidRunRequestException(errors);
@@ -348,8 +349,17 @@ public class RunRequests {
             return Optional.empty();
         }
         Hyperparameters.Validation values = Hyperparameters.validate(type, request.hyperparameters());
+        List<Long> datasets = request.datasetIds().stream()
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        List<Long> rounds = request.roundIds().stream()
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        DataSelection data = new DataSelection(datasets, rounds, type.readsRankings() && request.includeAiFeedback());
         return values.ok()
-                ? estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId())
+                ? estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId(), data)
                 : Optional.empty();
     }
 
@@ -358,18 +368,25 @@ public class RunRequests {
         return workers.largest();
     }
 
-    private Optional<RunMemory> estimate(RunType type, Map<String, Object> values, Long start, Long reward) {
+    private Optional<RunMemory> estimate(
+            RunType type, Map<String, Object> values, Long start, Long reward, DataSelection data) {
         if (!type.trains() || type == RunType.PRETRAIN) {
             return Optional.empty();
         }
-        Map<Long, CheckpointShape> shapes = checkpoints.shapes(
-                reward == null ? List.of(start) : List.of(start, reward));
+        Map<Long, CheckpointShape> shapes =
+                checkpoints.shapes(reward == null ? List.of(start) : List.of(start, reward));
         ModelShape startShape = shapes.containsKey(start) ? shapes.get(start).shape() : null;
-        ModelShape rewardShape = reward != null && shapes.containsKey(reward) ? shapes.get(reward).shape() : null;
+        ModelShape rewardShape = reward != null && shapes.containsKey(reward)
+                ? shapes.get(reward).shape()
+                : null;
         if (startShape == null || (type == RunType.PPO && rewardShape == null)) {
             return Optional.empty(); // shape unknown: no estimate, and no refusal on a guess
         }
-        return Optional.of(RunMemory.estimate(type, values, startShape, rewardShape));
+        // Reward-model and DPO steps take every output of each ranking: K of the chosen data, at most nine.
+        int outputsPerRanking = type.readsRankings() && !data.datasetIds().isEmpty()
+                ? choices.mostOutputsPerRanking(data).orElse(RankedCandidates.MAX_CANDIDATES)
+                : RankedCandidates.MAX_CANDIDATES;
+        return Optional.of(RunMemory.estimate(type, values, startShape, rewardShape, outputsPerRanking));
     }
 
     /** Why a local run of this size cannot run: it exceeds the largest device a worker has registered. */

@@ -46,8 +46,9 @@ class RunDashboardBrowserTest extends BrowserTest {
             assertThat(page.locator("h1")).hasText("New training run");
             page.getByLabel("Name (the output checkpoint is named after it)").fill(runName);
             page.getByLabel(datasetName).check();
-            page.getByLabel("Start from").selectOption(
-                    new SelectOption().setLabel(baseName + " (BASE · architecture unknown · size unknown)"));
+            page.getByLabel("Start from")
+                    .selectOption(
+                            new SelectOption().setLabel(baseName + " (BASE · architecture unknown · size unknown)"));
             page.locator("input[name='hyperparameters[epochs]']").fill("3");
             BrowserSupport.screenshot(page, "engineer-run-form");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Queue the run"))
@@ -124,7 +125,8 @@ class RunDashboardBrowserTest extends BrowserTest {
             fixtures.worker("browser-gpu", "GPU", 1L << 30);
             try (BrowserContext context = chromium.browser.newContext(
                     new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(390, 844))) {
-                Page page = signIn(context, "/engineer/runs/new", "engineer", "engineer-demo");
+                Page page = signIn(context, "/", "engineer", "engineer-demo");
+                page.navigate(url("/engineer/runs/new"));
                 assertThat(page.locator("#memory-device")).containsText("GPU gpu(0) with 1.0 GiB (worker browser-gpu)");
                 page.getByLabel(datasetName).check();
                 page.getByLabel("Start from")
@@ -139,7 +141,8 @@ class RunDashboardBrowserTest extends BrowserTest {
                 assertThat(page.locator("#memory-optimizer")).hasText("949.4 MiB");
                 assertThat(page.locator("#memory-activations")).containsText("2 sequences of 224 tokens");
                 assertThat(page.locator("#memory-error")).containsText("holds 1073741824 bytes");
-                assertThat(page.locator("input[name='hyperparameters[batchSize]']")).hasValue("2");
+                assertThat(page.locator("input[name='hyperparameters[batchSize]']"))
+                        .hasValue("2");
                 assertThat(page.getByLabel(datasetName)).isChecked();
                 org.assertj.core.api.Assertions.assertThat((Number) page.evaluate(
                                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))

@@ -195,11 +195,12 @@ class RunDashboardTest {
                             .contentType(MediaType.APPLICATION_JSON)
                             .content(body.formatted(dataset, base, "local")))
                     .andExpect(status().isBadRequest())
-                    .andExpect(jsonPath("$.errors.memory").value(org.hamcrest.Matchers.allOf(
-                            org.hamcrest.Matchers.containsString(total + " bytes in all"),
-                            org.hamcrest.Matchers.containsString("GPU gpu(0) with 1.0 GiB (worker small-gpu)"),
-                            org.hamcrest.Matchers.containsString("holds " + gib + " bytes"),
-                            org.hamcrest.Matchers.containsString("AdamW moments"))));
+                    .andExpect(jsonPath("$.errors.memory")
+                            .value(org.hamcrest.Matchers.allOf(
+                                    org.hamcrest.Matchers.containsString(total + " bytes in all"),
+                                    org.hamcrest.Matchers.containsString("GPU gpu(0) with 1.0 GiB (worker small-gpu)"),
+                                    org.hamcrest.Matchers.containsString("holds " + gib + " bytes"),
+                                    org.hamcrest.Matchers.containsString("AdamW moments"))));
             // The form says so beside the estimate.
             String page = mvc.perform(post("/engineer/runs/new")
                             .with(ENGINEER)
@@ -249,13 +250,40 @@ class RunDashboardTest {
                             .query((rs, n) -> rs.getObject(1))
                             .list())
                     .containsExactly(
-                            RunMemory.estimate(
-                                            RunType.SFT, Hyperparameters.defaults(RunType.SFT), GPT2_SMALL, null)
+                            RunMemory.estimate(RunType.SFT, Hyperparameters.defaults(RunType.SFT), GPT2_SMALL, null)
                                     .totalBytes(),
                             null);
         } finally {
             fixtures.removeWorkers();
         }
+    }
+
+    @Test
+    void aRewardModelsEstimateTakesEveryOutputOfTheChosenRankings() throws Exception {
+        fixtures.removeWorkers();
+        long dataset = fixtures.dataset();
+        fixtures.ranking(fixtures.prompt(dataset, "TRAIN"), null, "HUMAN"); // four outputs each
+        fixtures.ranking(fixtures.prompt(dataset, "VALID"), null, "HUMAN");
+        long sft = fixtures.checkpoint("SFT");
+        fixtures.shape(sft, GPT2_SMALL);
+
+        long run = mvcRun("""
+                {"type": "REWARD", "datasetIds": [%d], "startCheckpointId": %d,
+                 "hyperparameters": {"batchSize": 2}}""".formatted(dataset, sft));
+
+        RunMemory fourOutputs = RunMemory.estimate(
+                RunType.REWARD,
+                Hyperparameters.validate(RunType.REWARD, Map.of("batchSize", "2"))
+                        .values(),
+                GPT2_SMALL,
+                null,
+                4);
+        assertThat(fourOutputs.sequences()).isEqualTo(8);
+        assertThat(jdbc.sql("SELECT memory_estimate_bytes FROM training_run WHERE id = :id")
+                        .param("id", run)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(fourOutputs.totalBytes());
     }
 
     private String name(long checkpoint) {

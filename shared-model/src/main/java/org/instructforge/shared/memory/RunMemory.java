@@ -20,8 +20,9 @@ import org.instructforge.shared.ranking.RankedCandidates;
  * @param weightBytes all models' weights
  * @param gradientBytes gradients of the trained models
  * @param optimizerBytes AdamW's first and second moments of the trained models
- * @param activationBytes what autograd keeps from the forward pass for the backward pass, at the largest batch the
- *     run differentiates through (see {@link #activationElementsPerToken})
+ * @param activationBytes what autograd keeps from the forward pass for the backward pass, and the gradients of the
+ *     same size the backward pass makes ({@link #BACKWARD}), at the largest batch the run differentiates through
+ *     (see {@link #activationElementsPerToken})
  * @param sequences sequences in that batch
  * @param tokens tokens per sequence (the run's length limits, cut at the model's longest sequence)
  */
@@ -39,6 +40,14 @@ public record RunMemory(
 
     static final long FLOAT = 4;
 
+    /**
+     * Peak activation memory per saved activation: the backward pass makes each saved tensor's gradient (same size)
+     * before it frees the tensor, and eager autograd reuses nothing in place, so a step peaks near twice what the
+     * forward pass kept (plus the head's copies of the logits). {@code ./forge bench memory} measured a step at
+     * 0.87-1.03 times the estimate with this factor on three shapes (README, Benchmarks); without it, 1.3-1.7 times.
+     */
+    static final long BACKWARD = 2;
+
     public long totalBytes() {
         return weightBytes + gradientBytes + optimizerBytes + activationBytes;
     }
@@ -52,14 +61,25 @@ public record RunMemory(
     }
 
     /**
+     * The estimate for a run of this type with these (validated) hyperparameters, for rankings of up to
+     * {@link RankedCandidates#MAX_CANDIDATES} outputs (the most a ranking may have).
+     */
+    public static RunMemory estimate(
+            RunType type, Map<String, ?> hyperparameters, ModelShape start, ModelShape reward) {
+        return estimate(type, hyperparameters, start, reward, RankedCandidates.MAX_CANDIDATES);
+    }
+
+    /**
      * The estimate for a run of this type with these (validated) hyperparameters.
      *
      * @param start the checkpoint it starts from (the policy, or the reward model's initialisation)
      * @param reward PPO's reward model (its value function starts from it too); null for other runs
+     * @param outputsPerRanking reward-model and DPO runs: the most outputs (K) a ranking of their data has; a step
+     *     takes every output of each ranking in its batch
      * @throws IllegalArgumentException for a run type that does not train (sampling runs are not estimated)
      */
     public static RunMemory estimate(
-            RunType type, Map<String, ?> hyperparameters, ModelShape start, ModelShape reward) {
+            RunType type, Map<String, ?> hyperparameters, ModelShape start, ModelShape reward, int outputsPerRanking) {
         List<HeldModel> models = new ArrayList<>();
         long sequences;
         int tokens;
@@ -72,18 +92,17 @@ public record RunMemory(
                         start,
                         number(hyperparameters, "maxPromptTokens"),
                         number(hyperparameters, "maxResponseTokens"));
-                activations = sequences * tokens * activationElementsPerToken(start, tokens, true);
+                activations = BACKWARD * sequences * tokens * activationElementsPerToken(start, tokens, true);
             }
             case REWARD -> {
                 models.add(new HeldModel("reward model", start.parametersWithScalarHead(), true));
-                // Every output of every ranking in the batch goes through in one pass; a ranking holds up to
-                // MAX_CANDIDATES outputs, and the estimate is for the worst batch the settings allow.
-                sequences = number(hyperparameters, "batchSize") * RankedCandidates.MAX_CANDIDATES;
+                // Every output of every ranking in the batch goes through in one pass.
+                sequences = number(hyperparameters, "batchSize") * outputsPerRanking;
                 tokens = tokens(
                         start,
                         number(hyperparameters, "maxPromptTokens"),
                         number(hyperparameters, "maxResponseTokens"));
-                activations = sequences * tokens * activationElementsPerToken(start, tokens, false);
+                activations = BACKWARD * sequences * tokens * activationElementsPerToken(start, tokens, false);
             }
             case DPO -> {
                 models.add(new HeldModel("policy", start.parameters(), true));
@@ -92,12 +111,12 @@ public record RunMemory(
                 }
                 // The policy scores every output of each ranking once (the pairs reuse those log-probs); the
                 // reference pass runs without gradients and frees its activations as it goes.
-                sequences = number(hyperparameters, "batchSize") * RankedCandidates.MAX_CANDIDATES;
+                sequences = number(hyperparameters, "batchSize") * outputsPerRanking;
                 tokens = tokens(
                         start,
                         number(hyperparameters, "maxPromptTokens"),
                         number(hyperparameters, "maxResponseTokens"));
-                activations = sequences * tokens * activationElementsPerToken(start, tokens, true);
+                activations = BACKWARD * sequences * tokens * activationElementsPerToken(start, tokens, true);
             }
             case PPO -> {
                 if (reward == null) {
@@ -116,10 +135,14 @@ public record RunMemory(
                 // A minibatch differentiates through the policy and the value function together; PPO-ptx's
                 // pretraining batch is a second backward after the first freed its activations; sampling the
                 // rollout holds the policy's KV cache. The largest of the three is the peak.
-                long train = sequences * tokens * activationElementsPerToken(start, tokens, true)
-                        + sequences * tokens * activationElementsPerToken(reward, tokens, false);
+                long train = BACKWARD
+                        * (sequences * tokens * activationElementsPerToken(start, tokens, true)
+                                + sequences * tokens * activationElementsPerToken(reward, tokens, false));
                 long ptx = number(hyperparameters, "ptxCoef") > 0
-                        ? number(hyperparameters, "ptxBatch") * tokens * activationElementsPerToken(start, tokens, true)
+                        ? BACKWARD
+                                * number(hyperparameters, "ptxBatch")
+                                * tokens
+                                * activationElementsPerToken(start, tokens, true)
                         : 0;
                 long kvCache = number(hyperparameters, "rolloutBatch")
                         * tokens

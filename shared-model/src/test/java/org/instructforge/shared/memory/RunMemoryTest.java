@@ -47,8 +47,8 @@ class RunMemoryTest {
         assertThat(m.optimizerBytes()).isEqualTo(8 * p);
         // per token: 2 blocks x (7C 56 + 2q 16 + 3kv 12 + 4I 64 + 3Ht 120) + 3C 24 + 2V 20 = 580
         assertThat(RunMemory.activationElementsPerToken(LLAMA, 10, true)).isEqualTo(580);
-        assertThat(m.activationBytes()).isEqualTo(4L * 2 * 10 * 580);
-        assertThat(m.totalBytes()).isEqualTo(16 * p + 4L * 2 * 10 * 580);
+        assertThat(m.activationBytes()).isEqualTo(2 * 4L * 2 * 10 * 580); // saved tensors and their gradients
+        assertThat(m.totalBytes()).isEqualTo(16 * p + 2 * 4L * 2 * 10 * 580);
         assertThat(m.describe()).contains("2 sequences of 10 tokens");
     }
 
@@ -70,7 +70,15 @@ class RunMemoryTest {
                 .singleElement()
                 .satisfies(h -> assertThat(h.parameters()).isEqualTo(1352 + 9));
         assertThat(m.sequences()).isEqualTo(3 * 9); // up to nine outputs per ranking
-        assertThat(m.activationBytes()).isEqualTo(4L * 27 * 10 * (580 - 20));
+        assertThat(m.activationBytes()).isEqualTo(2 * 4L * 27 * 10 * (580 - 20));
+        // Data whose rankings have four outputs each: four sequences per ranking.
+        RunMemory four = RunMemory.estimate(
+                RunType.REWARD,
+                values(RunType.REWARD, "batchSize", "3", "maxPromptTokens", "8", "maxResponseTokens", "2"),
+                LLAMA,
+                null,
+                4);
+        assertThat(four.sequences()).isEqualTo(12);
     }
 
     @Test
