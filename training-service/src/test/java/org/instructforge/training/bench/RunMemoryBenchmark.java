@@ -39,7 +39,8 @@ public final class RunMemoryBenchmark {
         Path base = Path.of("../models/base/config.json");
         if (Files.isRegularFile(base)) {
             // The default model at the SFT defaults: 32 demonstrations of 128 + 96 tokens.
-            cases.add(new Case("default model (SFT defaults)", GptConfig.read(base).withDropout(0f), 32, 224));
+            cases.add(new Case(
+                    "default model (SFT defaults)", GptConfig.read(base).withDropout(0f), 32, 224));
         }
         cases.add(new Case(
                 "GPT-2 small 124M", new GptConfig(50257, 1024, 768, 12, 12, 3072, 1e-5f, 0f, 50256, 50256), 4, 128));
@@ -47,8 +48,26 @@ public final class RunMemoryBenchmark {
         cases.add(new Case(
                 "SmolLM2-135M shape",
                 new LlamaConfig(
-                        "llama", 49152, 8192, 576, 1536, 30, 9, 3, 64, 1e-5f, 100000.0, null, false, false, false,
-                        true, 0f, 1, List.of(2L), 30),
+                        "llama",
+                        49152,
+                        8192,
+                        576,
+                        1536,
+                        30,
+                        9,
+                        3,
+                        64,
+                        1e-5f,
+                        100000.0,
+                        null,
+                        false,
+                        false,
+                        false,
+                        true,
+                        0f,
+                        1,
+                        List.of(2L),
+                        30),
                 4,
                 128));
         return cases;
@@ -89,7 +108,8 @@ public final class RunMemoryBenchmark {
                 command.add(c.name());
                 command.add("--threads");
                 command.add(Integer.toString(threads));
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                Process p =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes());
                 p.waitFor();
                 out.lines().filter(l -> l.startsWith("ROW ")).forEach(l -> System.out.println(l.substring(4)));
@@ -100,10 +120,7 @@ public final class RunMemoryBenchmark {
             return;
         }
         ComputeDevice.useThreads(threads);
-        Case c = cases().stream()
-                .filter(x -> x.name().equals(only))
-                .findFirst()
-                .orElseThrow();
+        Case c = cases().stream().filter(x -> x.name().equals(only)).findFirst().orElseThrow();
         System.out.println("ROW " + measure(c));
     }
 
@@ -126,7 +143,8 @@ public final class RunMemoryBenchmark {
             CausalLm model = c.config().newModel(false);
             model.initialize(manager); // weights and their gradient buffers
             AdamW adamW = new AdamW(model.parametersByName(), AdamW.Settings.instructGpt(0.01f), manager);
-            long[][] batch = tokens(new Random(1), c.batch(), c.tokens(), c.config().vocabSize());
+            long[][] batch =
+                    tokens(new Random(1), c.batch(), c.tokens(), c.config().vocabSize());
             ModelBenchmark.trainStep(model, adamW, manager, batch);
             peak = kib("VmHWM");
         }
@@ -141,9 +159,13 @@ public final class RunMemoryBenchmark {
                 RunMemory.formatBytes(estimate.activationBytes()),
                 RunMemory.formatBytes(estimate.totalBytes()),
                 RunMemory.formatBytes(measured),
-                "act~" + RunMemory.formatBytes(
-                        Math.max(0, measured - estimate.weightBytes() - estimate.gradientBytes()
-                                - estimate.optimizerBytes())),
+                "act~"
+                        + RunMemory.formatBytes(Math.max(
+                                0,
+                                measured
+                                        - estimate.weightBytes()
+                                        - estimate.gradientBytes()
+                                        - estimate.optimizerBytes())),
                 (double) measured / estimate.totalBytes());
     }
 
