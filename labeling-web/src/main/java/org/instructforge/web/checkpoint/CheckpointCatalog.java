@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
+import org.instructforge.shared.memory.ModelShape;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -122,6 +123,48 @@ public class CheckpointCatalog {
                 .list()
                 .forEach(ref -> refs.put(ref.id(), ref));
         return refs;
+    }
+
+    /**
+     * The recorded architecture and shape of these checkpoints, by id (each id of a checkpoint; the unknown parts
+     * null).
+     */
+    @Transactional(readOnly = true)
+    public Map<Long, CheckpointShape> shapes(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, CheckpointShape> shapes = new HashMap<>();
+        jdbc.sql("""
+                        SELECT id, architecture, parameter_count, hidden_size, num_layers, num_heads, num_kv_heads,
+                               head_dim, intermediate_size, vocab_size, max_positions, tied_embeddings
+                        FROM model_checkpoint WHERE id IN (:ids)""")
+                .param("ids", Set.copyOf(ids))
+                .query((rs, n) -> {
+                    String architecture = rs.getString(2);
+                    boolean complete = architecture != null;
+                    for (int column = 3; column <= 12; column++) {
+                        complete &= rs.getObject(column) != null;
+                    }
+                    ModelShape shape = complete
+                            ? new ModelShape(
+                                    architecture,
+                                    rs.getLong(3),
+                                    rs.getInt(4),
+                                    rs.getInt(5),
+                                    rs.getInt(6),
+                                    rs.getInt(7),
+                                    rs.getInt(8),
+                                    rs.getInt(9),
+                                    rs.getInt(10),
+                                    rs.getInt(11),
+                                    rs.getBoolean(12))
+                            : null;
+                    return new CheckpointShape(rs.getLong(1), architecture, shape);
+                })
+                .list()
+                .forEach(shape -> shapes.put(shape.id(), shape));
+        return shapes;
     }
 
     /** Names of all checkpoints, whatever their status: a judged checkpoint may since have been deleted. */

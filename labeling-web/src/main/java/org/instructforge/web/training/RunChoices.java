@@ -99,27 +99,49 @@ class RunChoices {
      * rounds (all when none), human unless AI counts.
      */
     LabelCounts rankings(DataSelection data) {
-        return jdbc.sql("""
-                        SELECT count(*) FILTER (WHERE p.split = 'TRAIN'), count(*) FILTER (WHERE p.split = 'VALID')
-                        FROM ranking r
-                          JOIN ranking_task t ON t.id = r.task_id
-                          JOIN prompt p ON p.id = t.prompt_id
-                          JOIN app_user u ON u.id = r.labeler_id
-                        WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
-                          AND ranking_trainable(r, u)
-                          AND (SELECT count(*) FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)
-                              BETWEEN :minK AND :maxK
-                          AND (:anyRound OR t.round_id IN (:rounds))
-                          AND (:ai OR r.feedback_source = 'HUMAN')""")
+        return rankingQuery(
+                        "SELECT count(*) FILTER (WHERE p.split = 'TRAIN'), count(*) FILTER (WHERE p.split = 'VALID')",
+                        data)
+                .query((rs, n) -> new LabelCounts(rs.getLong(1), rs.getLong(2)))
+                .single();
+    }
+
+    /**
+     * The most ranked outputs one of those rankings has (K), or empty when there are none: a reward-model or DPO
+     * step takes every output of each ranking in its batch, so K sizes its memory.
+     */
+    java.util.OptionalInt mostOutputsPerRanking(DataSelection data) {
+        List<Integer> most = rankingQuery("SELECT max(" + RANKED_OUTPUTS + ")::int", data)
+                .query(Integer.class)
+                .list();
+        Integer k = most.isEmpty() ? null : most.get(0); // max() of no rows is NULL
+        return k == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(k);
+    }
+
+    private static final String RANKED_OUTPUTS =
+            "(SELECT count(*) FROM ranking_entry e WHERE e.ranking_id = r.id AND e.rank IS NOT NULL)";
+
+    private static final String RANKINGS_READ = """
+            FROM ranking r
+              JOIN ranking_task t ON t.id = r.task_id
+              JOIN prompt p ON p.id = t.prompt_id
+              JOIN app_user u ON u.id = r.labeler_id
+            WHERE p.dataset_id IN (:datasets) AND p.split IN ('TRAIN', 'VALID') AND prompt_usable(p)
+              AND ranking_trainable(r, u)
+              AND %s BETWEEN :minK AND :maxK
+              AND (:anyRound OR t.round_id IN (:rounds))
+              AND (:ai OR r.feedback_source = 'HUMAN')""".formatted(RANKED_OUTPUTS);
+
+    /** {@code select} over the rankings a reward model reads from {@code data} (see {@link #rankings}). */
+    private JdbcClient.StatementSpec rankingQuery(String select, DataSelection data) {
+        return jdbc.sql(select + " " + RANKINGS_READ)
                 .param("datasets", data.datasetIds())
                 .param("minK", RankedCandidates.MIN_CANDIDATES)
                 .param("maxK", RankedCandidates.MAX_CANDIDATES)
                 .param("anyRound", data.roundIds().isEmpty())
                 // IN () is not SQL: an id no round has stands in when every round counts.
                 .param("rounds", data.roundIds().isEmpty() ? List.of(-1L) : data.roundIds())
-                .param("ai", data.includeAiFeedback())
-                .query((rs, n) -> new LabelCounts(rs.getLong(1), rs.getLong(2)))
-                .single();
+                .param("ai", data.includeAiFeedback());
     }
 
     /** PPO samples the active TRAIN prompts that are clear of PII (or scrubbed). */

@@ -11,6 +11,8 @@ import org.instructforge.shared.RunType;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.checkpoint.CheckpointCatalog;
+import org.instructforge.web.checkpoint.CheckpointRef;
+import org.instructforge.web.checkpoint.CheckpointShape;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -51,9 +53,15 @@ class RunController {
             @ModelAttribute("form") RunRequest form,
             BindingResult binding,
             @RequestParam(required = false) String requestKey,
+            @RequestParam(required = false) String preview,
             Authentication user,
             Model model) {
         Map<String, String> errors = new LinkedHashMap<>();
+        if ("true".equals(preview)) {
+            // "Estimate memory": the form again with the estimate for these settings; nothing is queued.
+            requests.estimate(form).flatMap(requests::tooLarge).ifPresent(problem -> errors.put("memory", problem));
+            return form(form, requestable(form.type()), errors, requestKey, model);
+        }
         // A field that did not even bind (letters in a checkpoint id) is reported like any other wrong field.
         binding.getFieldErrors()
                 .forEach(e -> errors.put(
@@ -100,11 +108,36 @@ class RunController {
         model.addAttribute("parameters", Hyperparameters.of(type));
         model.addAttribute("datasets", choices.activeDatasets());
         model.addAttribute("rounds", type.readsRankings() ? choices.rankingRounds() : List.of());
-        model.addAttribute("startCheckpoints", checkpoints.choices(RunInputs.startKinds(type)));
+        // Every READY checkpoint of a start kind and a supported architecture, each with its architecture and size.
+        List<CheckpointRef> starts = checkpoints.choices(RunInputs.startKinds(type));
+        Map<Long, CheckpointShape> shapes =
+                checkpoints.shapes(starts.stream().map(CheckpointRef::id).toList());
+        model.addAttribute(
+                "startCheckpoints",
+                starts.stream().filter(c -> shapes.get(c.id()).supported()).toList());
+        model.addAttribute("shapes", shapes);
+        model.addAttribute("memory", requests.estimate(withType(form, type)).orElse(null));
+        model.addAttribute(
+                "largestWorker",
+                requests.largestWorker().map(TrainingWorkers.Device::describe).orElse(null));
         model.addAttribute(
                 "rewardCheckpoints",
                 type == RunType.PPO ? checkpoints.choices(List.of(CheckpointKind.REWARD)) : List.of());
         return "engineer/run-form";
+    }
+
+    /** The form as the run type the page shows (a hand-edited type falls back like the page does). */
+    private static RunRequest withType(RunRequest form, RunType type) {
+        return new RunRequest(
+                type.name(),
+                form.name(),
+                form.datasetIds(),
+                form.roundIds(),
+                form.includeAiFeedback(),
+                form.startCheckpointId(),
+                form.rewardCheckpointId(),
+                form.hyperparameters(),
+                form.executor());
     }
 
     /** The form's run type; anything else (a hand-edited URL) falls back to SFT rather than failing. */

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.memory.ModelShape;
+import org.instructforge.shared.memory.RunMemory;
+import org.instructforge.shared.ranking.RankedCandidates;
 import org.instructforge.shared.run.DataSelection;
 import org.instructforge.shared.run.Hyperparameters;
 import org.instructforge.shared.run.LabelMinimum;
@@ -22,6 +25,7 @@ import org.instructforge.shared.run.RunInputs;
 import org.instructforge.web.audit.AuditTrail;
 import org.instructforge.web.checkpoint.CheckpointCatalog;
 import org.instructforge.web.checkpoint.CheckpointRef;
+import org.instructforge.web.checkpoint.CheckpointShape;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -58,17 +62,26 @@ public class RunRequests {
             Long start,
             Long reward,
             String values,
-            RunExecutor executor) {}
+            RunExecutor executor,
+            Long memoryEstimate) {}
 
     private final RunChoices choices;
     private final CheckpointCatalog checkpoints;
+    private final TrainingWorkers workers;
     private final AuditTrail audit;
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    RunRequests(RunChoices choices, CheckpointCatalog checkpoints, AuditTrail audit, JdbcClient jdbc, JsonMapper json) {
+    RunRequests(
+            RunChoices choices,
+            CheckpointCatalog checkpoints,
+            TrainingWorkers workers,
+            AuditTrail audit,
+            JdbcClient jdbc,
+            JsonMapper json) {
         this.choices = choices;
         this.checkpoints = checkpoints;
+        this.workers = workers;
         this.audit = audit;
         this.jdbc = jdbc;
         this.json = json;
@@ -104,6 +117,7 @@ public class RunRequests {
                 run.reward(),
                 null,
                 run.executor(),
+                run.memoryEstimate(),
                 username);
         if (run.name() == null) {
             // The id is the shortest name no other run has.
@@ -156,6 +170,7 @@ public class RunRequests {
                 null,
                 roundId,
                 RunExecutor.LOCAL,
+                null, // sampling runs are not estimated: any worker may take them
                 actor);
     }
 
@@ -168,12 +183,14 @@ public class RunRequests {
             Long reward,
             Long roundId,
             RunExecutor executor,
+            Long memoryEstimate,
             String actor) {
         return jdbc.sql("""
                         INSERT INTO training_run (run_type, name, hyperparameters, data_selection,
-                            base_checkpoint_id, reward_checkpoint_id, label_round_id, executor, requested_by)
+                            base_checkpoint_id, reward_checkpoint_id, label_round_id, executor, memory_estimate_bytes,
+                            requested_by)
                         VALUES (:type, :name, CAST(:values AS jsonb), CAST(:data AS jsonb), :start, :reward, :round,
-                            :executor, (SELECT id FROM app_user WHERE username = :user))
+                            :executor, :memory, (SELECT id FROM app_user WHERE username = :user))
                         RETURNING id""")
                 .param("type", type.name())
                 .param("executor", executor.column())
@@ -183,6 +200,7 @@ public class RunRequests {
                 .param("start", start, Types.BIGINT)
                 .param("reward", reward, Types.BIGINT)
                 .param("round", roundId, Types.BIGINT)
+                .param("memory", memoryEstimate, Types.BIGINT)
                 .param("user", actor)
                 .query(Long.class)
                 .single();
@@ -273,6 +291,9 @@ public class RunRequests {
             if (!errors.containsKey("startCheckpointId")) {
                 RunInputs.checkStart(type, start).ifPresent(error -> errors.put("startCheckpointId", error));
             }
+            if (!errors.containsKey("startCheckpointId")) {
+                checkArchitecture(request.startCheckpointId(), errors);
+            }
             CheckpointKind reward = readyKind(request.rewardCheckpointId(), "rewardCheckpointId", errors);
             if (!errors.containsKey("rewardCheckpointId")) {
                 RunInputs.checkReward(type, reward).ifPresent(error -> errors.put("rewardCheckpointId", error));
@@ -289,6 +310,21 @@ public class RunRequests {
         if (type != null && !errors.containsKey("datasetIds") && !errors.containsKey("roundIds")) {
             checkData(type, data, errors);
         }
+        Long memoryEstimate = null;
+        if (type != null
+                && values.ok()
+                && !errors.containsKey("startCheckpointId")
+                && !errors.containsKey("rewardCheckpointId")) {
+            Optional<RunMemory> memory =
+                    estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId(), data);
+            if (memory.isPresent()) {
+                memoryEstimate = memory.get().totalBytes();
+                // A Ray run trains on the cluster: only a local run must fit a worker's device.
+                if (executor == RunExecutor.LOCAL) {
+                    tooLarge(memory.get()).ifPresent(problem -> errors.put("memory", problem));
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRunRequestException(errors);
         }
@@ -299,7 +335,79 @@ public class RunRequests {
                 request.startCheckpointId(),
                 request.rewardCheckpointId(),
                 json.writeValueAsString(values.values()),
-                executor);
+                executor,
+                memoryEstimate);
+    }
+
+    /**
+     * What a run with the form's settings would need, when its type, start (and PPO's reward model) and settings are
+     * valid and the checkpoints' shapes are known; the form shows it before the run is queued.
+     */
+    Optional<RunMemory> estimate(RunRequest request) {
+        RunType type = type(request.type(), new LinkedHashMap<>());
+        if (type == null || request.startCheckpointId() == null) {
+            return Optional.empty();
+        }
+        Hyperparameters.Validation values = Hyperparameters.validate(type, request.hyperparameters());
+        List<Long> datasets = request.datasetIds().stream()
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        List<Long> rounds = request.roundIds().stream()
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        DataSelection data = new DataSelection(datasets, rounds, type.readsRankings() && request.includeAiFeedback());
+        return values.ok()
+                ? estimate(type, values.values(), request.startCheckpointId(), request.rewardCheckpointId(), data)
+                : Optional.empty();
+    }
+
+    /** The largest device a worker has registered: what a local run must fit. */
+    Optional<TrainingWorkers.Device> largestWorker() {
+        return workers.largest();
+    }
+
+    private Optional<RunMemory> estimate(
+            RunType type, Map<String, Object> values, Long start, Long reward, DataSelection data) {
+        if (!type.trains() || type == RunType.PRETRAIN) {
+            return Optional.empty();
+        }
+        Map<Long, CheckpointShape> shapes =
+                checkpoints.shapes(reward == null ? List.of(start) : List.of(start, reward));
+        ModelShape startShape = shapes.containsKey(start) ? shapes.get(start).shape() : null;
+        ModelShape rewardShape = reward != null && shapes.containsKey(reward)
+                ? shapes.get(reward).shape()
+                : null;
+        if (startShape == null || (type == RunType.PPO && rewardShape == null)) {
+            return Optional.empty(); // shape unknown: no estimate, and no refusal on a guess
+        }
+        // Reward-model and DPO steps take every output of each ranking: K of the chosen data, at most nine.
+        int outputsPerRanking = type.readsRankings() && !data.datasetIds().isEmpty()
+                ? choices.mostOutputsPerRanking(data).orElse(RankedCandidates.MAX_CANDIDATES)
+                : RankedCandidates.MAX_CANDIDATES;
+        return Optional.of(RunMemory.estimate(type, values, startShape, rewardShape, outputsPerRanking));
+    }
+
+    /** Why a local run of this size cannot run: it exceeds the largest device a worker has registered. */
+    Optional<String> tooLarge(RunMemory memory) {
+        return workers.largest()
+                .filter(device -> memory.totalBytes() > device.memoryBytes())
+                .map(device -> "this run " + memory.describe() + ", " + memory.totalBytes() + " bytes in all; the "
+                        + "largest worker device, " + device.describe() + ", holds " + device.memoryBytes()
+                        + " bytes: lower the batch size or the token limits, start from a smaller checkpoint, or run"
+                        + " it on Ray");
+    }
+
+    /** A start of an architecture this product cannot run (registered by hand, say) is refused by name. */
+    private void checkArchitecture(Long start, Map<String, String> errors) {
+        CheckpointShape shape = checkpoints.shapes(List.of(start)).get(start);
+        if (shape != null && !shape.supported()) {
+            errors.put(
+                    "startCheckpointId",
+                    "its architecture '" + shape.architecture() + "' is not one this product runs ("
+                            + String.join(", ", ModelShape.SUPPORTED_ARCHITECTURES) + ")");
+        }
     }
 
     private static RunType type(String text, Map<String, String> errors) {

@@ -46,7 +46,9 @@ class RunDashboardBrowserTest extends BrowserTest {
             assertThat(page.locator("h1")).hasText("New training run");
             page.getByLabel("Name (the output checkpoint is named after it)").fill(runName);
             page.getByLabel(datasetName).check();
-            page.getByLabel("Start from").selectOption(new SelectOption().setLabel(baseName + " (BASE)"));
+            page.getByLabel("Start from")
+                    .selectOption(
+                            new SelectOption().setLabel(baseName + " (BASE · architecture unknown · size unknown)"));
             page.locator("input[name='hyperparameters[epochs]']").fill("3");
             BrowserSupport.screenshot(page, "engineer-run-form");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Queue the run"))
@@ -102,6 +104,61 @@ class RunDashboardBrowserTest extends BrowserTest {
             assertThat(page.locator("#run-status")).hasText("SUCCEEDED");
             assertThat(page.locator("#run-output a")).hasAttribute("href", "/engineer/checkpoints/" + output);
             assertThat(page.locator("#cancel-form")).isHidden();
+        }
+    }
+
+    @Test
+    void onAPhoneAnEngineerSeesTheMemoryARunNeedsAndWhyNoWorkerCanHoldIt() {
+        fixtures.removeWorkers();
+        long dataset = fixtures.sftReadyDataset();
+        String datasetName = jdbc.sql("SELECT name FROM prompt_dataset WHERE id = :id")
+                .param("id", dataset)
+                .query(String.class)
+                .single();
+        long base = fixtures.checkpoint("BASE");
+        fixtures.shape(base, RunDashboardTest.GPT2_SMALL);
+        String baseName = jdbc.sql("SELECT name FROM model_checkpoint WHERE id = :id")
+                .param("id", base)
+                .query(String.class)
+                .single();
+        try {
+            fixtures.worker("browser-gpu", "GPU", 1L << 30);
+            try (BrowserContext context = chromium.browser.newContext(
+                    new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(390, 844))) {
+                Page page = signIn(context, "/", "engineer", "engineer-demo");
+                page.navigate(url("/engineer/runs/new"));
+                assertThat(page.locator("#memory-device")).containsText("GPU gpu(0) with 1.0 GiB (worker browser-gpu)");
+                page.getByLabel(datasetName).check();
+                page.getByLabel("Start from")
+                        .selectOption(new SelectOption().setLabel(baseName + " (BASE · gpt2 · 124.4M parameters)"));
+                page.locator("input[name='hyperparameters[batchSize]']").fill("2");
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Estimate memory"))
+                        .click();
+
+                // The estimate for these settings, broken down; the choices stay as they were.
+                assertThat(page.locator("#memory-weights")).hasText("474.7 MiB");
+                assertThat(page.locator("#memory-gradients")).hasText("474.7 MiB");
+                assertThat(page.locator("#memory-optimizer")).hasText("949.4 MiB");
+                assertThat(page.locator("#memory-activations")).containsText("2 sequences of 224 tokens");
+                assertThat(page.locator("#memory-error")).containsText("holds 1073741824 bytes");
+                assertThat(page.locator("input[name='hyperparameters[batchSize]']"))
+                        .hasValue("2");
+                assertThat(page.getByLabel(datasetName)).isChecked();
+                org.assertj.core.api.Assertions.assertThat((Number) page.evaluate(
+                                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                        .as("the estimate fits a phone's width")
+                        .isEqualTo(0);
+                BrowserSupport.screenshot(page, "engineer-run-form-memory-phone");
+
+                // Queuing it anyway is refused, with the numbers beside the estimate.
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Queue the run"))
+                        .click();
+                assertThat(page.locator("#form-errors")).isVisible();
+                assertThat(page.locator("#memory-error")).containsText("bytes in all");
+                assertThat(page.locator("#memory-error")).containsText("AdamW moments 949.4 MiB");
+            }
+        } finally {
+            fixtures.removeWorkers();
         }
     }
 

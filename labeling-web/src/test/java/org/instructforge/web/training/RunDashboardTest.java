@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.memory.ModelShape;
+import org.instructforge.shared.memory.RunMemory;
 import org.instructforge.shared.run.Hyperparameter;
 import org.instructforge.shared.run.Hyperparameters;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +115,186 @@ class RunDashboardTest {
         assertThat(data.path("datasetIds").get(0).asLong()).isEqualTo(dataset);
         assertThat(data.path("roundIds").isEmpty()).isTrue();
         assertThat(data.path("includeAiFeedback").asBoolean()).isFalse();
+    }
+
+    /** GPT-2 small's shape (124.4M parameters): the default SFT settings need far more than 1 GiB. */
+    static final ModelShape GPT2_SMALL =
+            ModelShape.of("gpt2", 768, 12, 12, 12, 64, 3072, 50257, 1024, true, true, true, true);
+
+    @Test
+    void theFormShowsEachStartsArchitectureAndSizeAndTheMemoryTheChosenSettingsNeed() throws Exception {
+        fixtures.removeWorkers();
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        fixtures.shape(base, GPT2_SMALL);
+        long unknown = fixtures.checkpoint("BASE");
+        long foreign = fixtures.checkpoint("BASE");
+        jdbc.sql("UPDATE model_checkpoint SET architecture = 'bert' WHERE id = :id")
+                .param("id", foreign)
+                .update();
+
+        String form = mvc.perform(get("/engineer/runs/new").param("type", "SFT").with(ENGINEER))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(form)
+                .contains("value=\"" + base + "\">" + name(base) + " (BASE · gpt2 · 124.4M parameters)")
+                .contains(name(unknown) + " (BASE · architecture unknown · size unknown)")
+                .doesNotContain(name(foreign)) // not an architecture this product runs
+                .contains("id=\"memory-unknown\"")
+                .contains("No training worker has registered its device yet");
+
+        // "Estimate memory": the form again with the estimate for these settings, and nothing queued.
+        long runsBefore = count("SELECT count(*) FROM training_run");
+        String preview = mvc.perform(post("/engineer/runs/new")
+                        .with(ENGINEER)
+                        .with(csrf())
+                        .param("type", "SFT")
+                        .param("preview", "true")
+                        .param("datasetIds", String.valueOf(dataset))
+                        .param("startCheckpointId", String.valueOf(base))
+                        .param("hyperparameters[batchSize]", "4")
+                        .param("hyperparameters[maxResponseTokens]", "32"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        RunMemory expected = RunMemory.estimate(
+                RunType.SFT,
+                Hyperparameters.validate(RunType.SFT, Map.of("batchSize", "4", "maxResponseTokens", "32"))
+                        .values(),
+                GPT2_SMALL,
+                null);
+        assertThat(preview)
+                .contains("id=\"memory-weights\">" + RunMemory.formatBytes(4 * GPT2_SMALL.parameters()) + "<")
+                .contains("id=\"memory-optimizer\">" + RunMemory.formatBytes(8 * GPT2_SMALL.parameters()) + "<")
+                .contains(RunMemory.formatBytes(expected.activationBytes()) + " (4 sequences of 160 tokens)")
+                .contains("<strong>" + RunMemory.formatBytes(expected.totalBytes()) + "</strong>")
+                .doesNotContain("id=\"memory-error\"");
+        assertThat(count("SELECT count(*) FROM training_run")).isEqualTo(runsBefore);
+    }
+
+    @Test
+    void aLocalRunLargerThanEveryWorkersDeviceIsRefusedWithTheNumbers() throws Exception {
+        fixtures.removeWorkers();
+        long dataset = fixtures.sftReadyDataset();
+        long base = fixtures.checkpoint("BASE");
+        fixtures.shape(base, GPT2_SMALL);
+        long gib = 1L << 30;
+        long total = RunMemory.estimate(RunType.SFT, Hyperparameters.defaults(RunType.SFT), GPT2_SMALL, null)
+                .totalBytes();
+        try {
+            fixtures.worker("small-gpu", "GPU", gib);
+            fixtures.worker("small-cpu", "CPU", gib / 2);
+            String body = """
+                    {"type": "SFT", "datasetIds": [%d], "startCheckpointId": %d, "executor": "%s"}""";
+
+            mvc.perform(post("/api/engineer/runs")
+                            .with(ENGINEER)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(body.formatted(dataset, base, "local")))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.errors.memory")
+                            .value(org.hamcrest.Matchers.allOf(
+                                    org.hamcrest.Matchers.containsString(total + " bytes in all"),
+                                    org.hamcrest.Matchers.containsString("GPU gpu(0) with 1.0 GiB (worker small-gpu)"),
+                                    org.hamcrest.Matchers.containsString("holds " + gib + " bytes"),
+                                    org.hamcrest.Matchers.containsString("AdamW moments"))));
+            // The form says so beside the estimate.
+            String page = mvc.perform(post("/engineer/runs/new")
+                            .with(ENGINEER)
+                            .with(csrf())
+                            .param("type", "SFT")
+                            .param("datasetIds", String.valueOf(dataset))
+                            .param("startCheckpointId", String.valueOf(base)))
+                    .andExpect(status().isOk())
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
+            assertThat(page).contains("id=\"memory-error\"").contains(total + " bytes in all");
+
+            // A Ray run trains on the cluster, not on a worker's device.
+            long onRay = mvcRun(body.formatted(dataset, base, "ray"));
+            assertThat(executorOf(onRay)).isEqualTo("ray");
+
+            // A worker that can hold it registers: the same run is queued, with its estimate for the workers.
+            fixtures.worker("large-gpu", "GPU", 1024 * gib);
+            long run = mvcRun(body.formatted(dataset, base, "local"));
+            assertThat(jdbc.sql("SELECT memory_estimate_bytes FROM training_run WHERE id = :id")
+                            .param("id", run)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(total);
+        } finally {
+            fixtures.removeWorkers();
+        }
+    }
+
+    @Test
+    void withoutARegisteredWorkerOrAKnownShapeARunIsQueuedUnchecked() throws Exception {
+        fixtures.removeWorkers();
+        long dataset = fixtures.sftReadyDataset();
+        long shaped = fixtures.checkpoint("BASE");
+        fixtures.shape(shaped, GPT2_SMALL);
+        long unknown = fixtures.checkpoint("BASE");
+        String body = """
+                {"type": "SFT", "datasetIds": [%d], "startCheckpointId": %d}""";
+        long first = mvcRun(body.formatted(dataset, shaped));
+        try {
+            fixtures.worker("tiny-cpu", "CPU", 1024);
+            long second = mvcRun(body.formatted(dataset, unknown)); // no shape, no estimate: never refused on a guess
+            assertThat(jdbc.sql("SELECT memory_estimate_bytes FROM training_run WHERE id IN (:a, :b) ORDER BY id")
+                            .param("a", first)
+                            .param("b", second)
+                            .query((rs, n) -> rs.getObject(1))
+                            .list())
+                    .containsExactly(
+                            RunMemory.estimate(RunType.SFT, Hyperparameters.defaults(RunType.SFT), GPT2_SMALL, null)
+                                    .totalBytes(),
+                            null);
+        } finally {
+            fixtures.removeWorkers();
+        }
+    }
+
+    @Test
+    void aRewardModelsEstimateTakesEveryOutputOfTheChosenRankings() throws Exception {
+        fixtures.removeWorkers();
+        long dataset = fixtures.dataset();
+        fixtures.ranking(fixtures.prompt(dataset, "TRAIN"), null, "HUMAN"); // four outputs each
+        fixtures.ranking(fixtures.prompt(dataset, "VALID"), null, "HUMAN");
+        long sft = fixtures.checkpoint("SFT");
+        fixtures.shape(sft, GPT2_SMALL);
+
+        long run = mvcRun("""
+                {"type": "REWARD", "datasetIds": [%d], "startCheckpointId": %d,
+                 "hyperparameters": {"batchSize": 2}}""".formatted(dataset, sft));
+
+        RunMemory fourOutputs = RunMemory.estimate(
+                RunType.REWARD,
+                Hyperparameters.validate(RunType.REWARD, Map.of("batchSize", "2"))
+                        .values(),
+                GPT2_SMALL,
+                null,
+                4);
+        assertThat(fourOutputs.sequences()).isEqualTo(8);
+        assertThat(jdbc.sql("SELECT memory_estimate_bytes FROM training_run WHERE id = :id")
+                        .param("id", run)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(fourOutputs.totalBytes());
+    }
+
+    private String name(long checkpoint) {
+        return jdbc.sql("SELECT name FROM model_checkpoint WHERE id = :id")
+                .param("id", checkpoint)
+                .query(String.class)
+                .single();
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
     }
 
     @Test

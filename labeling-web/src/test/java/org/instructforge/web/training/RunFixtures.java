@@ -114,6 +114,45 @@ final class RunFixtures {
                 .single();
     }
 
+    /** Records a checkpoint's architecture and shape as the training service does when it registers one (V069). */
+    void shape(long checkpoint, org.instructforge.shared.memory.ModelShape shape) {
+        jdbc.sql("""
+                        UPDATE model_checkpoint SET architecture = :a, parameter_count = :p, hidden_size = :c,
+                               num_layers = :l, num_heads = :h, num_kv_heads = :kv, head_dim = :hd,
+                               intermediate_size = :i, vocab_size = :v, max_positions = :t, tied_embeddings = :tied
+                        WHERE id = :id""")
+                .param("a", shape.architecture())
+                .param("p", shape.parameters())
+                .param("c", shape.hiddenSize())
+                .param("l", shape.layers())
+                .param("h", shape.heads())
+                .param("kv", shape.kvHeads())
+                .param("hd", shape.headDim())
+                .param("i", shape.intermediateSize())
+                .param("v", shape.vocabSize())
+                .param("t", shape.maxPositions())
+                .param("tied", shape.tiedEmbeddings())
+                .param("id", checkpoint)
+                .update();
+    }
+
+    /** A training worker's row as a worker writes it when it starts (V069); remove it when the test ends. */
+    void worker(String id, String kind, long memoryBytes) {
+        jdbc.sql("""
+                        INSERT INTO training_worker (worker_id, device_kind, device_name, memory_bytes)
+                        VALUES (:id, :kind, :name, :bytes)""")
+                .param("id", id)
+                .param("kind", kind)
+                .param("name", kind.equals("GPU") ? "gpu(0)" : "cpu()")
+                .param("bytes", memoryBytes)
+                .update();
+    }
+
+    /** No worker registered: other tests' runs are not checked against a device this test made up. */
+    void removeWorkers() {
+        jdbc.sql("DELETE FROM training_worker").update();
+    }
+
     /** A dataset an SFT run can train on (LabelMinimum): two TRAIN prompts with a submitted demonstration each. */
     long sftReadyDataset() {
         long dataset = dataset();

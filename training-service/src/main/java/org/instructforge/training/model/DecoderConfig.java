@@ -3,6 +3,7 @@ package org.instructforge.training.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.instructforge.shared.memory.ModelShape;
 
 /** What every architecture's {@code config.json} tells the code outside the model. */
 public interface DecoderConfig {
@@ -25,6 +26,12 @@ public interface DecoderConfig {
     default List<Long> eosTokenIds() {
         return List.of(eosTokenId());
     }
+
+    /**
+     * The numbers that size a run of this model (its parameter count, widths and depth), recorded with the
+     * checkpoint so that the dashboard can estimate a run's memory ({@code RunMemory}) without reading the folder.
+     */
+    ModelShape shape();
 
     /** Same architecture with another dropout rate (0 for the RLHF stages). */
     DecoderConfig withDropout(float rate);

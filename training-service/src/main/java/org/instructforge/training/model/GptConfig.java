@@ -2,6 +2,7 @@ package org.instructforge.training.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.instructforge.shared.memory.ModelShape;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,6 +71,13 @@ public record GptConfig(
     public GptConfig withDropout(float rate) {
         return new GptConfig(
                 vocabSize, blockSize, nEmbd, nLayer, nHead, nInner, layerNormEpsilon, rate, bosTokenId, eosTokenId);
+    }
+
+    @Override
+    public ModelShape shape() {
+        // GPT-2: biases everywhere, learned positions, the LM head tied to wte.
+        return ModelShape.of(
+                "gpt2", nEmbd, nLayer, nHead, nHead, headSize(), nInner, vocabSize, blockSize, true, true, true, true);
     }
 
     public int headSize() {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instructforge.shared.memory.ModelShape;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -117,6 +118,24 @@ public record LlamaConfig(
     @Override
     public Llama newModel(boolean withScalarHead) {
         return new Llama(this, withScalarHead);
+    }
+
+    @Override
+    public ModelShape shape() {
+        return ModelShape.of(
+                modelType,
+                hiddenSize,
+                nLayer,
+                nHead,
+                nKvHead,
+                headDim,
+                intermediateSize,
+                vocabSize,
+                blockSize,
+                tieWordEmbeddings,
+                qkvBias,
+                oBias,
+                mlpBias);
     }
 
     /** Query heads per key/value head. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.instructforge.shared.memory.ModelShape;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ModelArchitectures {
 
     /** Every {@code model_type} this product can load, train and save. */
-    public static final List<String> SUPPORTED = List.of("gpt2", "llama", "qwen2", "mistral");
+    public static final List<String> SUPPORTED = ModelShape.SUPPORTED_ARCHITECTURES;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -11,10 +11,14 @@ import java.util.stream.Stream;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.memory.ModelShape;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.model.HfCheckpoint;
+import org.instructforge.training.model.ModelArchitectures;
 import org.instructforge.training.storage.CheckpointStore;
 import org.instructforge.training.toolbox.Checkpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,6 +48,7 @@ class CheckpointRegistry {
             Long referencePolicyId) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger log = LoggerFactory.getLogger(CheckpointRegistry.class);
 
     private final JdbcClient jdbc;
     private final CheckpointStore store;
@@ -141,7 +146,7 @@ class CheckpointRegistry {
      */
     Optional<Long> insertReadyBase(String name, Path dir, Map<String, ?> metrics) {
         String location = put(dir);
-        return jdbc.sql("""
+        Optional<Long> id = jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path, sha256, size_bytes, metrics)
                         VALUES (:name, 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
                         ON CONFLICT (name) DO NOTHING RETURNING id
@@ -153,6 +158,8 @@ class CheckpointRegistry {
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .query(Long.class)
                 .optional();
+        id.ifPresent(registered -> recordShape(registered, dir));
+        return id;
     }
 
     /** The regular files of a model folder (not its subfolders) but the ones named in {@code skip}. */
@@ -228,6 +235,64 @@ class CheckpointRegistry {
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .param("id", id)
                 .update();
+        recordShape(id, dir);
+    }
+
+    /**
+     * Records the checkpoint's architecture and the numbers of its config.json that size a run (V069), so that the
+     * dashboard shows them and estimates a run's memory ({@code RunMemory}) from the database alone.
+     */
+    boolean recordShape(long id, Path dir) {
+        ModelShape shape;
+        try {
+            shape = ModelArchitectures.readConfig(dir).shape();
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "checkpoint {}: cannot read the shape of {} ({}); the dashboard shows it as unknown",
+                    id,
+                    dir,
+                    e.getMessage());
+            return false;
+        }
+        jdbc.sql("""
+                        UPDATE model_checkpoint SET architecture = :architecture, parameter_count = :parameters,
+                               hidden_size = :hidden, num_layers = :layers, num_heads = :heads,
+                               num_kv_heads = :kvHeads, head_dim = :headDim, intermediate_size = :inner,
+                               vocab_size = :vocab, max_positions = :positions, tied_embeddings = :tied
+                        WHERE id = :id
+                        """)
+                .param("architecture", shape.architecture())
+                .param("parameters", shape.parameters())
+                .param("hidden", shape.hiddenSize())
+                .param("layers", shape.layers())
+                .param("heads", shape.heads())
+                .param("kvHeads", shape.kvHeads())
+                .param("headDim", shape.headDim())
+                .param("inner", shape.intermediateSize())
+                .param("vocab", shape.vocabSize())
+                .param("positions", shape.maxPositions())
+                .param("tied", shape.tiedEmbeddings())
+                .param("id", id)
+                .update();
+        return true;
+    }
+
+    /**
+     * READY checkpoints registered before their shape was recorded (V069) get it from their config.json; those
+     * whose folder is gone stay unknown. Answers how many were filled.
+     */
+    public int backfillShapes() {
+        List<Map.Entry<Long, Path>> missing = jdbc.sql(
+                        "SELECT id, storage_path FROM model_checkpoint WHERE status = 'READY' AND hidden_size IS NULL")
+                .query((rs, row) -> Map.entry(rs.getLong(1), Path.of(rs.getString(2))))
+                .list();
+        int filled = 0;
+        for (Map.Entry<Long, Path> e : missing) {
+            if (Files.isRegularFile(e.getValue().resolve("config.json")) && recordShape(e.getKey(), e.getValue())) {
+                filled++;
+            }
+        }
+        return filled;
     }
 
     /** JSON has no NaN: a metric not measured (no validation pairs, say) is stored as null. */

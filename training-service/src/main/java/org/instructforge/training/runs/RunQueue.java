@@ -39,17 +39,32 @@ class RunQueue {
         this.jdbc = jdbc;
     }
 
-    @Transactional
+    /** Claims the oldest queued run, whatever its memory estimate (tests that play several workers). */
     public Optional<ClaimedRun> claim(String worker) {
+        return claim(worker, Long.MAX_VALUE);
+    }
+
+    /**
+     * Claims the oldest queued run this worker's device can hold: a local run whose memory estimate (V069) exceeds
+     * {@code deviceBytes} is left to a worker with more ({@link WorkerDevices#noteTooLarge} says so in its log).
+     */
+    @Transactional
+    public Optional<ClaimedRun> claim(String worker, long deviceBytes) {
         return jdbc.sql("""
                         UPDATE training_run SET status = 'RUNNING', worker_id = :worker, heartbeat_at = now(),
                                started_at = COALESCE(started_at, now()), attempts = attempts + 1
                         WHERE id = (SELECT id FROM training_run WHERE status = 'QUEUED'
+                                      AND (executor <> 'local' OR memory_estimate_bytes IS NULL
+                                           OR memory_estimate_bytes <= :deviceBytes)
                                     ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id, run_type, name, hyperparameters::text, data_selection::text,
                                   base_checkpoint_id, reward_checkpoint_id, label_round_id, attempts, created_at,
                                   executor
-                        """).param("worker", worker).query(RunQueue::claimed).optional();
+                        """)
+                .param("worker", worker)
+                .param("deviceBytes", deviceBytes)
+                .query(RunQueue::claimed)
+                .optional();
     }
 
     private static ClaimedRun claimed(ResultSet rs, int row) throws SQLException {

@@ -41,11 +41,13 @@ class RunWorker implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final RunsProperties properties;
     private final TrainingMetrics metrics;
+    private final WorkerDevices devices;
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-heartbeat"));
 
     private volatile boolean stopping;
     private volatile Thread loop;
+    private volatile WorkerDevice device;
 
     RunWorker(
             RunQueue queue,
@@ -56,8 +58,10 @@ class RunWorker implements SmartLifecycle {
             ComputeEngine engine,
             JdbcClient jdbc,
             RunsProperties properties,
-            TrainingMetrics metrics) {
+            TrainingMetrics metrics,
+            WorkerDevices devices) {
         this.metrics = metrics;
+        this.devices = devices;
         this.queue = queue;
         this.trainingJobs = trainingJobs;
         this.roundJobs = roundJobs;
@@ -75,6 +79,18 @@ class RunWorker implements SmartLifecycle {
                         id -> log.info("Base model (from {}) is checkpoint {}", properties.baseModelDir(), id),
                         () -> log.warn("No base model at {}: register one to start runs", properties.baseModelDir()));
         recover(properties.workerId());
+        int shapes = registry.backfillShapes();
+        if (shapes > 0) {
+            log.info("Recorded the architecture and shape of {} checkpoint(s) registered before V069", shapes);
+        }
+    }
+
+    /** This worker's device and the memory runs may use on it, found once. */
+    WorkerDevice device() {
+        if (device == null) {
+            device = WorkerDevice.of(engine.device(), properties.deviceMemoryBytes());
+        }
+        return device;
     }
 
     /** Runs whose worker died go back to the queue or fail; their half-written checkpoints are never listed. */
@@ -102,7 +118,11 @@ class RunWorker implements SmartLifecycle {
     /** Claims and runs one queued run, if any; answers its id. The loop calls this, and so do tests. */
     Optional<Long> runOnce() {
         recover(null);
-        Optional<ClaimedRun> claimed = queue.claim(properties.workerId());
+        // The worker's row says what it can hold (the dashboard refuses runs no worker can); runs it cannot hold
+        // get one line in their log, and the claim passes over them.
+        devices.register(properties.workerId(), device());
+        devices.noteTooLarge(properties.workerId(), device());
+        Optional<ClaimedRun> claimed = queue.claim(properties.workerId(), device().memoryBytes());
         claimed.ifPresent(this::execute);
         return claimed.map(ClaimedRun::id);
     }
@@ -208,7 +228,11 @@ class RunWorker implements SmartLifecycle {
         stopping = false;
         loop = daemon(this::loop, "run-worker");
         loop.start();
-        log.info("Run worker {} polls the queue every {}", properties.workerId(), properties.pollInterval());
+        log.info(
+                "Run worker {} on {} polls the queue every {}",
+                properties.workerId(),
+                device().describe(),
+                properties.pollInterval());
     }
 
     @Override
@@ -225,6 +249,13 @@ class RunWorker implements SmartLifecycle {
         }
         loop = null;
         heartbeats.shutdownNow();
+        if (t != null) {
+            try {
+                devices.unregister(properties.workerId());
+            } catch (RuntimeException e) {
+                log.warn("Could not remove worker {} from training_worker: {}", properties.workerId(), e.getMessage());
+            }
+        }
     }
 
     @Override

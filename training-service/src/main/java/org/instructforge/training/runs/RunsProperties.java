@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How this training-service worker takes runs from the queue and where it keeps what they write.
@@ -20,6 +21,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param checkpointRoot where runs keep their resumable state ({@code runs/run-N-TIME}) and the checkpoints they
  *     register ({@code models/NAME})
  * @param baseModel the shipped base model, registered as the BASE checkpoint on first start
+ * @param deviceMemory the memory runs may use on this worker's device (e.g. {@code 12GB}); unset: the GPU's memory,
+ *     or for a CPU the host's memory less the JVM heap ({@link WorkerDevice}). A run whose estimate exceeds it is
+ *     left to a worker with more.
  */
 @ConfigurationProperties("instructforge.runs")
 public record RunsProperties(
@@ -30,7 +34,8 @@ public record RunsProperties(
         Duration staleAfter,
         Integer maxAttempts,
         String checkpointRoot,
-        String baseModel) {
+        String baseModel,
+        DataSize deviceMemory) {
 
     public RunsProperties {
         workerEnabled = workerEnabled == null || workerEnabled;
@@ -55,6 +60,11 @@ public record RunsProperties(
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("instructforge.runs.max-attempts must be at least 1");
         }
+    }
+
+    /** The configured device memory in bytes, or null: detect it. */
+    public Long deviceMemoryBytes() {
+        return deviceMemory == null ? null : deviceMemory.toBytes();
     }
 
     public Path checkpointDir() {

@@ -283,7 +283,8 @@ class RayJobsTest {
                 engine,
                 jdbc,
                 properties,
-                metrics);
+                metrics,
+                new WorkerDevices(jdbc));
     }
 
     private long rayRun(String type, String hyperparameters, long dataset, long start) {

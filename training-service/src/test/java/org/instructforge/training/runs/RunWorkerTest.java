@@ -58,6 +58,9 @@ class RunWorkerTest {
     @Autowired
     TrainingMetrics metrics;
 
+    @Autowired
+    CheckpointRegistry registry;
+
     LoopFixtures fixtures;
 
     @BeforeEach
@@ -103,7 +106,7 @@ class RunWorkerTest {
     }
 
     @Test
-    void sftRunTrainsOnSubmittedDemonstrationsAndRegistersItsCheckpointWithLineage() {
+    void sftRunTrainsOnSubmittedDemonstrationsAndRegistersItsCheckpointWithLineage() throws Exception {
         long base = fixtures.baseCheckpoint();
         long run = fixtures.run("SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), base, null, null);
 
@@ -119,8 +122,8 @@ class RunWorkerTest {
         assertThat(row.get("total_steps")).isEqualTo(4); // 2 epochs x ceil(7 / 4)
         assertThat(row.get("current_step")).isEqualTo(4);
         long output = ((Number) row.get("output_checkpoint_id")).longValue();
-        var checkpoint = jdbc.sql("SELECT kind, status, parent_id, storage_path, sha256, size_bytes, metrics::text"
-                        + " FROM model_checkpoint WHERE id = :id")
+        var checkpoint = jdbc.sql("SELECT kind, status, parent_id, storage_path, sha256, size_bytes, metrics::text,"
+                        + " architecture, parameter_count FROM model_checkpoint WHERE id = :id")
                 .param("id", output)
                 .query()
                 .singleRow();
@@ -128,6 +131,13 @@ class RunWorkerTest {
         assertThat(checkpoint.get("status")).isEqualTo("READY");
         assertThat(((Number) checkpoint.get("parent_id")).longValue()).isEqualTo(base);
         assertThat((String) checkpoint.get("metrics")).contains("best_validation_loss");
+        // Its shape is recorded for the dashboard's memory estimate.
+        assertThat(checkpoint.get("architecture")).isEqualTo("gpt2");
+        assertThat(((Number) checkpoint.get("parameter_count")).longValue())
+                .isEqualTo(org.instructforge.training.model.ModelArchitectures.readConfig(
+                                org.instructforge.training.BaseModel.dir())
+                        .shape()
+                        .parameters());
         Path dir = Path.of((String) checkpoint.get("storage_path"));
         assertThat(dir).startsWith(properties.checkpointDir());
         assertThat(dir.resolve("model.safetensors")).isRegularFile();
@@ -495,6 +505,83 @@ class RunWorkerTest {
                     .isNull();
         }
         jdbc.sql("UPDATE training_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = :id")
+                .param("id", run)
+                .update();
+    }
+
+    @Test
+    void passesOverARunItsDeviceCannotHoldAndSaysWhyInTheRunsLogOnce() {
+        long run = fixtures.run("SFT", SMALL_SFT, fixtures.dataset(), fixtures.baseCheckpoint(), null, null);
+        long device = worker.device().memoryBytes();
+        estimate(run, device + 1);
+
+        assertThat(worker.runOnce()).isEmpty();
+        assertThat(worker.runOnce()).isEmpty(); // a second poll writes nothing more
+
+        assertThat(fixtures.status(run)).isEqualTo("QUEUED");
+        assertThat(fixtures.log(run))
+                .singleElement()
+                .asString()
+                .contains(
+                        "Worker " + properties.workerId() + " passes over this run",
+                        "(" + (device + 1) + " bytes)",
+                        "(" + device + " bytes) cannot hold it");
+        // The worker's row tells the dashboard what it can hold.
+        assertThat(jdbc.sql("SELECT memory_bytes FROM training_worker WHERE worker_id = :w")
+                        .param("w", properties.workerId())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(device);
+    }
+
+    @Test
+    void claimsTheOldestRunThatFitsItsDeviceAndLeavesLargerOnesQueued() {
+        long dataset = fixtures.dataset();
+        long large = fixtures.run("SFT", "{}", dataset, null, null, null);
+        estimate(large, 2_000);
+        long small = fixtures.run("SFT", "{}", dataset, null, null, null);
+        estimate(small, 1_000);
+        long unestimated = fixtures.run("SFT", "{}", dataset, null, null, null);
+        long onRay = fixtures.run("SFT", "{}", dataset, null, null, null);
+        estimate(onRay, 5_000); // a Ray run trains on the cluster, not on this device
+        jdbc.sql("UPDATE training_run SET executor = 'ray' WHERE id = :id")
+                .param("id", onRay)
+                .update();
+
+        List<Long> claimed = new ArrayList<>();
+        for (var c = queue.claim("small-device", 1_500); c.isPresent(); c = queue.claim("small-device", 1_500)) {
+            claimed.add(c.get().id());
+        }
+
+        assertThat(claimed).containsExactly(small, unestimated, onRay);
+        assertThat(fixtures.status(large)).isEqualTo("QUEUED");
+        assertThat(queue.claim("large-device", 2_000)).map(ClaimedRun::id).contains(large);
+    }
+
+    @Test
+    void checkpointsRegisteredBeforeTheirShapeWasRecordedGetItFromTheirConfig() throws Exception {
+        long base = fixtures.baseCheckpoint(); // inserted as an old registry row: no shape
+
+        registry.backfillShapes();
+
+        var row = jdbc.sql("SELECT architecture, parameter_count, hidden_size, num_layers, max_positions"
+                        + " FROM model_checkpoint WHERE id = :id")
+                .param("id", base)
+                .query()
+                .singleRow();
+        var shape = org.instructforge.training.model.ModelArchitectures.readConfig(
+                        org.instructforge.training.BaseModel.dir())
+                .shape();
+        assertThat(row.get("architecture")).isEqualTo("gpt2");
+        assertThat(((Number) row.get("parameter_count")).longValue()).isEqualTo(shape.parameters());
+        assertThat(row.get("hidden_size")).isEqualTo(shape.hiddenSize());
+        assertThat(row.get("num_layers")).isEqualTo(shape.layers());
+        assertThat(row.get("max_positions")).isEqualTo(shape.maxPositions());
+    }
+
+    private void estimate(long run, long bytes) {
+        jdbc.sql("UPDATE training_run SET memory_estimate_bytes = :bytes WHERE id = :id")
+                .param("bytes", bytes)
                 .param("id", run)
                 .update();
     }
