@@ -49,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Options (all optional): {@code --config models/base/config.json} (the default model; a built-in shape when the
  * file is missing), {@code --python /usr/bin/python3}, {@code --reference path/to/bench_reference.py} ({@code
  * --python none} skips PyTorch), {@code --threads 2}, {@code --warmup 2}, {@code --steps 5}, {@code --gen-runs 3},
- * {@code --only train|generate}.
+ * {@code --only train|generate}, {@code --shapes default,gpt2-small,smollm2-135m} (the models measured; all by default).
  */
 public final class ModelBenchmark {
 
@@ -79,6 +79,8 @@ public final class ModelBenchmark {
         int steps = Integer.parseInt(opts.getOrDefault("steps", "5"));
         int genRuns = Integer.parseInt(opts.getOrDefault("gen-runs", "3"));
         String only = opts.getOrDefault("only", "all");
+        List<String> measured = List.of(
+                opts.getOrDefault("shapes", "default,gpt2-small,smollm2-135m").split(","));
         ComputeDevice.useThreads(threads); // before anything loads the engine
 
         Path configPath = Path.of(opts.getOrDefault("config", "../models/base/config.json"));
@@ -93,9 +95,12 @@ public final class ModelBenchmark {
         }
         DecoderConfig smolLm2 = smolLm2();
         List<TrainShape> shapes = List.of(
-                new TrainShape("default", defaultModel, 8, Math.min(256, defaultModel.blockSize())),
-                new TrainShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), 4, 128),
-                new TrainShape("smollm2-135m", smolLm2, 4, 128));
+                        new TrainShape("default", defaultModel, 8, Math.min(256, defaultModel.blockSize())),
+                        new TrainShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), 4, 128),
+                        new TrainShape("smollm2-135m", smolLm2, 4, 128))
+                .stream()
+                .filter(shape -> measured.contains(shape.name()))
+                .toList();
 
         System.out.printf(
                 "machine: %d cores (%s), JVM %s, DJL engine %s %s on %s%n",
@@ -163,9 +168,13 @@ public final class ModelBenchmark {
             System.out.println();
             // GPT-2 small at batch 1 only, one timed run: without the cache, its batch 16 takes minutes per run.
             generationTable(List.of(
-                    new GenerationShape("default", defaultModel, new int[] {1, 16}, genRuns, true),
-                    new GenerationShape("gpt2-small", GptConfig.gpt2Small().withDropout(0f), new int[] {1}, 1, true),
-                    new GenerationShape("smollm2-135m", smolLm2, new int[] {1, 16}, 1, false)));
+                            new GenerationShape("default", defaultModel, new int[] {1, 16}, genRuns, true),
+                            new GenerationShape(
+                                    "gpt2-small", GptConfig.gpt2Small().withDropout(0f), new int[] {1}, 1, true),
+                            new GenerationShape("smollm2-135m", smolLm2, new int[] {1, 16}, 1, false))
+                    .stream()
+                    .filter(shape -> measured.contains(shape.name()))
+                    .toList());
         }
         System.out.println("load average at end: " + loadAverage());
     }
