@@ -150,16 +150,17 @@ class CheckpointRegistry {
     }
 
     /**
-     * Registers a checkpoint as WRITING at {@code dir}; its name gets the run number when already taken. A resumed
-     * run reuses the row its earlier attempt registered.
+     * Registers the output of run {@code runId} as WRITING at {@code dir}; its name gets the run number when already
+     * taken. A resumed run reuses the row its earlier attempt registered. A worker calls it inside its fence
+     * ({@link RunFence}), as {@link TrainingJobs#publish} does, so that a worker that lost the run registers nothing.
      */
     public long startWriting(
+            long runId,
             String name,
             CheckpointKind kind,
             Long parentId,
             Long referencePolicyId,
             Long rewardModelId,
-            long runId,
             Path dir) {
         Optional<Long> earlier = jdbc.sql("SELECT id FROM model_checkpoint WHERE training_run_id = :run")
                 .param("run", runId)
@@ -194,22 +195,37 @@ class CheckpointRegistry {
                 .single();
     }
 
-    /** The directory is complete (verified): the checkpoint is READY and listed, with its metrics. */
-    public void markReady(long id, Path dir, Map<String, ?> metrics) {
+    /**
+     * Checks the written directory (its SHA256SUMS) and measures it: what {@link #markReady} stores. Apart from it, so
+     * that reading the files happens outside the fenced transaction that registers them.
+     */
+    public Verified verify(Path dir) {
         try {
             Checkpoints.verify(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Verified(dir, weightsSha(dir), sizeOf(dir));
+    }
+
+    /** A complete checkpoint directory, its weights' SHA-256 and its size. */
+    record Verified(Path dir, String sha256, long sizeBytes) {}
+
+    /**
+     * The directory is complete (verified): the checkpoint is READY and listed, with its metrics. Inside the run's
+     * fence like {@link #startWriting}; only the directory the registry names for it counts.
+     */
+    public void markReady(long id, Verified written, Map<String, ?> metrics) {
         jdbc.sql("""
                         UPDATE model_checkpoint SET status = 'READY', sha256 = :sha, size_bytes = :size,
                                metrics = CAST(:metrics AS jsonb)
-                        WHERE id = :id
+                        WHERE id = :id AND storage_path = :path
                         """)
-                .param("sha", weightsSha(dir))
-                .param("size", sizeOf(dir))
+                .param("sha", written.sha256())
+                .param("size", written.sizeBytes())
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .param("id", id)
+                .param("path", written.dir().toString())
                 .update();
     }
 
