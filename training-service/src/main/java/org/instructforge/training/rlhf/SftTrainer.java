@@ -224,12 +224,12 @@ public final class SftTrainer {
                     values.put("grad_norm", (double) gradNorm);
                     values.put("epoch", step / (double) stepsPerEpoch);
                     boolean evaluate = (step + 1) % s.evalEvery() == 0 || step == total - 1;
+                    boolean better = false;
                     if (evaluate) {
                         double seconds = (System.nanoTime() - windowStart) / 1e9;
                         values.put("response_tokens_per_second", windowTokens / seconds);
                         double validationLoss = validationLoss(policy, validationRows, eos, manager);
                         values.put("validation_loss", validationLoss);
-                        boolean better;
                         if (selector != null) {
                             double reward = validationReward(policy, tokenizer, format, validation, selector, manager);
                             values.put("validation_reward", reward);
@@ -246,7 +246,6 @@ public final class SftTrainer {
                         }
                         if (better) {
                             bestStep = step + 1;
-                            Checkpoints.saveModel(policy, out.resolve("best"), init);
                         }
                         log.printf(
                                 Locale.ROOT,
@@ -263,7 +262,12 @@ public final class SftTrainer {
                         windowStart = System.nanoTime();
                         windowTokens = 0;
                     }
+                    // Recorded before anything is written to disk: a sink that refuses the step (the run was taken
+                    // over by another worker) stops this one before it touches the files the other one now uses.
                     metrics.record(STAGE, step + 1, values);
+                    if (better) {
+                        Checkpoints.saveModel(policy, out.resolve("best"), init);
+                    }
                 }
                 if ((step + 1) % s.checkpointEvery() == 0 || step == total - 1) {
                     Map<String, Object> state = new LinkedHashMap<>();

@@ -174,16 +174,17 @@ class CheckpointRegistry {
     }
 
     /**
-     * Registers a checkpoint as WRITING at {@code dir}; its name gets the run number when already taken. A resumed
-     * run reuses the row its earlier attempt registered.
+     * Registers the output of run {@code runId} as WRITING at {@code dir}; its name gets the run number when already
+     * taken. A resumed run reuses the row its earlier attempt registered. A worker calls it inside its fence
+     * ({@link RunFence}), as {@link TrainingJobs#publish} does, so that a worker that lost the run registers nothing.
      */
     public long startWriting(
+            long runId,
             String name,
             CheckpointKind kind,
             Long parentId,
             Long referencePolicyId,
             Long rewardModelId,
-            long runId,
             Path dir) {
         Optional<Long> earlier = jdbc.sql("SELECT id FROM model_checkpoint WHERE training_run_id = :run")
                 .param("run", runId)
@@ -218,24 +219,40 @@ class CheckpointRegistry {
                 .single();
     }
 
-    /** The directory is complete (verified): the checkpoint is READY and listed, with its metrics. */
-    public void markReady(long id, Path dir, Map<String, ?> metrics) {
+    /**
+     * Checks the written directory (its SHA256SUMS) and measures it: what {@link #markReady} stores. Apart from it, so
+     * that reading the files happens outside the fenced transaction that registers them.
+     */
+    public Verified verify(Path dir) {
         try {
             Checkpoints.verify(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Verified(dir, weightsSha(dir), sizeOf(dir));
+    }
+
+    /** A complete checkpoint directory, its weights' SHA-256 and its size. */
+    record Verified(Path dir, String sha256, long sizeBytes) {}
+
+    /**
+     * The directory is complete (verified) and whole in the checkpoint store at {@code location} ({@link #store}): the
+     * checkpoint is READY and listed there, with its metrics. Inside the run's fence like {@link #startWriting}, so a
+     * worker that lost its run registers nothing; the folder is its attempt's own (TrainingJobs names it so).
+     */
+    public void markReady(long id, Verified written, String location, Map<String, ?> metrics) {
         jdbc.sql("""
-                        UPDATE model_checkpoint SET status = 'READY', sha256 = :sha, size_bytes = :size,
-                               metrics = CAST(:metrics AS jsonb)
-                        WHERE id = :id
+                        UPDATE model_checkpoint SET status = 'READY', storage_path = :location, sha256 = :sha,
+                               size_bytes = :size, metrics = CAST(:metrics AS jsonb)
+                        WHERE id = :id AND status = 'WRITING'
                         """)
-                .param("sha", weightsSha(dir))
-                .param("size", sizeOf(dir))
+                .param("location", location)
+                .param("sha", written.sha256())
+                .param("size", written.sizeBytes())
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .param("id", id)
                 .update();
-        recordShape(id, dir);
+        recordShape(id, written.dir());
     }
 
     /**
@@ -338,15 +355,13 @@ class CheckpointRegistry {
     // ---- The checkpoint store: kept apart from the row's life cycle above ----
 
     /**
-     * Puts a sealed directory under {@code models/} into the checkpoint store and records where it is now, while
-     * the row is still WRITING: the store verifies every file before this returns, and a put that throws leaves the
-     * row WRITING (FAILED once the run ends), so a checkpoint is never READY before it is whole in the store.
+     * Puts a sealed directory under {@code models/} into the checkpoint store and answers where it is there, for
+     * {@link #markReady}. The store verifies every file before this returns, and a put that throws leaves the row
+     * WRITING (FAILED once the run ends), so a checkpoint is never READY before it is whole in the store. Outside any
+     * transaction: an upload must not hold the run's row locked.
      */
-    public void putInStore(long id, Path dir) {
-        jdbc.sql("UPDATE model_checkpoint SET storage_path = :location WHERE id = :id AND status = 'WRITING'")
-                .param("location", put(dir))
-                .param("id", id)
-                .update();
+    public String store(Path dir) {
+        return put(dir);
     }
 
     private String put(Path dir) {

@@ -11,7 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A run this worker holds: what to do, with which data, from which checkpoints.
  *
- * @param attempt 1 on the first claim; more when a dead worker's run is resumed
+ * @param attempt 1 on the first claim; more when a dead worker's run is resumed. With {@code worker} it fences every
+ *     write for the run ({@link RunFence}): a later claim makes this one's writes land nowhere.
+ * @param worker the worker that claimed it (its {@code worker_id})
  * @param executor whether this worker trains it or hands it to Ray
  */
 record ClaimedRun(
@@ -24,6 +26,7 @@ record ClaimedRun(
         Long rewardCheckpointId,
         Long labelRoundId,
         int attempt,
+        String worker,
         Instant createdAt,
         RunExecutor executor) {
 

@@ -35,10 +35,22 @@ class LabelData {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final RunFence fence;
 
-    LabelData(JdbcClient jdbc, TransactionTemplate transactions) {
+    LabelData(JdbcClient jdbc, TransactionTemplate transactions, RunFence fence) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.fence = fence;
+    }
+
+    /** A claimed run's demonstrations; the record of their use is fenced by its attempt ({@link RunFence}). */
+    public Split<SftTrainer.Example> demonstrations(ClaimedRun run) {
+        return fence.write(run, () -> demonstrations(run.id(), run.data()));
+    }
+
+    /** A claimed run's rankings; the record of their use is fenced by its attempt ({@link RunFence}). */
+    public Split<RewardTrainer.RankedExample> rankings(ClaimedRun run) {
+        return fence.write(run, () -> rankings(run.id(), run.data()));
     }
 
     /** The run's demonstrations, recorded as used by it (see {@link #recordUse}). */

@@ -127,7 +127,7 @@ class RayJobs {
         Path validation = inputs.resolve("validation.jsonl");
         switch (run.type()) {
             case SFT -> {
-                var data = labels.demonstrations(run.id(), run.data());
+                var data = labels.demonstrations(run);
                 TrainingJobs.requireTrainAndValidation(
                         data,
                         "SFT needs at least two submitted demonstrations (one to validate on); the selection has ");
@@ -136,7 +136,7 @@ class RayJobs {
                         + " to validate on (prompt/completion JSONL) to " + inputs);
             }
             case REWARD, DPO -> {
-                var data = labels.rankings(run.id(), run.data());
+                var data = labels.rankings(run);
                 TrainingJobs.requireTrainAndValidation(
                         data, "Rankings are needed to train on and validate on; the selection has ");
                 int pairs = TrlJsonl.preferencePairs(data.train(), train);

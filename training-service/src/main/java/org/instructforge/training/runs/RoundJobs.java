@@ -22,15 +22,14 @@ import org.instructforge.training.toolbox.RunControl;
 import org.instructforge.training.toolbox.Sequences;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The runs that write labeling work. CANDIDATES: the published policy writes K outputs for each sampled prompt of a
  * ranking round (the next round). EVALUATION: two checkpoints each answer the held-out prompts of an evaluation
- * round, as blind pairwise comparisons. Each prompt's task is written in its own transaction and sampled with its
- * own seed, so a run resumed after a crash skips what is written and writes the rest exactly as it would have. In
+ * round, as blind pairwise comparisons. Each prompt's task is written in its own fenced transaction
+ * ({@link RunFence}) and sampled with its own seed, so a run resumed after a crash skips what is written and writes the rest exactly as it would have. In
  * an AI-feedback round the judge (a reward model) labels every task itself, as the {@code ai-labeler} account with
  * {@code feedback_source = 'AI'}; the round opens for labelers when the run ends.
  */
@@ -82,12 +81,12 @@ class RoundJobs {
     private static final int MAX_PROMPT_TOKENS = 96;
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
+    private final RunFence fence;
     private final CheckpointRegistry registry;
 
-    RoundJobs(JdbcClient jdbc, TransactionTemplate transactions, CheckpointRegistry registry) {
+    RoundJobs(JdbcClient jdbc, RunFence fence, CheckpointRegistry registry) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.fence = fence;
         this.registry = registry;
     }
 
@@ -104,20 +103,23 @@ class RoundJobs {
         }
         reporter.stage(0, prompts.size());
         boolean done = switch (run.type()) {
-            case CANDIDATES -> candidates(round, sampling, prompts, reporter, control, manager);
-            case EVALUATION -> evaluation(round, sampling, prompts, reporter, control, manager);
+            case CANDIDATES -> candidates(run, round, sampling, prompts, reporter, control, manager);
+            case EVALUATION -> evaluation(run, round, sampling, prompts, reporter, control, manager);
             default -> throw new IllegalArgumentException(run.type() + " writes no labeling tasks");
         };
         if (done) {
-            jdbc.sql("UPDATE label_round SET status = 'OPEN' WHERE id = :id AND status = 'GENERATING'")
-                    .param("id", round.id())
-                    .update();
+            fence.write(
+                    run,
+                    () -> jdbc.sql("UPDATE label_round SET status = 'OPEN' WHERE id = :id AND status = 'GENERATING'")
+                            .param("id", round.id())
+                            .update());
             reporter.info("Round " + round.id() + " is open for labelers");
         }
         return done;
     }
 
     private boolean candidates(
+            ClaimedRun run,
             Round round,
             Sampling sampling,
             List<PromptRow> prompts,
@@ -160,8 +162,11 @@ class RoundJobs {
                         outputs.add(storable(format.answerOf(tokenizer.decode(g.response(k)))));
                     }
                     float[] scores = judge == null ? null : judge.score(m, batch, responses);
-                    transactions.executeWithoutResult(
-                            tx -> writeRankingTask(round, policy.id(), prompt, outputs, sampling, scores, aiLabeler));
+                    fence.write(run, () -> {
+                        if (!taskExists("ranking_task", round.id(), prompt.id())) { // a repeated write is a no-op
+                            writeRankingTask(round, policy.id(), prompt, outputs, sampling, scores, aiLabeler);
+                        }
+                    });
                 }
                 reporter.step(i + 1);
             }
@@ -223,6 +228,7 @@ class RoundJobs {
     }
 
     private boolean evaluation(
+            ClaimedRun run,
             Round round,
             Sampling sampling,
             List<PromptRow> prompts,
@@ -268,8 +274,12 @@ class RoundJobs {
                             : judge.score(m, List.of(batch.get(0), batch.get(0)), List.of(answerA, answerB));
                     String textA = storable(format.answerOf(tokenizer.decode(answerA)));
                     String textB = storable(format.answerOf(tokenizer.decode(answerB)));
-                    transactions.executeWithoutResult(tx -> writeComparisonTask(
-                            round, prompt, textA, textB, sampling, scores, aiLabeler, rng.nextBoolean()));
+                    boolean aShownFirst = rng.nextBoolean();
+                    fence.write(run, () -> {
+                        if (!taskExists("comparison_task", round.id(), prompt.id())) { // a repeated write is a no-op
+                            writeComparisonTask(round, prompt, textA, textB, sampling, scores, aiLabeler, aShownFirst);
+                        }
+                    });
                 }
                 reporter.step(i + 1);
             }

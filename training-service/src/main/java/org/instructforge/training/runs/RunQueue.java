@@ -16,9 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The training-run queue in PostgreSQL. A worker claims the oldest QUEUED run with {@code FOR UPDATE SKIP LOCKED},
- * so any number of workers share the queue and no run is claimed twice. Every later write names the worker
- * ({@code AND worker_id = :worker}): a worker that was given up for dead and comes back can no longer touch a run
- * another worker has taken over.
+ * so any number of workers share the queue and no run is claimed twice. Every later write for the run goes through
+ * the {@link RunFence}: a worker that was given up for dead and comes back can no longer touch a run another worker
+ * (or a later life of its own) has claimed since.
  */
 @Component
 class RunQueue {
@@ -34,9 +34,11 @@ class RunQueue {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
+    private final RunFence fence;
 
-    RunQueue(JdbcClient jdbc) {
+    RunQueue(JdbcClient jdbc, RunFence fence) {
         this.jdbc = jdbc;
+        this.fence = fence;
     }
 
     /** Claims the oldest queued run, whatever its memory estimate (tests that play several workers). */
@@ -58,8 +60,8 @@ class RunQueue {
                                            OR memory_estimate_bytes <= :deviceBytes)
                                     ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id, run_type, name, hyperparameters::text, data_selection::text,
-                                  base_checkpoint_id, reward_checkpoint_id, label_round_id, attempts, created_at,
-                                  executor
+                                  base_checkpoint_id, reward_checkpoint_id, label_round_id, attempts, worker_id,
+                                  created_at, executor
                         """)
                 .param("worker", worker)
                 .param("deviceBytes", deviceBytes)
@@ -78,80 +80,86 @@ class RunQueue {
                 (Long) rs.getObject("reward_checkpoint_id"),
                 (Long) rs.getObject("label_round_id"),
                 rs.getInt("attempts"),
+                rs.getString("worker_id"),
                 rs.getTimestamp("created_at").toInstant(),
                 RunExecutor.parse(rs.getString("executor")).orElseThrow());
     }
 
-    /** Says the worker is alive and answers whether the run should go on. */
-    public Signal heartbeat(long runId, String worker) {
-        Optional<String> status = jdbc.sql("""
-                        UPDATE training_run SET heartbeat_at = now()
-                        WHERE id = :id AND worker_id = :worker AND status IN ('RUNNING', 'CANCEL_REQUESTED')
-                        RETURNING status
-                        """)
-                .param("id", runId)
-                .param("worker", worker)
-                .query(String.class)
-                .optional();
-        if (status.isEmpty()) {
+    /**
+     * Says the worker is alive and answers whether the run should go on; a worker that lost the run is told so. Tried
+     * once: a heartbeat the database missed is followed by the next.
+     */
+    public Signal heartbeat(ClaimedRun run) {
+        try {
+            String status = fence.writeOnce(
+                    run,
+                    () -> jdbc.sql("UPDATE training_run SET heartbeat_at = now() WHERE id = :id RETURNING status")
+                            .param("id", run.id())
+                            .query(String.class)
+                            .single());
+            return RunStatus.valueOf(status) == RunStatus.CANCEL_REQUESTED ? Signal.CANCEL : Signal.CONTINUE;
+        } catch (RunLost e) {
             return Signal.LOST;
         }
-        return RunStatus.valueOf(status.get()) == RunStatus.CANCEL_REQUESTED ? Signal.CANCEL : Signal.CONTINUE;
     }
 
-    public void totalSteps(long runId, String worker, int total) {
-        jdbc.sql("UPDATE training_run SET total_steps = :total WHERE id = :id AND worker_id = :worker")
-                .param("total", total)
-                .param("id", runId)
-                .param("worker", worker)
-                .update();
+    public void totalSteps(ClaimedRun run, int total) {
+        fence.write(
+                run,
+                () -> jdbc.sql("UPDATE training_run SET total_steps = :total WHERE id = :id")
+                        .param("total", total)
+                        .param("id", run.id())
+                        .update());
     }
 
-    public void progress(long runId, String worker, int step) {
-        jdbc.sql("""
+    public void progress(ClaimedRun run, int step) {
+        fence.write(
+                run,
+                () -> jdbc.sql("""
                         UPDATE training_run SET current_step = :step, heartbeat_at = now(),
                                progress = CASE WHEN total_steps > 0 THEN LEAST(1.0, :step::float8 / total_steps)
                                                ELSE progress END
-                        WHERE id = :id AND worker_id = :worker AND status IN ('RUNNING', 'CANCEL_REQUESTED')
-                        """)
-                .param("step", step)
-                .param("id", runId)
-                .param("worker", worker)
-                .update();
+                        WHERE id = :id
+                        """).param("step", step).param("id", run.id()).update());
     }
 
     /**
      * Ends the run. A run that was asked to cancel ends CANCELLED whatever the worker says; a SUCCEEDED run gets
-     * progress 1 and its output checkpoint.
+     * progress 1 and its output checkpoint. A run that ends other than SUCCEEDED fails the round it was filling in
+     * the same transaction, so that round never opens half-written.
      */
-    public boolean finish(long runId, String worker, RunStatus status, String error, Long outputCheckpoint) {
-        return jdbc.sql("""
-                        UPDATE training_run SET
-                               status = CASE WHEN status = 'CANCEL_REQUESTED' AND :status <> 'SUCCEEDED'
-                                             THEN 'CANCELLED' ELSE :status END,
-                               error_message = :error, output_checkpoint_id = COALESCE(:output, output_checkpoint_id),
-                               progress = CASE WHEN :status = 'SUCCEEDED' THEN 1 ELSE progress END,
-                               finished_at = now(), heartbeat_at = now()
-                        WHERE id = :id AND worker_id = :worker AND status IN ('RUNNING', 'CANCEL_REQUESTED')
-                        """)
-                        .param("status", status.name())
-                        .param("error", error)
-                        .param("output", outputCheckpoint)
-                        .param("id", runId)
-                        .param("worker", worker)
-                        .update()
-                == 1;
+    public void finish(ClaimedRun run, RunStatus status, String error, Long outputCheckpoint) {
+        fence.write(run, () -> {
+            jdbc.sql("""
+                            UPDATE training_run SET
+                                   status = CASE WHEN status = 'CANCEL_REQUESTED' AND :status <> 'SUCCEEDED'
+                                                 THEN 'CANCELLED' ELSE :status END,
+                                   error_message = :error,
+                                   output_checkpoint_id = COALESCE(:output, output_checkpoint_id),
+                                   progress = CASE WHEN :status = 'SUCCEEDED' THEN 1 ELSE progress END,
+                                   finished_at = now(), heartbeat_at = now()
+                            WHERE id = :id
+                            """)
+                    .param("status", status.name())
+                    .param("error", error)
+                    .param("output", outputCheckpoint)
+                    .param("id", run.id())
+                    .update();
+            if (status != RunStatus.SUCCEEDED) {
+                failRoundOf(run.id());
+            }
+        });
     }
 
     /** Gives a run back to the queue (this worker is shutting down): the next claim resumes it. */
-    public void release(long runId, String worker) {
-        jdbc.sql("""
+    public void release(ClaimedRun run) {
+        fence.write(run, () -> jdbc.sql("""
                         UPDATE training_run SET status = CASE WHEN status = 'CANCEL_REQUESTED' THEN 'CANCELLED'
                                                               ELSE 'QUEUED' END,
                                finished_at = CASE WHEN status = 'CANCEL_REQUESTED' THEN now() END,
                                worker_id = NULL, attempts = GREATEST(0, attempts - 1)
-                        WHERE id = :id AND worker_id = :worker AND status IN ('RUNNING', 'CANCEL_REQUESTED')
-                        """).param("id", runId).param("worker", worker).update();
+                        WHERE id = :id
+                        """).param("id", run.id()).update());
     }
 
     /** A run that went back to the queue or failed because its worker died. */
@@ -194,7 +202,7 @@ class RunQueue {
     }
 
     /** The round a CANDIDATES or EVALUATION run was filling failed with it: it never opens half-written. */
-    public void failRoundOf(long runId) {
+    void failRoundOf(long runId) {
         jdbc.sql("""
                         UPDATE label_round SET status = 'FAILED'
                         WHERE id = (SELECT label_round_id FROM training_run WHERE id = :run) AND status = 'GENERATING'

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.instructforge.shared.RunStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.db.DatabaseUnreachable;
 import org.instructforge.shared.run.RunExecutor;
 import org.instructforge.training.engine.ComputeEngine;
 import org.instructforge.training.model.ComputeDevice;
@@ -24,7 +25,9 @@ import org.springframework.stereotype.Component;
  * follows the Ray job it hands it to: {@link RayJobs}), heartbeating meanwhile. A heartbeat also
  * carries the dashboard's cancel back to the trainer (which stops before its next step). On start it gives back the
  * runs its own earlier life held (a restarted worker), and while idle it recovers runs whose worker stopped
- * heartbeating: they resume from their last checkpoint or, after too many attempts, fail. Stopping the service
+ * heartbeating: they resume from their last checkpoint or, after too many attempts, fail. Every write for a run is
+ * fenced by the attempt this worker claimed ({@link RunFence}): a worker presumed dead that comes back stops the run
+ * at its next write (or heartbeat) and writes nothing more for it. Stopping the service
  * stops the current run at a step boundary and puts it back in the queue.
  */
 @Component
@@ -33,6 +36,7 @@ class RunWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
 
     private final RunQueue queue;
+    private final RunFence fence;
     private final TrainingJobs trainingJobs;
     private final RoundJobs roundJobs;
     private final RayJobs rayJobs;
@@ -51,6 +55,7 @@ class RunWorker implements SmartLifecycle {
 
     RunWorker(
             RunQueue queue,
+            RunFence fence,
             TrainingJobs trainingJobs,
             RoundJobs roundJobs,
             RayJobs rayJobs,
@@ -63,6 +68,7 @@ class RunWorker implements SmartLifecycle {
         this.metrics = metrics;
         this.devices = devices;
         this.queue = queue;
+        this.fence = fence;
         this.trainingJobs = trainingJobs;
         this.roundJobs = roundJobs;
         this.rayJobs = rayJobs;
@@ -128,17 +134,16 @@ class RunWorker implements SmartLifecycle {
     }
 
     private void execute(ClaimedRun run) {
-        String worker = properties.workerId();
-        RunReporter reporter = new RunReporter(jdbc, queue, run, worker, metrics);
+        RunReporter reporter = new RunReporter(jdbc, fence, queue, run, metrics);
         AtomicReference<RunQueue.Signal> signal = new AtomicReference<>(RunQueue.Signal.CONTINUE);
         long every = properties.heartbeatInterval().toMillis();
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(
-                () -> beat(run.id(), worker, signal), every, every, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat =
+                heartbeats.scheduleAtFixedRate(() -> beat(run, signal), every, every, TimeUnit.MILLISECONDS);
         RunControl control = step -> stopping || signal.get() != RunQueue.Signal.CONTINUE;
-        reporter.info((run.attempt() > 1 ? "Resumed" : "Started") + " by worker " + worker + " on " + engine.device()
-                + " (attempt " + run.attempt() + " of " + properties.maxAttempts() + ")");
-        ComputeDevice.prepareThread();
         try (NDManager manager = NDManager.newBaseManager(engine.device())) {
+            reporter.info((run.attempt() > 1 ? "Resumed" : "Started") + " by worker " + run.worker() + " on "
+                    + engine.device() + " (attempt " + run.attempt() + " of " + properties.maxAttempts() + ")");
+            ComputeDevice.prepareThread();
             boolean complete;
             Long output = null;
             if (run.type() == RunType.PRETRAIN) {
@@ -153,44 +158,98 @@ class RunWorker implements SmartLifecycle {
                 complete = roundJobs.run(run, reporter, control, manager);
             }
             heartbeat.cancel(false);
-            if (complete) {
-                queue.finish(run.id(), worker, RunStatus.SUCCEEDED, null, output);
-                reporter.info("Succeeded");
+            if (signal.get() == RunQueue.Signal.LOST) {
+                throw new RunLost(run);
+            } else if (complete) {
+                Long published = output;
+                fence.write(
+                        run,
+                        () -> { // the line with the end: after it the run is no longer this worker's
+                            reporter.info("Succeeded");
+                            queue.finish(run, RunStatus.SUCCEEDED, null, published);
+                        });
             } else if (signal.get() == RunQueue.Signal.CANCEL) {
                 reporter.info("Cancelled by an engineer; the run stopped at a step boundary");
-                queue.finish(run.id(), worker, RunStatus.CANCELLED, "Cancelled by an engineer", null);
-                queue.failRoundOf(run.id());
-            } else if (signal.get() == RunQueue.Signal.LOST) {
-                log.warn("run {}: another worker took it over; this worker stops without writing", run.id());
+                queue.finish(run, RunStatus.CANCELLED, "Cancelled by an engineer", null);
             } else {
-                reporter.info("Worker " + worker + " is shutting down: the run goes back to the queue and resumes");
-                queue.release(run.id(), worker);
+                reporter.info(
+                        "Worker " + run.worker() + " is shutting down: the run goes back to the queue and resumes");
+                queue.release(run);
             }
+        } catch (RunLost e) {
+            lost(run);
         } catch (RunFailure e) {
             fail(run, reporter, e.getMessage());
         } catch (Exception | OutOfMemoryError e) {
-            log.error("run {} failed", run.id(), e);
-            fail(run, reporter, e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (lostIn(e)) {
+                lost(run);
+            } else if (DatabaseUnreachable.causedBy(e)) {
+                requeueAfterOutage(run, reporter, e);
+            } else {
+                log.error("run {} failed", run.id(), e);
+                fail(run, reporter, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         } finally {
             heartbeat.cancel(false);
         }
     }
 
     private void fail(ClaimedRun run, RunReporter reporter, String message) {
-        reporter.error(message);
-        queue.finish(run.id(), properties.workerId(), RunStatus.FAILED, message, null);
-        queue.failRoundOf(run.id());
+        try {
+            reporter.error(message);
+            queue.finish(run, RunStatus.FAILED, message, null);
+        } catch (RunLost e) {
+            lost(run);
+        }
     }
 
-    private void beat(long runId, String worker, AtomicReference<RunQueue.Signal> signal) {
+    /**
+     * The database went out of reach under something that does not wait for it (a read before training): no fault of
+     * the run, which goes back to the queue, its attempt given back, and resumes from its last checkpoint. The writes
+     * here wait for the database to answer again.
+     */
+    private void requeueAfterOutage(ClaimedRun run, RunReporter reporter, Throwable e) {
+        log.warn(
+                "run {}: the database went out of reach ({}); the run goes back to the queue",
+                run.id(),
+                e.getMessage());
         try {
-            RunQueue.Signal now = queue.heartbeat(runId, worker);
+            reporter.warn("The database was out of reach (" + e.getMessage()
+                    + "); the run goes back to the queue and resumes from its last checkpoint");
+            queue.release(run);
+        } catch (RunLost lost) {
+            lost(run);
+        }
+    }
+
+    /** Another worker holds the run now: this one has stopped it and writes nothing more for it. */
+    private static void lost(ClaimedRun run) {
+        log.warn(
+                "run {}: worker {} lost it (attempt {} was taken over); stopped without writing",
+                run.id(),
+                run.worker(),
+                run.attempt());
+    }
+
+    /** A trainer may wrap the failure of a write (in an I/O or a library exception): the fence's refusal counts. */
+    private static boolean lostIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RunLost) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void beat(ClaimedRun run, AtomicReference<RunQueue.Signal> signal) {
+        try {
+            RunQueue.Signal now = queue.heartbeat(run);
             if (now != RunQueue.Signal.CONTINUE) {
                 signal.set(now);
             }
         } catch (RuntimeException e) {
             // A missed heartbeat (database restarting) is not yet a lost run: the next one may get through.
-            log.warn("run {}: heartbeat failed: {}", runId, e.getMessage());
+            log.warn("run {}: heartbeat failed: {}", run.id(), e.getMessage());
         }
     }
 
@@ -205,7 +264,11 @@ class RunWorker implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("Run worker: {}", e.getMessage(), e);
+                if (DatabaseUnreachable.causedBy(e)) { // restarting or failing over: no bug to trace
+                    log.warn("Run worker: the database is out of reach ({}); trying again", e.getMessage());
+                } else {
+                    log.error("Run worker: {}", e.getMessage(), e);
+                }
                 sleepQuietly();
             }
         }

@@ -36,11 +36,13 @@ class TrainingJobs {
 
     private final LabelData labels;
     private final CheckpointRegistry registry;
+    private final RunFence fence;
     private final RunsProperties properties;
 
-    TrainingJobs(LabelData labels, CheckpointRegistry registry, RunsProperties properties) {
+    TrainingJobs(LabelData labels, CheckpointRegistry registry, RunFence fence, RunsProperties properties) {
         this.labels = labels;
         this.registry = registry;
+        this.fence = fence;
         this.properties = properties;
     }
 
@@ -67,7 +69,7 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         SftTrainer.Settings s = settings(SftTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run.id(), run.data());
+        LabelData.Split<SftTrainer.Example> data = labels.demonstrations(run);
         requireTrainAndValidation(
                 data,
                 "SFT needs at least two submitted demonstrations (one to validate on); the selected datasets have ");
@@ -95,11 +97,10 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         RewardTrainer.Settings s = settings(RewardTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.id(), run.data());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run);
         requireTrainAndValidation(
                 data, "The reward model needs at least two rankings (one to validate on); the selection has ");
-        List<SftTrainer.Example> demonstrations =
-                labels.demonstrations(run.id(), run.data()).train();
+        List<SftTrainer.Example> demonstrations = labels.demonstrations(run).train();
         reporter.info("Reward model on " + data.train().size() + " rankings, validating on "
                 + data.validation().size() + ", initialised from " + start.name());
         reporter.stage(0, s.epochs() * steps(data.train().size(), s.batchSize()));
@@ -183,7 +184,7 @@ class TrainingJobs {
             NDManager manager)
             throws IOException {
         DpoTrainer.Settings s = settings(DpoTrainer.Settings.defaults(), run.hyperparameters());
-        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run.id(), run.data());
+        LabelData.Split<RewardTrainer.RankedExample> data = labels.rankings(run);
         requireTrainAndValidation(data, "DPO needs at least two rankings (one to validate on); the selection has ");
         reporter.info("DPO (" + s.loss().name().toLowerCase() + ", beta " + s.beta()
                 + (s.referenceFree() ? ", reference-free" : ", reference " + start.name()) + ") on "
@@ -219,8 +220,9 @@ class TrainingJobs {
     }
 
     /**
-     * Copies the trainer's model into {@code models/KIND-run-N-TIME} atomically and registers it (WRITING, then
-     * READY); a Ray run's model is published the same way ({@link RayJobs}).
+     * Copies the trainer's model into {@code models/KIND-run-N-TIME-attempt-K} atomically and registers it (WRITING, then
+     * READY), each registry write fenced by the run's attempt ({@link RunFence}); a Ray run's model is published the
+     * same way ({@link RayJobs}).
      */
     long publish(
             ClaimedRun run,
@@ -232,14 +234,18 @@ class TrainingJobs {
             Map<String, Object> metrics,
             RunReporter reporter)
             throws IOException {
+        // A folder per attempt: a worker that lost the run and was still copying can finish its copy, but never into
+        // the folder the attempt holding the run registers.
         Path target = properties
                 .checkpointDir()
                 .resolve("models")
-                .resolve(kind.name().toLowerCase() + "-" + run.folderName());
-        long id = registry.startWriting(run.outputName(), kind, parent, reference, reward, run.id(), target);
+                .resolve(kind.name().toLowerCase() + "-" + run.folderName() + "-attempt-" + run.attempt());
+        long id = fence.write(
+                run, () -> registry.startWriting(run.id(), run.outputName(), kind, parent, reference, reward, target));
         Checkpoints.writeAtomically(target, tmp -> CheckpointRegistry.copyFiles(trained, tmp, NOT_PUBLISHED));
-        registry.putInStore(id, target);
-        registry.markReady(id, target, metrics);
+        CheckpointRegistry.Verified written = registry.verify(target);
+        String location = registry.store(target);
+        fence.write(run, () -> registry.markReady(id, written, location, metrics));
         reporter.info("Registered checkpoint " + run.outputName() + " (" + kind + ") at " + target);
         return id;
     }

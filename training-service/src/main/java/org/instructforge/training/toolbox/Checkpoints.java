@@ -91,8 +91,10 @@ public final class Checkpoints {
     public static Path writeAtomically(Path target, Writer writer) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        removeTemporaries(parent);
-        Path tmp = parent.resolve(TEMPORARY + target.getFileName() + "-" + System.nanoTime());
+        String temporary = TEMPORARY + target.getFileName() + "-";
+        // Only this target's leftovers: the folder may be shared with other workers writing their own right now.
+        removeTemporaries(parent, temporary);
+        Path tmp = parent.resolve(temporary + System.nanoTime());
         Files.createDirectories(tmp);
         try {
             writer.write(tmp);
@@ -213,10 +215,10 @@ public final class Checkpoints {
         }
     }
 
-    private static void removeTemporaries(Path parent) throws IOException {
+    private static void removeTemporaries(Path parent, String prefix) throws IOException {
         try (Stream<Path> s = Files.list(parent)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(TEMPORARY))
-                    .toList()) {
+            for (Path p :
+                    s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
                 deleteRecursively(p);
             }
         }

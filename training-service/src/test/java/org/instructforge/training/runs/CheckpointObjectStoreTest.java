@@ -77,7 +77,7 @@ class CheckpointObjectStoreTest {
         LoopFixtures fixtures = new LoopFixtures(jdbc);
         long run = fixtures.run("SFT", "{}", fixtures.dataset(), null, null, null);
         CheckpointRegistry registry = new CheckpointRegistry(jdbc, new FileCheckpointStore(work));
-        return registry.startWriting(name, CheckpointKind.SFT, null, null, null, run, dir);
+        return registry.startWriting(run, name, CheckpointKind.SFT, null, null, null, dir);
     }
 
     private Map<String, Object> row(long id) {
@@ -108,9 +108,9 @@ class CheckpointObjectStoreTest {
             long id = writingCheckpoint(name, dir);
             CheckpointRegistry onA = new CheckpointRegistry(jdbc, hostA);
 
-            onA.putInStore(id, dir);
+            String stored = onA.store(dir);
             assertThat(row(id)).containsEntry("status", "WRITING");
-            onA.markReady(id, dir, Map.of());
+            onA.markReady(id, onA.verify(dir), stored, Map.of());
 
             String location = (String) row(id).get("storage_path");
             assertThat(location).isEqualTo("s3://" + bucket + "/forge/models/" + name + "/");
@@ -139,7 +139,7 @@ class CheckpointObjectStoreTest {
                 Path dir = trained(name);
                 long id = writingCheckpoint(name, dir);
 
-                assertThatThrownBy(() -> new CheckpointRegistry(jdbc, store).putInStore(id, dir))
+                assertThatThrownBy(() -> new CheckpointRegistry(jdbc, store).store(dir))
                         .hasMessageContaining("was not stored");
 
                 assertThat(row(id)).containsEntry("status", "WRITING").containsEntry("storage_path", dir.toString());

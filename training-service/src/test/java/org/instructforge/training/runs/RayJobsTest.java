@@ -45,6 +45,9 @@ class RayJobsTest {
     RunQueue queue;
 
     @Autowired
+    RunFence fence;
+
+    @Autowired
     TrainingJobs trainingJobs;
 
     @Autowired
@@ -276,6 +279,7 @@ class RayJobsTest {
                 null);
         return new RunWorker(
                 queue,
+                fence,
                 trainingJobs,
                 roundJobs,
                 new RayJobs(labels, registry, trainingJobs, properties, ray),

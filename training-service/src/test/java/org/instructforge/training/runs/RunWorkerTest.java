@@ -47,6 +47,9 @@ class RunWorkerTest {
     RunQueue queue;
 
     @Autowired
+    RunFence fence;
+
+    @Autowired
     TrainingJobs trainingJobs;
 
     @Autowired
@@ -500,7 +503,7 @@ class RunWorkerTest {
         ClaimedRun claimed = queue.claim("dead-worker").orElseThrow();
         assertThat(claimed.id()).isEqualTo(run);
         try (NDManager manager = NDManager.newBaseManager()) {
-            var reporter = new RunReporter(jdbc, queue, claimed, "dead-worker", metrics);
+            var reporter = new RunReporter(jdbc, fence, queue, claimed, metrics);
             assertThat(trainingJobs.run(claimed, reporter, RunControl.stopBefore(step), manager))
                     .isNull();
         }

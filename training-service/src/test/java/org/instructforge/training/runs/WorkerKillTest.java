@@ -1,19 +1,13 @@
 package org.instructforge.training.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.instructforge.training.runs.WorkerProcess.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.instructforge.training.BaseModel;
-import org.instructforge.training.TrainingServiceApplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,27 +42,23 @@ class WorkerKillTest {
         Path root = Files.createTempDirectory("worker-kill-");
         Path log = Path.of("target", "worker-kill.log").toAbsolutePath();
 
-        Process first = startWorker(root, log);
+        WorkerProcess first = WorkerProcess.start(dataSource, "kill-test", root, log);
         try {
-            await(Duration.ofSeconds(180), () -> step(run) >= 7, () -> "run never passed step 7:\n" + tail(log));
+            await(Duration.ofSeconds(180), () -> step(run) >= 7, () -> "run never passed step 7:\n" + first.tail());
         } finally {
-            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: the worker writes nothing more
+            first.kill(); // SIGKILL: the worker writes nothing more
         }
         int killedAt = step(run);
         assertThat(fixtures.status(run))
                 .as("a dead worker's run looks RUNNING until someone notices")
                 .isEqualTo("RUNNING");
 
-        Process second = startWorker(root, log);
-        try {
+        try (WorkerProcess second = WorkerProcess.start(dataSource, "kill-test", root, log)) {
             await(
                     Duration.ofSeconds(240),
                     () -> fixtures.status(run).equals("SUCCEEDED"),
                     () -> "run is " + fixtures.status(run) + ":\n" + String.join("\n", fixtures.log(run)) + "\n"
-                            + tail(log));
-        } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
+                            + second.tail());
         }
 
         List<String> lines = fixtures.log(run);
@@ -94,56 +84,10 @@ class WorkerKillTest {
                 .isEqualTo("READY");
     }
 
-    /** A training-service process from this build's classes, sharing this test's database. */
-    private Process startWorker(Path checkpointRoot, Path log) throws Exception {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TrainingServiceApplication.class.getName(),
-                "--server.port=0",
-                "--spring.datasource.url=" + dataSource.getJdbcUrl(),
-                "--spring.datasource.username=" + dataSource.getUsername(),
-                "--spring.datasource.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
-                "--instructforge.runs.worker-enabled=true",
-                "--instructforge.runs.worker-id=kill-test",
-                "--instructforge.runs.poll-interval=200ms",
-                "--instructforge.runs.heartbeat-interval=500ms",
-                "--instructforge.runs.checkpoint-root=" + checkpointRoot,
-                "--instructforge.runs.base-model=" + BaseModel.dir());
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-    }
-
     private int step(long run) {
         return jdbc.sql("SELECT current_step FROM training_run WHERE id = :id")
                 .param("id", run)
                 .query(Integer.class)
                 .single();
-    }
-
-    /** Polls until done; past the limit, fails with why (the run's and the worker's logs at that moment). */
-    private static void await(Duration limit, Callable<Boolean> done, Supplier<String> why) {
-        try {
-            Awaitility.await()
-                    .atMost(limit)
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(done);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(why.get(), e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (Exception e) {
-            return "(no log)";
-        }
     }
 }
