@@ -88,7 +88,10 @@ public final class Hyperparameters {
     private static final List<Hyperparameter> REWARD = params(
             whole("seed", 1, 0, Integer.MAX_VALUE, "batch order"),
             whole("epochs", 1, 1, 100, "passes over the rankings (InstructGPT: 1; more overfits)"),
-            whole("batchSize", 64, 1, 1024, "rankings (prompts) per step, all C(K,2) pairs of each together"),
+            // 16 rankings, as the experiment's recipe, not InstructGPT's 64: a step takes every output of each ranking
+            // at once, and 64 rankings of nine outputs at the length limits need an estimated 37 GiB of activations on
+            // the default model (RunMemory), more than a CPU worker holds, so a default run would be refused
+            whole("batchSize", 16, 1, 1024, "rankings (prompts) per step, all C(K,2) pairs of each together"),
             cosine(1e-4, "the cosine ends at this share of the peak"),
             REGULARISATION,
             lengths("candidates"),
