@@ -6,22 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.instructforge.shared.Role;
+import org.instructforge.shared.db.RestartablePostgres;
 import org.instructforge.web.BrowserSupport;
 import org.instructforge.web.account.Accounts;
 import org.instructforge.web.dataset.Datasets;
@@ -55,9 +52,7 @@ class DatabaseOutageTest {
 
     private static final String PASSWORD = "outage-password";
 
-    private static Path dataDir;
-    private static int databasePort;
-    private static EmbeddedPostgres database;
+    private static RestartablePostgres database;
     private static BrowserSupport chromium;
 
     @LocalServerPort
@@ -80,23 +75,10 @@ class DatabaseOutageTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
-        dataDir = Files.createTempDirectory("outage-pg");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            databasePort = socket.getLocalPort();
-        }
-        database = startDatabase();
-        registry.add("spring.datasource.url", () -> "jdbc:postgresql://localhost:" + databasePort + "/postgres");
+        database = RestartablePostgres.start("outage-pg");
+        registry.add("spring.datasource.url", database::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
-    }
-
-    /** The same cluster on the same port each time: a restart, as an operator's or a fail-over's. */
-    private static EmbeddedPostgres startDatabase() throws IOException {
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.toFile())
-                .setCleanDataDirectory(false)
-                .setPort(databasePort)
-                .start();
     }
 
     @BeforeAll
@@ -136,7 +118,7 @@ class DatabaseOutageTest {
             page.locator("#answer").fill(answer);
             assertThat(page.locator("#draft-status")).containsText("Draft saved");
 
-            database.close();
+            database.stop();
             try {
                 // Submitted with the mouse while the database is down: the "try again" page, with the answer.
                 Response submitted =
@@ -174,7 +156,7 @@ class DatabaseOutageTest {
                 assertThat(login.locator("#unavailable-message")).isVisible();
                 assertThat(login.content()).doesNotContain(PASSWORD);
             } finally {
-                database = startDatabase();
+                database.startAgain();
             }
 
             // Back: the labeler sends the kept answer again, as many times as it takes, and it is stored once.

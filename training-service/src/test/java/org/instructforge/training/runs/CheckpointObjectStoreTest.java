@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 class CheckpointObjectStoreTest {
 
     private static S3ProxyServer server;
-    private static Path serverData;
 
     @Autowired
     JdbcClient jdbc;
@@ -44,18 +43,12 @@ class CheckpointObjectStoreTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        serverData = Files.createTempDirectory("s3proxy-");
-        server = S3ProxyServer.start(serverData.resolve("blobs"));
-        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        server = S3ProxyServer.start();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         server.close();
-        Checkpoints.deleteRecursively(serverData);
     }
 
     private static String newBucket(S3Client s3) {

@@ -3,15 +3,12 @@ package org.instructforge.training.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.instructforge.training.runs.WorkerProcess.await;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.instructforge.shared.db.RestartablePostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,9 +38,7 @@ class WorkerDatabaseOutageTest {
     /** How long the database stays down: longer than Hikari's 5 s connection timeout, shorter than the stale limit. */
     private static final Duration OUTAGE = Duration.ofSeconds(8);
 
-    private static Path dataDir;
-    private static int databasePort;
-    private static EmbeddedPostgres database;
+    private static RestartablePostgres database;
 
     @Autowired
     JdbcClient jdbc;
@@ -53,23 +48,10 @@ class WorkerDatabaseOutageTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
-        dataDir = Files.createTempDirectory("worker-outage-pg");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            databasePort = socket.getLocalPort();
-        }
-        database = startDatabase();
-        registry.add("spring.datasource.url", () -> "jdbc:postgresql://localhost:" + databasePort + "/postgres");
+        database = RestartablePostgres.start("worker-outage-pg");
+        registry.add("spring.datasource.url", database::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
-    }
-
-    /** The same cluster on the same port each time: a restart, as an operator's or a fail-over's. */
-    private static EmbeddedPostgres startDatabase() throws IOException {
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.toFile())
-                .setCleanDataDirectory(false)
-                .setPort(databasePort)
-                .start();
     }
 
     @AfterAll
@@ -91,10 +73,10 @@ class WorkerDatabaseOutageTest {
                 null);
         await(Duration.ofSeconds(180), () -> step(run) >= 7, () -> "run never passed step 7: " + fixtures.log(run));
 
-        database.close();
+        database.stop();
         long stopped = System.nanoTime();
         Thread.sleep(OUTAGE.toMillis());
-        database = startDatabase();
+        database.startAgain();
         long restarted = System.nanoTime();
         Instant restartedAt = Instant.now();
         // The first metric point written after the restart (its recorded_at is its transaction's start).

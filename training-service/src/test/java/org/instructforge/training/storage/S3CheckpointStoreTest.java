@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class S3CheckpointStoreTest extends CheckpointStoreContract {
 
     private static S3ProxyServer server;
-    private static Path serverData;
 
     private final List<S3CheckpointStore> opened = new java.util.ArrayList<>();
     private S3Client admin;
@@ -34,18 +33,12 @@ class S3CheckpointStoreTest extends CheckpointStoreContract {
 
     @BeforeAll
     static void startServer() throws Exception {
-        serverData = Files.createTempDirectory("s3proxy-");
-        server = S3ProxyServer.start(serverData.resolve("blobs"));
-        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        server = S3ProxyServer.start();
     }
 
     @AfterAll
     static void stopServer() throws IOException {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         server.close();
-        Checkpoints.deleteRecursively(serverData);
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.instructforge.training.toolbox.Checkpoints;
 
 /**
  * An S3-compatible server on loopback for the object-store tests: S3Proxy (org.gaul:s3proxy, from Maven Central;
@@ -24,14 +25,21 @@ public final class S3ProxyServer implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
+    private final Path folder;
 
-    private S3ProxyServer(Process process, URI endpoint) {
+    private S3ProxyServer(Process process, URI endpoint, Path folder) {
         this.process = process;
         this.endpoint = endpoint;
+        this.folder = folder;
     }
 
-    /** Starts S3Proxy storing its buckets under {@code dataDir} and waits until it answers. */
-    public static S3ProxyServer start(Path dataDir) throws IOException, InterruptedException {
+    /**
+     * Starts S3Proxy storing its buckets in a temporary folder, waits until it answers, and hands the AWS SDK's
+     * default credential chain this server's key (system properties, cleared by {@link #close}).
+     */
+    public static S3ProxyServer start() throws IOException, InterruptedException {
+        Path folder = Files.createTempDirectory("s3proxy-");
+        Path dataDir = folder.resolve("blobs");
         Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the build copies it (mvn process-test-resources)");
@@ -65,7 +73,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        S3ProxyServer server = new S3ProxyServer(process, endpoint);
+        S3ProxyServer server = new S3ProxyServer(process, endpoint, folder);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (!server.answers()) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -74,6 +82,8 @@ public final class S3ProxyServer implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
         return server;
     }
 
@@ -96,12 +106,15 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
         process.destroy();
         try {
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Checkpoints.deleteRecursively(folder);
     }
 }
