@@ -145,7 +145,7 @@ class CheckpointRegistry {
      * checkpoint named {@code name}; empty when that name is taken.
      */
     Optional<Long> insertReadyBase(String name, Path dir, Map<String, ?> metrics) {
-        String location = put(dir);
+        String location = store(dir);
         Optional<Long> id = jdbc.sql("""
                         INSERT INTO model_checkpoint (name, kind, status, storage_path, sha256, size_bytes, metrics)
                         VALUES (:name, 'BASE', 'READY', :path, :sha, :size, CAST(:metrics AS jsonb))
@@ -361,10 +361,6 @@ class CheckpointRegistry {
      * transaction: an upload must not hold the run's row locked.
      */
     public String store(Path dir) {
-        return put(dir);
-    }
-
-    private String put(Path dir) {
         try {
             return store.put(dir, "models/" + dir.getFileName());
         } catch (IOException e) {

@@ -305,7 +305,7 @@ public final class ModelBenchmark {
     }
 
     /** SmolLM2-135M's shape, dropout off as on the default model. */
-    private static DecoderConfig smolLm2() throws IOException {
+    static DecoderConfig smolLm2() throws IOException {
         Path json = Files.createTempFile("smollm2-135m", ".json");
         json.toFile().deleteOnExit();
         try (var in = ModelBenchmark.class.getResourceAsStream(SMOLLM2_CONFIG)) {

@@ -17,7 +17,6 @@ import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.ComputeDevice;
 import org.instructforge.training.model.DecoderConfig;
 import org.instructforge.training.model.GptConfig;
-import org.instructforge.training.model.LlamaConfig;
 import org.instructforge.training.toolbox.AdamW;
 
 /**
@@ -44,32 +43,8 @@ public final class RunMemoryBenchmark {
         }
         cases.add(new Case(
                 "GPT-2 small 124M", new GptConfig(50257, 1024, 768, 12, 12, 3072, 1e-5f, 0f, 50256, 50256), 4, 128));
-        // SmolLM2-135M's config.json: 30 layers, C 576, 9 heads / 3 KV heads, I 1536, V 49152, tied.
-        cases.add(new Case(
-                "SmolLM2-135M shape",
-                new LlamaConfig(
-                        "llama",
-                        49152,
-                        8192,
-                        576,
-                        1536,
-                        30,
-                        9,
-                        3,
-                        64,
-                        1e-5f,
-                        100000.0,
-                        null,
-                        false,
-                        false,
-                        false,
-                        true,
-                        0f,
-                        1,
-                        List.of(2L),
-                        30),
-                4,
-                128));
+        // SmolLM2-135M's own config.json, the shape ModelBenchmark times.
+        cases.add(new Case("SmolLM2-135M shape", ModelBenchmark.smolLm2(), 4, 128));
         return cases;
     }
 
