@@ -185,7 +185,7 @@ public final class DpoTrainer {
         if (train.isEmpty() || validation.isEmpty()) {
             throw new IllegalArgumentException("DPO needs training and validation rankings");
         }
-        Path checkpoints = out.resolve("checkpoints");
+        Path checkpoints = out.resolve(Checkpoints.FOLDER);
         Optional<Path> resume = Checkpoints.latest(checkpoints);
         CausalLm policy = HfCheckpoint.load(resume.orElse(sftModel), manager, false, 0f);
         CausalLm reference = s.referenceFree() ? null : HfCheckpoint.load(sftModel, manager, false, 0f);

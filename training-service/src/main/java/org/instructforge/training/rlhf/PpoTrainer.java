@@ -223,7 +223,7 @@ public final class PpoTrainer {
         if (s.ptxCoef() > 0 && ptxTexts.isEmpty()) {
             throw new IllegalArgumentException("PPO-ptx (ptxCoef > 0) needs a pretraining corpus");
         }
-        Path checkpoints = out.resolve("checkpoints");
+        Path checkpoints = out.resolve(Checkpoints.FOLDER);
         PpoState st = PpoState.startOrResume(s, sft, valueInit, checkpoints, manager, metrics, log);
         ChatFormat format = ChatFormat.of(sft);
         try (GptTokenizer tokenizer = GptTokenizer.load(sft)) {

@@ -155,7 +155,7 @@ public final class RewardTrainer {
         if (train.isEmpty() || validation.isEmpty()) {
             throw new IllegalArgumentException("The reward model needs training and validation rankings");
         }
-        Path checkpoints = out.resolve("checkpoints");
+        Path checkpoints = out.resolve(Checkpoints.FOLDER);
         Optional<Path> resume = Checkpoints.latest(checkpoints);
         Engine.getInstance().setRandomSeed((int) s.seed()); // the fresh scalar head's initial weights
         CausalLm rm = HfCheckpoint.load(resume.orElse(init), manager, true, 0f);

@@ -166,7 +166,7 @@ public final class SftTrainer {
         if (train.isEmpty() || validation.isEmpty()) {
             throw new IllegalArgumentException("SFT needs training and validation demonstrations");
         }
-        Path checkpoints = out.resolve("checkpoints");
+        Path checkpoints = out.resolve(Checkpoints.FOLDER);
         Optional<Path> resume = Checkpoints.latest(checkpoints);
         CausalLm policy = HfCheckpoint.load(resume.orElse(init), manager, false, s.dropout());
         AdamW optimizer = new AdamW(

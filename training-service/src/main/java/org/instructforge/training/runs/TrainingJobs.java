@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * SFT, reward-model, PPO and DPO runs: read the labels, call the trainer (which keeps resumable checkpoints under
- * {@code runs/run-N-TIME} and resumes from them when a dead worker's run is claimed again), then register the result as a
- * checkpoint with its lineage under {@code models/}.
+ * {@code runs/run-N-TIME/attempt-K} and resumes from them when a dead worker's run is claimed again: {@link
+ * AttemptFolders}), then register the result as a checkpoint with its lineage under {@code models/}.
  */
 @Component
 class TrainingJobs {
@@ -50,7 +50,13 @@ class TrainingJobs {
     Long run(ClaimedRun run, RunReporter reporter, RunControl control, NDManager manager) throws IOException {
         CheckpointRegistry.Entry start =
                 registry.usableFor(run.type(), run.startCheckpointId(), "The run names no checkpoint to start from");
-        Path work = properties.checkpointDir().resolve("runs").resolve(run.folderName());
+        // Each attempt trains in a folder of its own, begun with a copy of the earlier attempts' newest state: a
+        // worker that lost the run may still write a late checkpoint, but only into its own attempt's folder.
+        Path runDir = properties.checkpointDir().resolve("runs").resolve(run.folderName());
+        Path work = AttemptFolders.of(runDir, run.attempt());
+        AttemptFolders.prepare(runDir, run.attempt())
+                .ifPresent(from -> reporter.info(
+                        "Attempt " + run.attempt() + " resumes from a verified copy of " + runDir.relativize(from)));
         return switch (run.type()) {
             case SFT -> sft(run, start, work, reporter, control, manager);
             case REWARD -> reward(run, start, work, reporter, control, manager);

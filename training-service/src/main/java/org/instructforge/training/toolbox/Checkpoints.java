@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Checkpoints {
 
     public static final String CHECKSUMS = "SHA256SUMS";
+    /** The subfolder of a trainer's output folder that holds its step checkpoints. */
+    public static final String FOLDER = "checkpoints";
     /** The trainer's own counters (step, KL coefficient, best score...) next to the weights. */
     public static final String STATE = "trainer_state.json";
 
@@ -113,6 +115,27 @@ public final class Checkpoints {
                 deleteRecursively(tmp);
             }
         }
+    }
+
+    /**
+     * Copies the sealed folder {@code source} to {@code target} atomically, every file checked against the source's
+     * {@code SHA256SUMS} as it lands: a source that is incomplete, or replaced or removed while it is read (another
+     * process still writing its own folder), throws and publishes nothing.
+     */
+    public static Path copyVerified(Path source, Path target) throws IOException {
+        verify(source);
+        Map<String, String> sums =
+                parseChecksums(Files.readAllLines(source.resolve(CHECKSUMS), StandardCharsets.UTF_8));
+        return writeAtomically(target, tmp -> {
+            for (Map.Entry<String, String> entry : sums.entrySet()) {
+                Path copy = tmp.resolve(entry.getKey());
+                Files.createDirectories(copy.getParent());
+                Files.copy(source.resolve(entry.getKey()), copy);
+                if (!sha256(copy).equals(entry.getValue())) {
+                    throw new IOException("Copy of " + source + ": " + entry.getKey() + " changed while it was read");
+                }
+            }
+        });
     }
 
     /** Saves a model (HF layout, tokenizer copied from {@code tokenizerSource}) atomically to {@code dir}. */
