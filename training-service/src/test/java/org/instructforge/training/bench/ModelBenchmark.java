@@ -62,6 +62,9 @@ public final class ModelBenchmark {
     /** SmolLM2-135M's config.json (HuggingFaceTB/SmolLM2-135M), the Llama-family shape the issue benchmarks. */
     private static final String SMOLLM2_CONFIG = "/bench/smollm2-135m-config.json";
 
+    /** The models {@code --shapes} chooses from, in the order they are measured. */
+    static final List<String> SHAPES = List.of("default", "gpt2-small", "smollm2-135m");
+
     private record TrainShape(String name, DecoderConfig config, int batch, int seq) {}
 
     /**
@@ -79,8 +82,14 @@ public final class ModelBenchmark {
         int steps = Integer.parseInt(opts.getOrDefault("steps", "5"));
         int genRuns = Integer.parseInt(opts.getOrDefault("gen-runs", "3"));
         String only = opts.getOrDefault("only", "all");
-        List<String> measured = List.of(
-                opts.getOrDefault("shapes", "default,gpt2-small,smollm2-135m").split(","));
+        List<String> measured;
+        try {
+            measured = shapes(opts.getOrDefault("shapes", String.join(",", SHAPES)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("forge bench model: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ComputeDevice.useThreads(threads); // before anything loads the engine
 
         Path configPath = Path.of(opts.getOrDefault("config", "../models/base/config.json"));
@@ -473,6 +482,23 @@ public final class ModelBenchmark {
         } catch (IOException e) {
             return "n/a";
         }
+    }
+
+    /**
+     * The models named by {@code --shapes} (comma-separated): an unknown name is refused with the known ones, never
+     * left to measure nothing.
+     */
+    static List<String> shapes(String value) {
+        List<String> names =
+                List.of(value.split(",")).stream().map(String::strip).toList();
+        List<String> unknown =
+                names.stream().filter(name -> !SHAPES.contains(name)).toList();
+        if (unknown.isEmpty() && !names.isEmpty()) {
+            return names;
+        }
+        throw new IllegalArgumentException("--shapes " + value + ": unknown model "
+                + String.join(", ", unknown.isEmpty() ? List.of("(none)") : unknown) + "; known: "
+                + String.join(", ", SHAPES));
     }
 
     private static Map<String, String> options(String[] args) {
