@@ -7,7 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The training workers' devices as they registered them in {@code training_worker} (V069): the largest is what a
- * local run must fit.
+ * local run must fit. Only live workers count ({@code live_training_worker}, V071: seen within their stale limit),
+ * not the row a crashed worker left behind.
  */
 @Component
 class TrainingWorkers {
@@ -27,10 +28,10 @@ class TrainingWorkers {
         this.jdbc = jdbc;
     }
 
-    /** The registered worker with the most memory; empty when none has registered yet. */
+    /** The live worker with the most memory; empty when none is. */
     Optional<Device> largest() {
         return jdbc.sql("""
-                        SELECT worker_id, device_kind, device_name, memory_bytes FROM training_worker
+                        SELECT worker_id, device_kind, device_name, memory_bytes FROM live_training_worker
                         ORDER BY memory_bytes DESC, worker_id LIMIT 1""")
                 .query((rs, n) -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
                 .optional();

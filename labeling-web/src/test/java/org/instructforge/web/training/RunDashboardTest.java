@@ -218,8 +218,20 @@ class RunDashboardTest {
             long onRay = mvcRun(body.formatted(dataset, base, "ray"));
             assertThat(executorOf(onRay)).isEqualTo("ray");
 
-            // A worker that can hold it registers: the same run is queued, with its estimate for the workers.
+            // A worker that could hold it but crashed (its row outlived its stale limit of 60 s) does not count.
             fixtures.worker("large-gpu", "GPU", 1024 * gib);
+            fixtures.lastSeen("large-gpu", 61);
+            mvc.perform(post("/api/engineer/runs")
+                            .with(ENGINEER)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(body.formatted(dataset, base, "local")))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.errors.memory")
+                            .value(org.hamcrest.Matchers.containsString("(worker small-gpu)")));
+
+            // Seen within its limit (a busy worker's run heartbeat refreshes it, every 5 s), it counts: the same
+            // run is queued, with its estimate for the workers.
+            fixtures.lastSeen("large-gpu", 50);
             long run = mvcRun(body.formatted(dataset, base, "local"));
             assertThat(jdbc.sql("SELECT memory_estimate_bytes FROM training_run WHERE id = :id")
                             .param("id", run)

@@ -148,6 +148,14 @@ final class RunFixtures {
                 .update();
     }
 
+    /** A worker's row last refreshed {@code secondsAgo} ago, as one left behind by a worker that crashed. */
+    void lastSeen(String id, int secondsAgo) {
+        jdbc.sql("UPDATE training_worker SET seen_at = now() - make_interval(secs => :ago) WHERE worker_id = :id")
+                .param("ago", secondsAgo)
+                .param("id", id)
+                .update();
+    }
+
     /** No worker registered: other tests' runs are not checked against a device this test made up. */
     void removeWorkers() {
         jdbc.sql("DELETE FROM training_worker").update();

@@ -126,7 +126,7 @@ class RunWorker implements SmartLifecycle {
         recover(null);
         // The worker's row says what it can hold (the dashboard refuses runs no worker can); runs it cannot hold
         // get one line in their log, and the claim passes over them.
-        devices.register(properties.workerId(), device());
+        devices.register(properties.workerId(), device(), properties.staleAfter());
         devices.noteTooLarge(properties.workerId(), device());
         Optional<ClaimedRun> claimed = queue.claim(properties.workerId(), device().memoryBytes());
         claimed.ifPresent(this::execute);
@@ -247,6 +247,7 @@ class RunWorker implements SmartLifecycle {
             if (now != RunQueue.Signal.CONTINUE) {
                 signal.set(now);
             }
+            devices.seen(run.worker()); // busy, not polling: its device still counts on the dashboard
         } catch (RuntimeException e) {
             // A missed heartbeat (database restarting) is not yet a lost run: the next one may get through.
             log.warn("run {}: heartbeat failed: {}", run.id(), e.getMessage());

@@ -1,8 +1,7 @@
 package org.instructforge.training.runs;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.instructforge.shared.memory.RunMemory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,25 +17,36 @@ class WorkerDevices {
     record TooLarge(long runId, long estimateBytes) {}
 
     private final JdbcClient jdbc;
-    /** Runs this worker has said it passes over: once per run and worker life, not every poll. */
-    private final Set<Long> noted = ConcurrentHashMap.newKeySet();
 
     WorkerDevices(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** This worker is alive on this device: writes (or refreshes) its row. */
-    void register(String worker, WorkerDevice device) {
+    /**
+     * This worker is alive on this device: writes (or refreshes) its row, with the stale limit after which the
+     * dashboard no longer counts it unless it is seen again ({@code live_training_worker}, V071).
+     */
+    void register(String worker, WorkerDevice device, Duration staleAfter) {
         jdbc.sql("""
-                        INSERT INTO training_worker (worker_id, device_kind, device_name, memory_bytes)
-                        VALUES (:worker, :kind, :name, :bytes)
+                        INSERT INTO training_worker (worker_id, device_kind, device_name, memory_bytes,
+                                                     stale_after_seconds)
+                        VALUES (:worker, :kind, :name, :bytes, :stale)
                         ON CONFLICT (worker_id) DO UPDATE SET device_kind = EXCLUDED.device_kind,
-                            device_name = EXCLUDED.device_name, memory_bytes = EXCLUDED.memory_bytes, seen_at = now()
+                            device_name = EXCLUDED.device_name, memory_bytes = EXCLUDED.memory_bytes,
+                            stale_after_seconds = EXCLUDED.stale_after_seconds, seen_at = now()
                         """)
                 .param("worker", worker)
                 .param("kind", device.kind())
                 .param("name", device.name())
                 .param("bytes", device.memoryBytes())
+                .param("stale", (int) Math.max(1, (staleAfter.toMillis() + 999) / 1000))
+                .update();
+    }
+
+    /** A worker busy with a run does not poll: its run's heartbeat says it is still alive. */
+    void seen(String worker) {
+        jdbc.sql("UPDATE training_worker SET seen_at = now() WHERE worker_id = :worker")
+                .param("worker", worker)
                 .update();
     }
 
@@ -48,30 +58,31 @@ class WorkerDevices {
     }
 
     /**
-     * Writes one line in the log of each queued local run this device cannot hold (once per run), with the numbers,
-     * and answers those it wrote about now.
+     * Writes one line in the log of each queued local run this device cannot hold, with the numbers, and answers
+     * those it wrote about now. Once per run and worker: the run's log says whether this worker said so already, so a
+     * restarted worker does not say it again, and each other worker says it once for itself.
      */
     List<TooLarge> noteTooLarge(String worker, WorkerDevice device) {
-        List<TooLarge> tooLarge = jdbc
-                .sql("""
-                        SELECT id, memory_estimate_bytes FROM training_run
-                        WHERE status = 'QUEUED' AND executor = 'local' AND memory_estimate_bytes > :bytes
-                        ORDER BY id""")
+        String said = "Worker " + worker + " passes over this run: ";
+        List<TooLarge> tooLarge = jdbc.sql("""
+                        SELECT r.id, r.memory_estimate_bytes FROM training_run r
+                        WHERE r.status = 'QUEUED' AND r.executor = 'local' AND r.memory_estimate_bytes > :bytes
+                          AND NOT EXISTS (SELECT 1 FROM training_run_log l
+                                          WHERE l.run_id = r.id AND starts_with(l.message, :said))
+                        ORDER BY r.id""")
                 .param("bytes", device.memoryBytes())
+                .param("said", said)
                 .query((rs, row) -> new TooLarge(rs.getLong(1), rs.getLong(2)))
-                .list()
-                .stream()
-                .filter(run -> noted.add(run.runId()))
-                .toList();
+                .list();
         for (TooLarge run : tooLarge) {
             jdbc.sql("INSERT INTO training_run_log (run_id, level, message) VALUES (:run, 'INFO', :message)")
                     .param("run", run.runId())
                     .param(
                             "message",
-                            "Worker " + worker + " passes over this run: it needs an estimated "
-                                    + RunMemory.formatBytes(run.estimateBytes()) + " (" + run.estimateBytes()
-                                    + " bytes) and the worker's " + device.describe() + " (" + device.memoryBytes()
-                                    + " bytes) cannot hold it; it waits for a worker with more memory")
+                            said + "it needs an estimated " + RunMemory.formatBytes(run.estimateBytes()) + " ("
+                                    + run.estimateBytes() + " bytes) and the worker's " + device.describe() + " ("
+                                    + device.memoryBytes() + " bytes) cannot hold it; it waits for a worker with more"
+                                    + " memory")
                     .update();
         }
         return tooLarge;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.instructforge.training.model.GptTokenizer;
 import org.instructforge.training.rlhf.TinyModels;
+import org.instructforge.training.toolbox.Checkpoints;
 import org.instructforge.training.toolbox.RunControl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,9 +176,65 @@ class RunWorkerTest {
                 .isEqualTo(2);
         assertThat(fixtures.log(run))
                 .anyMatch(l -> l.startsWith("WARN Worker dead-worker stopped while running this run; it is queued"))
+                .anyMatch(l ->
+                        l.equals("INFO Attempt 2 resumes from a verified copy of attempt-1/checkpoints/step-000002"))
                 .anyMatch(l -> l.contains("Resumed sft from its checkpoint at step 2 (attempt 2)"))
                 .anyMatch(l -> l.equals("INFO Succeeded"));
         assertThat(metricSteps(run, "sft/loss")).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aStaleAttemptsLateStepCheckpointNeverReachesTheResumeStateOfTheAttemptsAfterIt() throws Exception {
+        long run = fixtures.run(
+                "SFT", SMALL_SFT, fixtures.datasetWithDemonstrations(), fixtures.baseCheckpoint(), null, null);
+        dieBefore(run, 3); // attempt 1 checkpoints step 2, then goes quiet (paused, presumed dead)
+        worker.recover(null);
+        ClaimedRun second = queue.claim("second-worker").orElseThrow();
+        assertThat(second.attempt()).isEqualTo(2);
+        Path runDir = properties.checkpointDir().resolve("runs").resolve(second.folderName());
+        Path firstSteps = runDir.resolve("attempt-1").resolve(Checkpoints.FOLDER);
+        Path secondSteps = runDir.resolve("attempt-2").resolve(Checkpoints.FOLDER);
+        // While attempt 2 trains step 3, attempt 1 comes back and finishes writing a (sealed, but unloadable)
+        // checkpoint of step 4, as a trainer still mid-step would; then attempt 2 dies before step 4.
+        RunControl staleWriteThenDie = step -> {
+            if (step == 2) {
+                try {
+                    Checkpoints.writeAtomically(
+                            Checkpoints.stepDir(firstSteps, 4),
+                            tmp -> Files.writeString(tmp.resolve("model.safetensors"), "attempt 1, late"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return step >= 3;
+        };
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var reporter = new RunReporter(jdbc, fence, queue, second, metrics);
+            assertThat(trainingJobs.run(second, reporter, staleWriteThenDie, manager))
+                    .isNull();
+        }
+        // Attempt 2's state is its verified copy of attempt 1's step 2, untouched by the late write.
+        assertThat(Checkpoints.stepDirs(secondSteps)).containsExactly(Checkpoints.stepDir(secondSteps, 2));
+        Checkpoints.verify(Checkpoints.stepDir(secondSteps, 2));
+        assertThat(Files.readAllBytes(Checkpoints.stepDir(secondSteps, 2).resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(Checkpoints.stepDir(firstSteps, 2).resolve("model.safetensors")));
+        assertThat(Checkpoints.latest(firstSteps)).contains(Checkpoints.stepDir(firstSteps, 4));
+        jdbc.sql("UPDATE training_run SET heartbeat_at = now() - interval '10 minutes' WHERE id = :id")
+                .param("id", run)
+                .update();
+
+        // Attempt 3 resumes from attempt 2 (the latest attempt with a checkpoint), not from attempt 1's later step.
+        assertThat(worker.runOnce()).contains(run);
+
+        assertThat(fixtures.status(run)).isEqualTo("SUCCEEDED");
+        assertThat(fixtures.log(run))
+                .anyMatch(l ->
+                        l.equals("INFO Attempt 3 resumes from a verified copy of attempt-2/checkpoints/step-000002"))
+                .anyMatch(l -> l.contains("Resumed sft from its checkpoint at step 2 (attempt 3)"))
+                .noneMatch(l -> l.contains("step-000004"));
+        assertThat(metricSteps(run, "sft/loss")).containsExactly(1, 2, 3, 4);
+        assertThat(Files.readString(Checkpoints.stepDir(firstSteps, 4).resolve("model.safetensors")))
+                .isEqualTo("attempt 1, late"); // no later attempt writes into an earlier attempt's folder
     }
 
     @Test
@@ -268,6 +326,62 @@ class RunWorkerTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void aBusyWorkersRunHeartbeatKeepsItsDeviceCountedWhileACrashedWorkersRowStopsCounting() throws Exception {
+        long run = fixtures.run(
+                "SFT",
+                "{\"epochs\":200,\"batchSize\":4,\"evalEvery\":1000,\"checkpointEvery\":1000}",
+                fixtures.datasetWithDemonstrations(),
+                fixtures.baseCheckpoint(),
+                null,
+                null);
+        String crashed = "crashed-" + fixtures.tag;
+        jdbc.sql("""
+                        INSERT INTO training_worker (worker_id, device_kind, device_name, memory_bytes,
+                                                     stale_after_seconds, seen_at)
+                        VALUES (:w, 'GPU', 'gpu(0)', 1, 60, now() - interval '61 seconds')""").param("w", crashed).update();
+        var running = CompletableFuture.supplyAsync(worker::runOnce);
+        try {
+            await("run " + run + " passes step 1")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> currentStep(run) >= 1);
+            // Busy with the run, the worker does not poll: only the run's heartbeat can say it is alive.
+            jdbc.sql("UPDATE training_worker SET seen_at = now() - interval '10 minutes' WHERE worker_id = :w")
+                    .param("w", properties.workerId())
+                    .update();
+            assertThat(isLive(properties.workerId())).isFalse();
+
+            await("the heartbeat refreshes the busy worker's row")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> isLive(properties.workerId()));
+            assertThat(jdbc.sql("SELECT stale_after_seconds FROM training_worker WHERE worker_id = :w")
+                            .param("w", properties.workerId())
+                            .query(Integer.class)
+                            .single())
+                    .isEqualTo(30); // this test's instructforge.runs.stale-after
+            assertThat(isLive(crashed)).isFalse();
+        } finally {
+            jdbc.sql("UPDATE training_run SET status = 'CANCEL_REQUESTED' WHERE id = :id")
+                    .param("id", run)
+                    .update();
+            running.get(120, TimeUnit.SECONDS);
+            jdbc.sql("DELETE FROM training_worker WHERE worker_id = :w")
+                    .param("w", crashed)
+                    .update();
+        }
+        assertThat(fixtures.status(run)).isEqualTo("CANCELLED");
+    }
+
+    private boolean isLive(String workerId) {
+        return jdbc.sql("SELECT count(*) FROM live_training_worker WHERE worker_id = :w")
+                        .param("w", workerId)
+                        .query(Long.class)
+                        .single()
+                == 1;
     }
 
     /** DPO small enough for a test: 7 training rankings, batches of 4 prompts, a checkpoint every step. */
@@ -520,6 +634,20 @@ class RunWorkerTest {
 
         assertThat(worker.runOnce()).isEmpty();
         assertThat(worker.runOnce()).isEmpty(); // a second poll writes nothing more
+        // The log remembers it, not the worker: the same worker restarted says nothing more, another says it once.
+        assertThat(new WorkerDevices(jdbc).noteTooLarge(properties.workerId(), worker.device()))
+                .isEmpty();
+        assertThat(new WorkerDevices(jdbc).noteTooLarge("other-" + fixtures.tag, worker.device()))
+                .extracting(WorkerDevices.TooLarge::runId)
+                .containsExactly(run);
+        assertThat(new WorkerDevices(jdbc).noteTooLarge("other-" + fixtures.tag, worker.device()))
+                .isEmpty();
+        assertThat(fixtures.log(run))
+                .filteredOn(l -> l.contains("other-" + fixtures.tag))
+                .hasSize(1);
+        jdbc.sql("DELETE FROM training_run_log WHERE run_id = :run AND message LIKE 'Worker other-%'")
+                .param("run", run)
+                .update();
 
         assertThat(fixtures.status(run)).isEqualTo("QUEUED");
         assertThat(fixtures.log(run))
