@@ -153,8 +153,8 @@ public class TaskQueue {
     private final ClaimRateLimiter rateLimiter;
     private final TransactionTemplate transactions;
 
-    /** How often a claim is run when PostgreSQL keeps choosing it as a deadlock's victim. */
-    static final int CLAIM_ATTEMPTS = 3;
+    /** How often a claim or a skip is run when PostgreSQL keeps choosing it as a deadlock's victim. */
+    static final int DEADLOCK_ATTEMPTS = 3;
 
     TaskQueue(
             JdbcClient jdbc,
@@ -173,7 +173,7 @@ public class TaskQueue {
      * home page) finds it again instead of the queue reserving it for them unseen until it expires.
      */
     public Optional<Lease> next(String username, TaskKind kind) {
-        return claiming(() -> {
+        return retryingDeadlocks(() -> {
             long me = labelerId(username);
             Optional<Lease> held = jdbc.sql(
                             "SELECT a.id " + HELD_LEASES + " AND a.task_kind = :kind ORDER BY a.leased_at" + " LIMIT 1")
@@ -226,25 +226,26 @@ public class TaskQueue {
 
     /** Takes a new task of this kind for the labeler, or nothing when none is waiting. */
     public Optional<Lease> claimNext(String username, TaskKind kind) {
-        return claiming(() -> claimOnce(username, kind));
+        return retryingDeadlocks(() -> claimOnce(username, kind));
     }
 
     /**
-     * Runs a claim in a transaction of its own, and again when PostgreSQL ends it as a deadlock's victim. A claim that
-     * found only rows other claims hold waits for them ({@link #itemAfterWaiting}), and a row it waited for and then passed
-     * over (no slot left) stays locked to it until it ends, so two such claims can wait for each other's rows; the
-     * victim's work, its rate-limit count included, is rolled back whole, so running it again counts it once. Inside
-     * a caller's transaction it cannot start over, and runs once.
+     * Runs a claim or a skip in a transaction of its own, and again when PostgreSQL ends it as a deadlock's victim. A
+     * claim that found only rows other claims hold waits for them ({@link #itemAfterWaiting}), and a row it waited for
+     * and then passed over (no slot left) stays locked to it until it ends, so two such claims can wait for each
+     * other's rows, and a skip (its lease row, then its item's counter) can be caught in such a cycle as well; the
+     * victim's work, a claim's rate-limit count included, is rolled back whole, so running it again counts it once.
+     * Inside a caller's transaction it cannot start over, and runs once.
      */
-    private Optional<Lease> claiming(Supplier<Optional<Lease>> claim) {
+    private <T> T retryingDeadlocks(Supplier<T> work) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return claim.get();
+            return work.get();
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactions.execute(status -> claim.get());
+                return transactions.execute(status -> work.get());
             } catch (PessimisticLockingFailureException e) {
-                if (attempt == CLAIM_ATTEMPTS) {
+                if (attempt == DEADLOCK_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -465,25 +466,30 @@ public class TaskQueue {
     }
 
     /** Gives a task back with a reason; the labeler will not be offered it again. */
-    @Transactional
     public void skip(long leaseId, String username, String reason) {
         if (reason == null || reason.isBlank()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Say why you skip this task.");
         }
-        Lease lease = lockForSubmit(leaseId, username);
-        if (lease.submitted()) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
-        }
-        boolean wasLeased = stillLeased(leaseId);
-        jdbc.sql("""
-                        UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason, completed_at = now()
-                        WHERE id = :id""")
-                .param("reason", reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
-                .param("id", leaseId)
-                .update();
-        if (wasLeased) {
-            countLease(lease.kind(), lease.itemId(), -1);
-        }
+        retryingDeadlocks(() -> {
+            Lease lease = lockForSubmit(leaseId, username);
+            if (lease.submitted()) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, "This task is already submitted.");
+            }
+            boolean wasLeased = stillLeased(leaseId);
+            jdbc.sql("""
+                            UPDATE task_assignment SET status = 'SKIPPED', skip_reason = :reason,
+                                   completed_at = now()
+                            WHERE id = :id""")
+                    .param(
+                            "reason",
+                            reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip())
+                    .param("id", leaseId)
+                    .update();
+            if (wasLeased) {
+                countLease(lease.kind(), lease.itemId(), -1);
+            }
+            return null;
+        });
     }
 
     /**

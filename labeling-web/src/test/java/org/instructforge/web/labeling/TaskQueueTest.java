@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The queue on real PostgreSQL, with real concurrent claims. */
 @SpringBootTest(properties = "instructforge.labeling.claims-per-minute=1000")
@@ -74,6 +76,9 @@ class TaskQueueTest {
     @Autowired
     Teams teams;
 
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
     @Test
     void neverLeasesOneSlotToTwoLabelersAtOnce() throws Exception {
         List<Long> prompts = dataset(1, "0", 6);
@@ -114,6 +119,66 @@ class TaskQueueTest {
 
         assertThat(claimIn(labeler, prompts)).isEmpty();
         assertThat(claimIn(labelers(1).get(0), prompts)).isPresent();
+    }
+
+    @Test
+    void aSkipThatPostgresqlEndsAsADeadlocksVictimIsRunAgain() throws Exception {
+        List<Long> prompts = dataset(1, "0", 1);
+        String labeler = labelers(1).get(0);
+        Lease lease = claimIn(labeler, prompts).orElseThrow();
+        ExecutorService rivalThread = Executors.newSingleThreadExecutor();
+        var promptLocked = new java.util.concurrent.CountDownLatch(1);
+        // A rival transaction holds the prompt's row, waits until the skip (holding its lease row) waits for that row,
+        // then asks for the lease row: a cycle. Its own deadlock check is far off, so the skip's runs first and
+        // PostgreSQL ends the skip's transaction; if nothing ran it again, the skip would fail.
+        Future<?> rival =
+                rivalThread.submit(() -> new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+                    jdbc.sql("SET LOCAL deadlock_timeout = '30s'").update();
+                    jdbc.sql("SELECT id FROM prompt WHERE id = :id FOR UPDATE")
+                            .param("id", lease.itemId())
+                            .query(Long.class)
+                            .single();
+                    promptLocked.countDown();
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (!skipWaitsForALock()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new AssertionError("the skip never waited for the prompt's row");
+                        }
+                        Thread.onSpinWait();
+                    }
+                    jdbc.sql("SELECT id FROM task_assignment WHERE id = :id FOR UPDATE")
+                            .param("id", lease.id())
+                            .query(Long.class)
+                            .single();
+                }));
+        try {
+            assertThat(promptLocked.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+
+            queue.skip(lease.id(), labeler, "The prompt is unclear");
+
+            rival.get(60, java.util.concurrent.TimeUnit.SECONDS); // the rival was not the victim: it got both rows
+        } finally {
+            rivalThread.shutdownNow();
+        }
+        assertThat(jdbc.sql("SELECT status FROM task_assignment WHERE id = :id")
+                        .param("id", lease.id())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("SKIPPED");
+        assertThat(jdbc.sql("SELECT demonstrations_leased FROM prompt WHERE id = :id")
+                        .param("id", lease.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+    }
+
+    /** Whether a session waits for a row lock in the skip's counter update (statistics read afresh each time). */
+    private boolean skipWaitsForALock() {
+        jdbc.sql("SELECT pg_stat_clear_snapshot()").query().singleRow();
+        return jdbc.sql("""
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE prompt SET demonstrations_leased%'""").query(Long.class).single() > 0;
     }
 
     @Test
