@@ -3,6 +3,7 @@ package org.instructforge.web.replicas;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +13,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.instructforge.shared.process.LabelingWebServer;
 
 /**
  * What a browser keeps between requests, for talking to replicas without one: the {@code SESSION} cookie (sent to
  * whichever replica the request goes to, as a load balancer would) and the CSRF token of the last page read.
  */
 final class BrowserSession {
+
+    /** How the tests talk to replicas: redirects are not followed, so a test sees where each answer points. */
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static final Pattern SESSION_COOKIE = Pattern.compile("^SESSION=([^;]*)");
@@ -26,7 +34,7 @@ final class BrowserSession {
     private String csrf;
 
     /** Signs in through the sign-in form of this replica, as a person does. */
-    static BrowserSession signIn(Replica replica, String username, String password)
+    static BrowserSession signIn(LabelingWebServer replica, String username, String password)
             throws IOException, InterruptedException {
         BrowserSession browser = new BrowserSession();
         browser.get(replica, "/login");
@@ -40,7 +48,7 @@ final class BrowserSession {
         return browser;
     }
 
-    HttpResponse<String> get(Replica replica, String path) throws IOException, InterruptedException {
+    HttpResponse<String> get(LabelingWebServer replica, String path) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 send(HttpRequest.newBuilder(URI.create(replica.url(path))).GET());
         Matcher token = CSRF.matcher(response.body());
@@ -51,7 +59,7 @@ final class BrowserSession {
     }
 
     /** A form post carrying the CSRF token of the last page read (from whichever replica rendered it). */
-    HttpResponse<String> post(Replica replica, String path, Map<String, String> fields)
+    HttpResponse<String> post(LabelingWebServer replica, String path, Map<String, String> fields)
             throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>(fields);
         if (csrf != null) {
@@ -61,7 +69,7 @@ final class BrowserSession {
     }
 
     /** A form post with only the given fields: what a forged cross-site form would send. */
-    HttpResponse<String> postWithoutToken(Replica replica, String path, Map<String, String> fields)
+    HttpResponse<String> postWithoutToken(LabelingWebServer replica, String path, Map<String, String> fields)
             throws IOException, InterruptedException {
         String body = fields.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
@@ -76,8 +84,8 @@ final class BrowserSession {
         if (session != null) {
             request.header("Cookie", "SESSION=" + session);
         }
-        HttpResponse<String> response = Replica.HTTP.send(
-                request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         for (String cookie : response.headers().allValues("Set-Cookie")) {
             Matcher value = SESSION_COOKIE.matcher(cookie);
             if (value.find()) {

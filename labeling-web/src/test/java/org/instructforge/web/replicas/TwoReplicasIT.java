@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
+import org.instructforge.shared.process.LabelingWebServer;
 import org.instructforge.web.BrowserSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,20 +53,38 @@ class TwoReplicasIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private JdbcClient jdbc;
-    private Replica a;
-    private Replica b;
+    private LabelingWebServer a;
+    private LabelingWebServer b;
     private BrowserSupport chromium;
 
     @BeforeAll
     void startTwoReplicasOnOneDatabase() throws Exception {
         EmbeddedPostgres postgres = EmbeddedPostgres.obtain(new EmbeddedDatabaseProperties(Path.of(""), 0, 60));
-        Replica.Database database = new Replica.Database(postgres.jdbcUrl(), postgres.username(), postgres.password());
+        LabelingWebServer.Database database =
+                new LabelingWebServer.Database(postgres.jdbcUrl(), postgres.username(), postgres.password());
         jdbc = JdbcClient.create(new DriverManagerDataSource(database.url(), database.user(), database.password()));
         String limit = "--instructforge.labeling.claims-per-minute=" + CLAIMS_PER_MINUTE;
         // One after the other: the first migrates the schema and adds the demo data, the second finds both there.
-        a = Replica.start("replica-a", database, limit);
-        b = Replica.start("replica-b", database, limit);
+        a = replica("replica-a", database, limit);
+        b = replica("replica-b", database, limit);
         chromium = new BrowserSupport();
+    }
+
+    /**
+     * One replica as a load balancer sees it: the packaged jar ({@code mvn package} writes it before {@code mvn
+     * verify} runs the {@code *IT} tests) in a process of its own, its console in {@code target/<name>.log}.
+     */
+    private static LabelingWebServer replica(String name, LabelingWebServer.Database database, String... arguments)
+            throws Exception {
+        return LabelingWebServer.start(
+                name,
+                Path.of("target"),
+                "run `mvn verify` (the README's test command), which packages it before the *IT tests",
+                Path.of("target", name + ".log"),
+                database,
+                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+                List.of(arguments),
+                Duration.ofSeconds(240));
     }
 
     @AfterAll
@@ -73,7 +92,7 @@ class TwoReplicasIT {
         if (chromium != null) {
             chromium.close();
         }
-        for (Replica replica : new Replica[] {a, b}) {
+        for (LabelingWebServer replica : new LabelingWebServer[] {a, b}) {
             if (replica != null) {
                 replica.close();
             }
@@ -151,7 +170,7 @@ class TwoReplicasIT {
         String labeler = labeler();
         List<Integer> answers = new ArrayList<>();
         for (int i = 0; i < CLAIMS_PER_MINUTE + 2; i++) {
-            Replica replica = i % 2 == 0 ? a : b;
+            LabelingWebServer replica = i % 2 == 0 ? a : b;
             HttpResponse<String> next =
                     api(replica, labeler, "POST", "/api/labeler/tasks/next?kind=DEMONSTRATION", null);
             answers.add(next.statusCode());
@@ -236,8 +255,8 @@ class TwoReplicasIT {
     }
 
     /** A JSON API call with HTTP Basic (the demo admin's password, or a test labeler's). */
-    private HttpResponse<String> api(Replica replica, String username, String method, String path, String json)
-            throws Exception {
+    private HttpResponse<String> api(
+            LabelingWebServer replica, String username, String method, String path, String json) throws Exception {
         String password = username.equals("admin") ? "admin-demo" : PASSWORD;
         String credentials =
                 Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -250,7 +269,7 @@ class TwoReplicasIT {
         }
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return Replica.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return BrowserSession.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static final Pattern LOCATION_PATH = Pattern.compile("^(?:https?://[^/]+)?(/.*)$");

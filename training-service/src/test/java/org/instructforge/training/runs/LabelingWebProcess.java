@@ -1,22 +1,16 @@
 package org.instructforge.training.runs;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
+import org.instructforge.shared.process.LabelingWebServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,86 +30,29 @@ final class LabelingWebProcess implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Process process;
-    private final Path log;
+    private final LabelingWebServer server;
     private final String base;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    private LabelingWebProcess(Process process, Path log, int port) {
-        this.process = process;
-        this.log = log;
-        this.base = "http://localhost:" + port;
+    private LabelingWebProcess(LabelingWebServer server) {
+        this.server = server;
+        this.base = server.url("");
     }
 
     /** Starts the jar in demo mode (its three demo accounts) on the given database and waits until it is healthy. */
     static LabelingWebProcess start(String jdbcUrl, String user, String password) throws Exception {
-        Path jar = jar();
-        int port = freePort();
-        Path log = Path.of("target", "closed-loop-labeling-web.log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
-                "-Dai.djl.offline=true",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + port,
-                "--instructforge.demo.enabled=true",
-                "--instructforge.labeling.claims-per-minute=100000"));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("DB_URL", jdbcUrl);
-        builder.environment().put("DB_USER", user);
-        builder.environment().put("DB_PASSWORD", password == null ? "" : password);
-        LabelingWebProcess web = new LabelingWebProcess(builder.start(), log, port);
-        web.awaitHealthy(Duration.ofSeconds(180));
-        return web;
-    }
-
-    private static Path jar() throws IOException {
-        Path target = Path.of("..", "labeling-web", "target").toAbsolutePath().normalize();
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches("labeling-web-.*\\.jar"))
-                    .findFirst()
-                    .orElseThrow();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException(
-                    "No labeling-web jar in " + target + ": run the whole build (./forge test"
-                            + " or mvn verify), which packages labeling-web before these tests",
-                    e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private void awaitHealthy(Duration limit) {
-        try {
-            await("labeling-web healthy")
-                    .atMost(limit)
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(this::healthy);
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("labeling-web was not healthy within " + limit + ":\n" + tail(), e);
-        }
-    }
-
-    /** Whether /actuator/health answers 200 yet; a process that exited fails the wait at once, with its log. */
-    private boolean healthy() throws InterruptedException {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("labeling-web exited with " + process.exitValue() + ":\n" + tail());
-        }
-        try {
-            return get(null, "/actuator/health").status() == 200;
-        } catch (IOException e) {
-            return false; // not listening yet
-        }
+        return new LabelingWebProcess(LabelingWebServer.start(
+                "labeling-web",
+                Path.of("..", "labeling-web", "target"),
+                "run the whole build (./forge test or mvn verify), which packages labeling-web before these tests",
+                Path.of("target", "closed-loop-labeling-web.log"),
+                new LabelingWebServer.Database(jdbcUrl, user, password),
+                List.of("-Xmx768m", "-Dai.djl.offline=true"),
+                List.of("--instructforge.labeling.claims-per-minute=100000"),
+                Duration.ofSeconds(180)));
     }
 
     /** The answer's JSON (null for an empty body) after checking it succeeded; else fails with the service's log. */
@@ -158,12 +95,7 @@ final class LabelingWebProcess implements AutoCloseable {
 
     /** The end of the service's console, for failure messages. */
     String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return server.tail();
     }
 
     static String json(Object value) {
@@ -206,9 +138,6 @@ final class LabelingWebProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        server.close();
     }
 }
