@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.shared.memory.ModelShape;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.model.HfCheckpoint;
@@ -158,7 +159,16 @@ class CheckpointRegistry {
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .query(Long.class)
                 .optional();
-        id.ifPresent(registered -> recordShape(registered, dir));
+        id.ifPresentOrElse(registered -> recordShape(registered, dir), () -> {
+            if (S3Location.isObjectStore(location)) {
+                // Someone took the name meanwhile: what was uploaded for it belongs to no checkpoint.
+                try {
+                    store.delete(location);
+                } catch (IOException e) {
+                    log.warn("{}: {} belongs to no checkpoint and could not be removed: {}", name, location, e);
+                }
+            }
+        });
         return id;
     }
 

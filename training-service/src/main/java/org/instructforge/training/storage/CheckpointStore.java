@@ -33,4 +33,10 @@ public interface CheckpointStore {
 
     /** Removes the checkpoint at {@code location}; a no-op when nothing is there. */
     void delete(String location) throws IOException;
+
+    /**
+     * Whether anything is stored under {@code key}, so that a new checkpoint can pick a key that {@link #put} will
+     * not replace ({@code forge import} of a second model with the same folder name).
+     */
+    boolean holds(String key) throws IOException;
 }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.instructforge.shared.checkpoint.CheckpointManifest;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.training.toolbox.Checkpoints;
 
 /**
@@ -63,6 +65,11 @@ public final class FileCheckpointStore implements CheckpointStore {
         Checkpoints.deleteRecursively(folder(location));
     }
 
+    @Override
+    public boolean holds(String key) {
+        return Files.exists(target(key));
+    }
+
     /** The folder a key names under the root; a key that would leave the root is a programming error. */
     private Path target(String key) {
         Path target = root.resolve(key).normalize();
@@ -82,7 +89,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     static Map<String, String> manifest(Path dir) throws IOException {
-        return Checkpoints.parseChecksums(
-                Files.readAllLines(dir.resolve(Checkpoints.CHECKSUMS), StandardCharsets.UTF_8));
+        return CheckpointManifest.parse(Files.readAllLines(dir.resolve(Checkpoints.CHECKSUMS), StandardCharsets.UTF_8));
     }
 }
