@@ -78,7 +78,8 @@ class CheckpointObjectStoreDownloadTest {
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry properties) {
-        properties.add("instructforge.checkpoints.endpoint", () -> server.endpoint().toString());
+        properties.add(
+                "instructforge.checkpoints.endpoint", () -> server.endpoint().toString());
         properties.add("instructforge.checkpoints.region", () -> "us-east-1");
     }
 
@@ -156,20 +157,16 @@ class CheckpointObjectStoreDownloadTest {
         Map<String, String> fromBucket = unzip(download(inBucket));
 
         assertThat(fromBucket)
-                .containsOnlyKeys(
-                        "SHA256SUMS",
-                        "config.json",
-                        "extra/notes.txt",
-                        "model.safetensors",
-                        "tokenizer.json")
+                .containsOnlyKeys("SHA256SUMS", "config.json", "extra/notes.txt", "model.safetensors", "tokenizer.json")
                 .isEqualTo(unzip(download(inFolder)));
         assertThat(fromBucket.get("model.safetensors"))
-                .isEqualTo(new String(Files.readAllBytes(dir.resolve("model.safetensors")), StandardCharsets.ISO_8859_1));
+                .isEqualTo(
+                        new String(Files.readAllBytes(dir.resolve("model.safetensors")), StandardCharsets.ISO_8859_1));
         mvc.perform(get("/engineer/checkpoints/" + inBucket + "/download").with(ENGINEER))
                 .andExpect(status().isOk())
                 .andExpect(header().string(
-                        "Content-Disposition",
-                        containsString("filename=\"" + CheckpointFixtures.nameOf(jdbc, inBucket) + ".zip\"")));
+                                "Content-Disposition",
+                                containsString("filename=\"" + CheckpointFixtures.nameOf(jdbc, inBucket) + ".zip\"")));
     }
 
     @Test
@@ -196,7 +193,8 @@ class CheckpointObjectStoreDownloadTest {
         long ready = CheckpointFixtures.checkpoint(jdbc, "ppo-s3", "PPO", null, "READY", location);
         long writing = CheckpointFixtures.checkpoint(jdbc, "ppo-s3-writing", "PPO", null, "WRITING", location);
 
-        mvc.perform(get("/engineer/checkpoints/" + ready + "/download").with(user("l").roles("LABELER")))
+        mvc.perform(get("/engineer/checkpoints/" + ready + "/download")
+                        .with(user("l").roles("LABELER")))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/api/engineer/checkpoints/" + ready + "/download")).andExpect(status().isUnauthorized());
         mvc.perform(get("/api/engineer/checkpoints/" + writing + "/download").with(ENGINEER))
