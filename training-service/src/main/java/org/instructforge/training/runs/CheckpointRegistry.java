@@ -330,14 +330,32 @@ class CheckpointRegistry {
         return out;
     }
 
-    /** WRITING checkpoints of runs that are no longer running were abandoned by a dead worker: FAILED, never listed. */
+    /**
+     * WRITING checkpoints of runs that are no longer running were abandoned by a dead worker: FAILED, never listed.
+     * What a worker that died during its upload left in the object store goes at that moment ({@link
+     * CheckpointStore#discard}): a WRITING row still names the attempt's own folder on the worker's host, and the
+     * upload went to {@code models/} and that folder's name, as {@link #store} puts it.
+     */
     public int failAbandoned() {
-        return jdbc.sql("""
+        List<String> abandoned = jdbc.sql("""
                         UPDATE model_checkpoint c SET status = 'FAILED'
                         WHERE c.status = 'WRITING' AND NOT EXISTS (
                             SELECT 1 FROM training_run r WHERE r.id = c.training_run_id
                               AND r.status IN ('RUNNING', 'CANCEL_REQUESTED', 'QUEUED'))
-                        """).update();
+                        RETURNING c.storage_path
+                        """).query(String.class).list();
+        for (String folder : abandoned) {
+            if (S3Location.isObjectStore(folder)) {
+                continue; // never the case for a WRITING row: it gets its store's location only as it turns READY
+            }
+            String key = "models/" + Path.of(folder).getFileName();
+            try {
+                store.discard(key);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: what an abandoned upload left under {} could not be removed: {}", folder, key, e);
+            }
+        }
+        return abandoned.size();
     }
 
     private static String weightsSha(Path dir) {

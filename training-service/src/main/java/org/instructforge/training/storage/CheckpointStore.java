@@ -39,4 +39,11 @@ public interface CheckpointStore {
      * not replace ({@code forge import} of a second model with the same folder name).
      */
     boolean holds(String key) throws IOException;
+
+    /**
+     * Removes what an upload under {@code key} that never finished left behind (a worker that died during {@link
+     * #put}), once its checkpoint is FAILED. On the shared volume nothing: the folder there is the run's own output,
+     * written whole or not at all, and stays as it always has.
+     */
+    void discard(String key) throws IOException;
 }

@@ -66,6 +66,12 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public void discard(String key) {
+        // Checkpoints.writeAtomically leaves no half-written folder to remove: only a temporary one, which the
+        // next write into the same parent removes.
+    }
+
+    @Override
     public boolean holds(String key) {
         return Files.exists(target(key));
     }

@@ -170,6 +170,11 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
     }
 
     @Override
+    public void discard(String key) throws IOException {
+        delete(new S3Location(bucket, prefix + folderKey(key)));
+    }
+
+    @Override
     public boolean holds(String key) throws IOException {
         S3Location at = new S3Location(bucket, prefix + folderKey(key));
         // Keys ending in "/" are folder markers (S3Proxy's file system lists its folders so), never a file.

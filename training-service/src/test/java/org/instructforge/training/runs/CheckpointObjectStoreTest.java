@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -142,6 +143,45 @@ class CheckpointObjectStoreTest {
                 assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents().stream()
                                 .filter(o -> !o.key().endsWith("/")))
                         .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void whatAWorkerThatDiedDuringItsUploadLeftIsRemovedWhenItsCheckpointFails() throws Exception {
+        String name = "sft-died-" + UUID.randomUUID().toString().substring(0, 8);
+        String other = "sft-whole-" + UUID.randomUUID().toString().substring(0, 8);
+        try (S3Client admin = S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true)) {
+            String bucket = newBucket(admin);
+            try (S3CheckpointStore store = new S3CheckpointStore(
+                    S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true),
+                    bucket,
+                    "forge",
+                    work.resolve("cache"))) {
+                CheckpointRegistry registry = new CheckpointRegistry(jdbc, store);
+                String whole = registry.store(trained(other));
+                Path dir = trained(name);
+                long id = writingCheckpoint(name, dir);
+                // The worker uploaded the weights, then died before the manifest: its run ended without it.
+                admin.putObject(
+                        r -> r.bucket(bucket).key("forge/models/" + name + "/model.safetensors"),
+                        RequestBody.fromBytes(new byte[] {1, 2, 3}));
+                jdbc.sql("UPDATE training_run SET status = 'FAILED' WHERE id ="
+                                + " (SELECT training_run_id FROM model_checkpoint WHERE id = :id)")
+                        .param("id", id)
+                        .update();
+
+                assertThat(registry.failAbandoned()).isPositive();
+
+                assertThat(row(id)).containsEntry("status", "FAILED");
+                assertThat(
+                                admin
+                                        .listObjectsV2(r -> r.bucket(bucket).prefix("forge/models/" + name + "/"))
+                                        .contents()
+                                        .stream()
+                                        .filter(o -> !o.key().endsWith("/")))
+                        .isEmpty();
+                store.verify(whole); // another checkpoint's objects are untouched
             }
         }
     }
