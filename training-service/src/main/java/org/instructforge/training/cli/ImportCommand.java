@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Register a local Hugging Face model folder as a BASE checkpoint: its run files are copied to the"
-                    + " checkpoint root. Architectures other than gpt2, llama, mistral and qwen2 are refused."
+                    + " checkpoint root, or uploaded to the object store with INSTRUCTFORGE_CHECKPOINT_STORE=s3. Architectures other than gpt2, llama, mistral and qwen2 are refused."
         })
 final class ImportCommand implements Callable<Integer> {
 
@@ -42,16 +42,15 @@ final class ImportCommand implements Callable<Integer> {
         Path folder = dir.toAbsolutePath().normalize();
         ModelImport.check(folder); // before the database: a wrong folder needs none
         String checkpoint = name != null ? name : String.valueOf(folder.getFileName());
-        printRegistered(
-                out,
-                ModelImport.fromEnvironment(env)
-                        .register(folder, checkpoint, Map.of("source", folder.toString()), false));
+        try (ModelImport models = ModelImport.fromEnvironment(env)) {
+            printRegistered(out, models.register(folder, checkpoint, Map.of("source", folder.toString()), false));
+        }
         return 0;
     }
 
     static void printRegistered(PrintStream out, ModelImport.Imported imported) {
         out.printf(
                 "registered %s (%s) as BASE checkpoint %d at %s%n",
-                imported.name(), imported.architecture(), imported.id(), imported.dir());
+                imported.name(), imported.architecture(), imported.id(), imported.location());
     }
 }

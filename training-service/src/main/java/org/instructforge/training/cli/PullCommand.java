@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
             "Download a model from the Hugging Face Hub ($HF_ENDPOINT, default https://huggingface.co; $HF_TOKEN for"
                     + " gated or private models): the files a run needs (config, tokenizer, safetensors weights),"
                     + " resumable, sizes and SHA-256s checked against the Hub's; then registered as a BASE checkpoint"
-                    + " in the product's database and checkpoint root. Architectures other than gpt2, llama,"
+                    + " in the product's database and checkpoint store (the checkpoint root, or the object store with"
+                    + " INSTRUCTFORGE_CHECKPOINT_STORE=s3). Architectures other than gpt2, llama,"
                     + " mistral and qwen2 are refused."
         })
 final class PullCommand implements Callable<Integer> {
@@ -52,19 +53,21 @@ final class PullCommand implements Callable<Integer> {
         HubClient hub = new HubClient(env.apply("HF_ENDPOINT"), env.apply("HF_TOKEN"));
         ModelPull pull = new ModelPull(hub, out);
         HubClient.Snapshot files = pull.runFiles(repo, revision); // the Hub first: offline fails fast
-        ModelImport models = ModelImport.fromEnvironment(env);
-        models.existing(checkpoint).ifPresent(id -> {
-            throw new IllegalArgumentException(
-                    "a checkpoint named '" + checkpoint + "' exists already (id " + id + "); choose another --name");
-        });
-        ModelPull.Pulled pulled = pull.download(files, models.checkpointRoot().resolve("downloads"));
-        ModelImport.Imported imported = models.register(
-                pulled.folder(),
-                checkpoint,
-                Map.of("source", hub.endpoint() + "/" + repo, "revision", revision, "commit", pulled.commit()),
-                true);
-        Checkpoints.deleteRecursively(pulled.folder());
-        ImportCommand.printRegistered(out, imported);
+        try (ModelImport models = ModelImport.fromEnvironment(env)) {
+            models.existing(checkpoint).ifPresent(id -> {
+                throw new IllegalArgumentException("a checkpoint named '" + checkpoint + "' exists already (id " + id
+                        + "); choose another --name");
+            });
+            ModelPull.Pulled pulled =
+                    pull.download(files, models.checkpointRoot().resolve("downloads"));
+            ModelImport.Imported imported = models.register(
+                    pulled.folder(),
+                    checkpoint,
+                    Map.of("source", hub.endpoint() + "/" + repo, "revision", revision, "commit", pulled.commit()),
+                    true);
+            Checkpoints.deleteRecursively(pulled.folder());
+            ImportCommand.printRegistered(out, imported);
+        }
         return 0;
     }
 }

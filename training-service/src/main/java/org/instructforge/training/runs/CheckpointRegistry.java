@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.instructforge.shared.CheckpointKind;
 import org.instructforge.shared.CheckpointStatus;
 import org.instructforge.shared.RunType;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.shared.memory.ModelShape;
 import org.instructforge.shared.run.RunInputs;
 import org.instructforge.training.model.HfCheckpoint;
@@ -158,7 +159,16 @@ class CheckpointRegistry {
                 .param("metrics", JSON.writeValueAsString(finite(metrics)))
                 .query(Long.class)
                 .optional();
-        id.ifPresent(registered -> recordShape(registered, dir));
+        id.ifPresentOrElse(registered -> recordShape(registered, dir), () -> {
+            if (S3Location.isObjectStore(location)) {
+                // Someone took the name meanwhile: what was uploaded for it belongs to no checkpoint.
+                try {
+                    store.delete(location);
+                } catch (IOException e) {
+                    log.warn("{}: {} belongs to no checkpoint and could not be removed: {}", name, location, e);
+                }
+            }
+        });
         return id;
     }
 
@@ -320,14 +330,32 @@ class CheckpointRegistry {
         return out;
     }
 
-    /** WRITING checkpoints of runs that are no longer running were abandoned by a dead worker: FAILED, never listed. */
+    /**
+     * WRITING checkpoints of runs that are no longer running were abandoned by a dead worker: FAILED, never listed.
+     * What a worker that died during its upload left in the object store goes at that moment ({@link
+     * CheckpointStore#discard}): a WRITING row still names the attempt's own folder on the worker's host, and the
+     * upload went to {@code models/} and that folder's name, as {@link #store} puts it.
+     */
     public int failAbandoned() {
-        return jdbc.sql("""
+        List<String> abandoned = jdbc.sql("""
                         UPDATE model_checkpoint c SET status = 'FAILED'
                         WHERE c.status = 'WRITING' AND NOT EXISTS (
                             SELECT 1 FROM training_run r WHERE r.id = c.training_run_id
                               AND r.status IN ('RUNNING', 'CANCEL_REQUESTED', 'QUEUED'))
-                        """).update();
+                        RETURNING c.storage_path
+                        """).query(String.class).list();
+        for (String folder : abandoned) {
+            if (S3Location.isObjectStore(folder)) {
+                continue; // never the case for a WRITING row: it gets its store's location only as it turns READY
+            }
+            String key = "models/" + Path.of(folder).getFileName();
+            try {
+                store.discard(key);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: what an abandoned upload left under {} could not be removed: {}", folder, key, e);
+            }
+        }
+        return abandoned.size();
     }
 
     private static String weightsSha(Path dir) {

@@ -1,6 +1,7 @@
 package org.instructforge.training.runs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,10 +14,13 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.instructforge.shared.checkpoint.CheckpointStoreProperties;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.model.ModelArchitectures;
+import org.instructforge.training.storage.CheckpointStore;
 import org.instructforge.training.storage.FileCheckpointStore;
 import org.instructforge.training.toolbox.Checkpoints;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,27 +30,39 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Hugging Face model folder registered as a READY BASE checkpoint, the way the shipped base model is: its files are
- * put (atomically, sealed with {@code SHA256SUMS}) under {@code models/} in the checkpoint root, then listed in
+ * put (atomically, sealed with {@code SHA256SUMS}) under {@code models/} in the checkpoint root, stored in the
+ * checkpoint store the workers use ({@link CheckpointRegistry#store}: on the shared volume they stay where they are; in
+ * an object store they are uploaded, read back and verified, and the local copy is removed), then listed in
  * {@code model_checkpoint}. {@code forge import} copies a local folder; {@code forge pull} moves the folder it
  * downloaded. Only the files a run reads are kept ({@link #isRunFile}), and a folder of an architecture this product
  * cannot run is refused before anything is written.
  */
-public final class ModelImport {
+public final class ModelImport implements AutoCloseable {
 
-    /** A registered model. */
-    public record Imported(long id, String name, Path dir, String architecture) {}
+    /** A registered model; {@code location} is its {@code storage_path}, a folder or an {@code s3://} location. */
+    public record Imported(long id, String name, String location, String architecture) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String INDEX = HfCheckpoint.INDEX_FILE;
 
     private final JdbcClient jdbc;
+    private final CheckpointStore store;
     private final CheckpointRegistry registry;
     private final Path checkpointRoot;
 
+    /** Registers into the file store under {@code checkpointRoot}. */
     public ModelImport(JdbcClient jdbc, Path checkpointRoot) {
+        this(jdbc, checkpointRoot, new FileCheckpointStore(checkpointRoot));
+    }
+
+    /**
+     * Registers into {@code store}; {@code checkpointRoot} is where a model is sealed (and {@code forge pull}
+     * downloads) on this host before it is stored.
+     */
+    public ModelImport(JdbcClient jdbc, Path checkpointRoot, CheckpointStore store) {
         this.jdbc = jdbc;
-        // forge import and pull write to the checkpoint root on this host, as the workers' file store does.
-        this.registry = new CheckpointRegistry(jdbc, new FileCheckpointStore(checkpointRoot));
+        this.store = store;
+        this.registry = new CheckpointRegistry(jdbc, store);
         this.checkpointRoot = checkpointRoot;
     }
 
@@ -55,7 +71,9 @@ public final class ModelImport {
      * {@code DB_URL} / {@code DB_USER} / {@code DB_PASSWORD} for an external PostgreSQL, else the embedded one in
      * {@code $INSTRUCTFORGE_DATA_DIR/postgres} on {@code INSTRUCTFORGE_DB_PORT} (attached to when a service runs it,
      * started for this command otherwise); checkpoints under {@code INSTRUCTFORGE_CHECKPOINT_DIR}, default
-     * {@code $INSTRUCTFORGE_DATA_DIR/checkpoints}. The schema is brought up to date first, as a service's start would.
+     * {@code $INSTRUCTFORGE_DATA_DIR/checkpoints}, stored as {@code INSTRUCTFORGE_CHECKPOINT_STORE} and the
+     * {@code INSTRUCTFORGE_S3_*} settings say ({@link CheckpointStoreProperties#fromEnvironment}), as the workers store
+     * theirs. The schema is brought up to date first, as a service's start would.
      */
     public static ModelImport fromEnvironment(UnaryOperator<String> env) throws IOException {
         try {
@@ -92,8 +110,11 @@ public final class ModelImport {
                 env,
                 "INSTRUCTFORGE_CHECKPOINT_DIR",
                 Path.of(dataDir, "checkpoints").toString()));
+        Path checkpointRoot = root.toAbsolutePath().normalize();
         return new ModelImport(
-                JdbcClient.create(dataSource), root.toAbsolutePath().normalize());
+                JdbcClient.create(dataSource),
+                checkpointRoot,
+                CheckpointStoreConfiguration.open(CheckpointStoreProperties.fromEnvironment(env), checkpointRoot));
     }
 
     private static String valueOr(UnaryOperator<String> env, String name, String fallback) {
@@ -182,11 +203,14 @@ public final class ModelImport {
         return List.of("model.safetensors");
     }
 
-    /** {@code models/NAME} ('/' as '--', as the Hub's own cache names repositories), numbered when already there. */
-    private Path freeDir(String name) {
+    /**
+     * {@code models/NAME} ('/' as '--', as the Hub's own cache names repositories), numbered when already there, on
+     * this host or in the store (whose put would replace what lies under the key).
+     */
+    private Path freeDir(String name) throws IOException {
         String base = name.replace("/", "--").replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = checkpointRoot.resolve("models").resolve(base);
-        for (int i = 2; Files.exists(dir); i++) {
+        for (int i = 2; Files.exists(dir) || store.holds("models/" + dir.getFileName()); i++) {
             dir = checkpointRoot.resolve("models").resolve(base + "-" + i);
         }
         return dir;
@@ -229,9 +253,34 @@ public final class ModelImport {
         });
         Map<String, Object> all = new LinkedHashMap<>(metrics);
         all.put("architecture", architecture);
-        long id = registry.insertReadyBase(name, dir, all)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "a checkpoint named '" + name + "' was registered meanwhile; choose another --name"));
-        return new Imported(id, name, dir, architecture);
+        Optional<Long> registered;
+        try {
+            registered = registry.insertReadyBase(name, dir, all);
+        } catch (UncheckedIOException e) {
+            Checkpoints.deleteRecursively(dir); // the store refused it: nothing was registered
+            throw e.getCause();
+        }
+        long id = registered.orElseThrow(() -> new IllegalArgumentException(
+                "a checkpoint named '" + name + "' was registered meanwhile; choose another --name"));
+        String location = jdbc.sql("SELECT storage_path FROM model_checkpoint WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+        if (S3Location.isObjectStore(location)) {
+            // The bucket holds it now: the local copy was only where it was sealed.
+            Checkpoints.deleteRecursively(dir);
+        }
+        return new Imported(id, name, location, architecture);
+    }
+
+    @Override
+    public void close() {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

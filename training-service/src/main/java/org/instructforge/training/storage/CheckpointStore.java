@@ -33,4 +33,17 @@ public interface CheckpointStore {
 
     /** Removes the checkpoint at {@code location}; a no-op when nothing is there. */
     void delete(String location) throws IOException;
+
+    /**
+     * Whether anything is stored under {@code key}, so that a new checkpoint can pick a key that {@link #put} will
+     * not replace ({@code forge import} of a second model with the same folder name).
+     */
+    boolean holds(String key) throws IOException;
+
+    /**
+     * Removes what an upload under {@code key} that never finished left behind (a worker that died during {@link
+     * #put}), once its checkpoint is FAILED. On the shared volume nothing: the folder there is the run's own output,
+     * written whole or not at all, and stays as it always has.
+     */
+    void discard(String key) throws IOException;
 }

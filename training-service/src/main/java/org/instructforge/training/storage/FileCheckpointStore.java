@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.instructforge.shared.checkpoint.CheckpointManifest;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.training.toolbox.Checkpoints;
 
 /**
@@ -63,6 +65,17 @@ public final class FileCheckpointStore implements CheckpointStore {
         Checkpoints.deleteRecursively(folder(location));
     }
 
+    @Override
+    public void discard(String key) {
+        // Checkpoints.writeAtomically leaves no half-written folder to remove: only a temporary one, which the
+        // next write into the same parent removes.
+    }
+
+    @Override
+    public boolean holds(String key) {
+        return Files.exists(target(key));
+    }
+
     /** The folder a key names under the root; a key that would leave the root is a programming error. */
     private Path target(String key) {
         Path target = root.resolve(key).normalize();
@@ -82,7 +95,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     static Map<String, String> manifest(Path dir) throws IOException {
-        return Checkpoints.parseChecksums(
-                Files.readAllLines(dir.resolve(Checkpoints.CHECKSUMS), StandardCharsets.UTF_8));
+        return CheckpointManifest.parse(Files.readAllLines(dir.resolve(Checkpoints.CHECKSUMS), StandardCharsets.UTF_8));
     }
 }

@@ -1,9 +1,10 @@
 package org.instructforge.training.storage;
 
+import static org.instructforge.shared.checkpoint.S3CheckpointObjects.call;
+
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,25 +12,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.instructforge.shared.checkpoint.S3CheckpointObjects;
+import org.instructforge.shared.checkpoint.S3Location;
 import org.instructforge.training.toolbox.Checkpoints;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -37,77 +32,55 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Putting a folder uploads every file, then {@code SHA256SUMS} last, then reads every object back and compares
  * its SHA-256 with the manifest. Only then does {@link #put} return, so only then is the checkpoint registered; a
- * failed upload removes what it wrote. (Over plain HTTP each PUT also carries the body's SHA-256 in its signature,
- * {@code x-amz-content-sha256}, which the store checks; S3's newer {@code x-amz-checksum-*} headers and trailers are
- * left off because stores that lack them, S3Proxy among them, refuse the request.) The read-back doubles the
- * traffic of a publish, once per checkpoint; in exchange nothing is registered on a store's word alone.
+ * failed upload removes what it wrote. A file larger than one part ({@code partSize}, 64 MB by default) goes up as
+ * a multipart upload (S3 takes at most 5 GiB in one PUT), each part signed with its own SHA-256 like a single PUT;
+ * a multipart upload that fails is aborted, so the store keeps none of its parts. The read-back doubles the traffic
+ * of a publish, once per checkpoint; in exchange nothing is registered on a store's word alone.
  *
  * <p>A worker on another host loads a checkpoint from a local cache folder named by the SHA-256 of its
  * {@code SHA256SUMS} (which names every file's SHA-256, so it names the whole checkpoint): downloaded once into a
- * temporary sibling, verified, then renamed into place, as {@code Checkpoints.writeAtomically} does on disk.
+ * temporary sibling, verified, then renamed into place, as {@code Checkpoints.writeAtomically} does on disk. Reading
+ * goes through shared-model's {@link S3CheckpointObjects}, as labeling-web's downloads do.
  */
 public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
 
-    /** S3's largest single PUT; bigger files would need a multipart upload, which this store does not do. */
-    static final long LARGEST_PUT = 5L * 1024 * 1024 * 1024;
-
     private static final String TEMPORARY = ".tmp-";
 
+    private final S3CheckpointObjects objects;
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final Path cache;
+    private final long partSize;
     /** Locations registered as plain paths (the shipped base model before the switch, say) still load. */
     private final FileCheckpointStore files;
+
+    /** A store that uploads files in parts of the default size (64 MB). */
+    public S3CheckpointStore(S3Client s3, String bucket, String prefix, Path cache) {
+        this(s3, bucket, prefix, cache, S3CheckpointObjects.DEFAULT_PART_SIZE);
+    }
 
     /**
      * @param prefix put before every key ({@code instructforge/} keeps the checkpoints in one folder of a shared
      *     bucket); empty for none
      * @param cache where fetched checkpoints are kept on this host
+     * @param partSize a file larger than this is uploaded in parts of this many bytes (5 MiB to 5 GiB)
      */
-    public S3CheckpointStore(S3Client s3, String bucket, String prefix, Path cache) {
+    public S3CheckpointStore(S3Client s3, String bucket, String prefix, Path cache, long partSize) {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("An object store for checkpoints needs a bucket");
         }
+        if (partSize < S3CheckpointObjects.SMALLEST_PART || partSize > S3CheckpointObjects.LARGEST_PUT) {
+            throw new IllegalArgumentException("A part must be 5 MiB to 5 GiB, not " + partSize + " bytes");
+        }
+        this.objects = new S3CheckpointObjects(s3);
         this.s3 = s3;
         this.bucket = bucket;
         String p = prefix == null ? "" : prefix.strip().replaceAll("^/+", "");
         this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
         this.cache = cache.toAbsolutePath().normalize();
+        this.partSize = partSize;
         this.files = new FileCheckpointStore(this.cache);
-    }
-
-    /**
-     * A client for the store: the standard AWS credential chain ({@code AWS_ACCESS_KEY_ID} and
-     * {@code AWS_SECRET_ACCESS_KEY}, the {@code aws.accessKeyId} and {@code aws.secretAccessKey} system properties,
-     * {@code ~/.aws/credentials}, instance roles...).
-     *
-     * @param endpoint the store's URL for MinIO or Ceph ({@code http://minio:9000}); null for Amazon S3
-     * @param region the signing region; null for the standard chain ({@code AWS_REGION}...), else us-east-1, which
-     *     MinIO and Ceph accept
-     * @param pathStyle {@code http://host/bucket/key} rather than {@code http://bucket.host/key}: MinIO and Ceph
-     *     are usually reached this way
-     */
-    public static S3Client client(String endpoint, String region, boolean pathStyle) {
-        S3ClientBuilder builder = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .forcePathStyle(pathStyle)
-                .region(region == null || region.isBlank() ? defaultRegion() : Region.of(region));
-        if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.build();
-    }
-
-    private static Region defaultRegion() {
-        try {
-            return DefaultAwsRegionProviderChain.builder().build().getRegion();
-        } catch (SdkException e) {
-            return Region.US_EAST_1;
-        }
     }
 
     @Override
@@ -142,9 +115,8 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
             return files.fetch(location);
         }
         S3Location at = S3Location.parse(location);
-        byte[] manifest = manifest(at);
-        Map<String, String> sums =
-                Checkpoints.parseChecksums(List.of(new String(manifest, StandardCharsets.UTF_8).split("\n")));
+        byte[] manifest = objects.manifest(at);
+        Map<String, String> sums = S3CheckpointObjects.files(manifest);
         Path dir = cache.resolve(sha256(manifest));
         if (Files.isDirectory(dir)) {
             try {
@@ -161,11 +133,8 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
             for (String name : sums.keySet()) {
                 Path file = tmp.resolve(name);
                 Files.createDirectories(file.getParent());
-                try {
-                    call(() -> s3.getObject(
-                            r -> r.bucket(at.bucket()).key(at.key(name)), ResponseTransformer.toFile(file)));
-                } catch (NoSuchKeyException e) {
-                    throw new IOException("Checkpoint " + at + ": " + name + " is missing");
+                try (InputStream in = objects.open(at, name)) {
+                    Files.copy(in, file);
                 }
             }
             Files.write(tmp.resolve(Checkpoints.CHECKSUMS), manifest);
@@ -188,8 +157,7 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
             return;
         }
         S3Location at = S3Location.parse(location);
-        byte[] manifest = manifest(at);
-        verify(at, Checkpoints.parseChecksums(List.of(new String(manifest, StandardCharsets.UTF_8).split("\n"))));
+        verify(at, S3CheckpointObjects.files(objects.manifest(at)));
     }
 
     @Override
@@ -202,40 +170,135 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
     }
 
     @Override
+    public void discard(String key) throws IOException {
+        delete(new S3Location(bucket, prefix + folderKey(key)));
+    }
+
+    @Override
+    public boolean holds(String key) throws IOException {
+        S3Location at = new S3Location(bucket, prefix + folderKey(key));
+        // Keys ending in "/" are folder markers (S3Proxy's file system lists its folders so), never a file.
+        return call(() -> s3.listObjectsV2Paginator(r -> r.bucket(at.bucket()).prefix(at.folder())).contents().stream()
+                .anyMatch(object -> !object.key().endsWith("/")));
+    }
+
+    @Override
     public void close() {
-        s3.close();
+        objects.close();
     }
 
     private void upload(Path file, String key) throws IOException {
         long size = Files.size(file);
-        if (size > LARGEST_PUT) {
-            throw new IOException(file.getFileName() + " is " + size + " bytes, more than one S3 PUT takes (5 GiB);"
-                    + " save the model in smaller shards");
+        if (size > partSize) {
+            uploadInParts(file, key, size);
+            return;
         }
         call(() -> s3.putObject(r -> r.bucket(bucket).key(key).contentLength(size), RequestBody.fromFile(file)));
+    }
+
+    /**
+     * CreateMultipartUpload, one UploadPart per {@code partSize} bytes of the file (each read from the file at its
+     * offset, again on a retry: nothing is held in memory), then CompleteMultipartUpload. Any failure aborts the
+     * upload, so that the store drops the parts it received; the caller then removes what else it wrote.
+     */
+    private void uploadInParts(Path file, String key, long size) throws IOException {
+        String uploadId = call(() ->
+                        s3.createMultipartUpload(r -> r.bucket(bucket).key(key)))
+                .uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (long offset = 0; offset < size; offset += partSize) {
+                int number = parts.size() + 1;
+                long length = Math.min(partSize, size - offset);
+                long from = offset;
+                ContentStreamProvider slice = () -> slice(file, from, length);
+                String etag = call(() -> s3.uploadPart(
+                                r -> r.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(number)
+                                        .contentLength(length),
+                                RequestBody.fromContentProvider(slice, length, "application/octet-stream")))
+                        .eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            call(() -> s3.completeMultipartUpload(
+                    r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+        } catch (IOException | RuntimeException e) {
+            try {
+                call(() ->
+                        s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)));
+            } catch (IOException | RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code length} bytes of {@code file} from {@code offset}, as a stream of its own. */
+    private static InputStream slice(Path file, long offset, long length) {
+        try {
+            InputStream in = Files.newInputStream(file);
+            in.skipNBytes(offset);
+            return new FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    if (b >= 0) {
+                        left--;
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(buffer, off, (int) Math.min(len, left));
+                    if (n > 0) {
+                        left -= n;
+                    }
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    long skipped = super.skip(Math.min(n, left));
+                    left -= skipped;
+                    return skipped;
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return (int) Math.min(super.available(), left);
+                }
+
+                @Override
+                public boolean markSupported() {
+                    return false;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Every file of the manifest is stored whole: each object read back and hashed. */
     private void verify(S3Location at, Map<String, String> sums) throws IOException {
         for (Map.Entry<String, String> file : sums.entrySet()) {
             String stored;
-            try {
-                stored = sha256(at, at.key(file.getKey()));
-            } catch (NoSuchKeyException e) {
-                throw new IOException("Checkpoint " + at + ": " + file.getKey() + " is missing");
+            try (InputStream in = objects.open(at, file.getKey())) {
+                stored = digest(in);
             }
             if (!stored.equals(file.getValue())) {
                 throw new IOException("Checkpoint " + at + ": " + file.getKey() + " does not match its checksum");
             }
-        }
-    }
-
-    private byte[] manifest(S3Location at) throws IOException {
-        try {
-            return call(() -> s3.getObjectAsBytes(r -> r.bucket(at.bucket()).key(at.key(Checkpoints.CHECKSUMS))))
-                    .asByteArray();
-        } catch (NoSuchKeyException e) {
-            throw new IOException("No checkpoint at " + at + ": it has no " + Checkpoints.CHECKSUMS);
         }
     }
 
@@ -251,14 +314,6 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
                         .toList());
         for (String key : keys) {
             call(() -> s3.deleteObject(r -> r.bucket(at.bucket()).key(key)));
-        }
-    }
-
-    /** The SHA-256 of an object, read back from the store. */
-    private String sha256(S3Location at, String key) throws IOException {
-        try (ResponseInputStream<GetObjectResponse> in =
-                call(() -> s3.getObject(r -> r.bucket(at.bucket()).key(key)))) {
-            return digest(in);
         }
     }
 
@@ -290,24 +345,5 @@ public final class S3CheckpointStore implements CheckpointStore, AutoCloseable {
             throw new IllegalArgumentException("Checkpoint key " + key + " is not a folder name");
         }
         return k.endsWith("/") ? k : k + "/";
-    }
-
-    @FunctionalInterface
-    private interface Call<T> {
-        T run();
-    }
-
-    /**
-     * A request, its failures (unreachable store, access denied, a checksum the store refused) as IOExceptions like
-     * the file system's; only "no such key" stays as it is, for the callers that say which file is missing.
-     */
-    private static <T> T call(Call<T> request) throws IOException {
-        try {
-            return request.run();
-        } catch (NoSuchKeyException e) {
-            throw e;
-        } catch (SdkException e) {
-            throw new IOException(e.getMessage(), e);
-        }
     }
 }

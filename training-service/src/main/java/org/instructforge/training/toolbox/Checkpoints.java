@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.instructforge.shared.checkpoint.CheckpointManifest;
 import org.instructforge.training.model.CausalLm;
 import org.instructforge.training.model.HfCheckpoint;
 import org.instructforge.training.rlhf.SftTrainer;
@@ -32,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Checkpoints {
 
-    public static final String CHECKSUMS = "SHA256SUMS";
+    public static final String CHECKSUMS = CheckpointManifest.FILE;
     /** The subfolder of a trainer's output folder that holds its step checkpoints. */
     public static final String FOLDER = "checkpoints";
     /** The trainer's own counters (step, KL coefficient, best score...) next to the weights. */
@@ -125,7 +126,7 @@ public final class Checkpoints {
     public static Path copyVerified(Path source, Path target) throws IOException {
         verify(source);
         Map<String, String> sums =
-                parseChecksums(Files.readAllLines(source.resolve(CHECKSUMS), StandardCharsets.UTF_8));
+                CheckpointManifest.parse(Files.readAllLines(source.resolve(CHECKSUMS), StandardCharsets.UTF_8));
         return writeAtomically(target, tmp -> {
             for (Map.Entry<String, String> entry : sums.entrySet()) {
                 Path copy = tmp.resolve(entry.getKey());
@@ -175,37 +176,15 @@ public final class Checkpoints {
         if (!Files.isRegularFile(sums)) {
             throw new IOException(dir + " is not a complete checkpoint: no " + CHECKSUMS);
         }
-        for (Map.Entry<String, String> entry :
-                parseChecksums(Files.readAllLines(sums, StandardCharsets.UTF_8)).entrySet()) {
+        for (Map.Entry<String, String> entry : CheckpointManifest.parse(
+                        Files.readAllLines(sums, StandardCharsets.UTF_8))
+                .entrySet()) {
             String name = entry.getKey();
             Path file = dir.resolve(name);
             if (!Files.isRegularFile(file) || !sha256(file).equals(entry.getValue())) {
                 throw new IOException("Checkpoint " + dir + ": " + name + " is missing or does not match its checksum");
             }
         }
-    }
-
-    /**
-     * The lines of a {@code SHA256SUMS} file as relative file name to hex SHA-256, in file order. A name that could
-     * leave the folder (absolute, or with {@code ..}) is refused: a manifest read from an object store decides where
-     * its files are downloaded to.
-     */
-    public static Map<String, String> parseChecksums(List<String> lines) throws IOException {
-        Map<String, String> sums = new java.util.LinkedHashMap<>();
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            if (line.length() < 67 || !line.substring(0, 64).matches("[0-9a-f]{64}") || line.charAt(64) != ' ') {
-                throw new IOException("Not a " + CHECKSUMS + " line: " + line);
-            }
-            String name = line.substring(66);
-            if (name.startsWith("/") || List.of(name.split("/")).contains("..")) {
-                throw new IOException(CHECKSUMS + " names a file outside its folder: " + name);
-            }
-            sums.put(name, line.substring(0, 64));
-        }
-        return sums;
     }
 
     /** {@code sha256sum}-compatible lines for every file below dir (relative paths, sorted). */

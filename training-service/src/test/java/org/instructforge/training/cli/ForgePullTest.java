@@ -10,7 +10,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.instructforge.shared.checkpoint.S3CheckpointObjects;
+import org.instructforge.shared.checkpoint.S3ProxyServer;
 import org.instructforge.shared.db.EmbeddedDatabaseProperties;
 import org.instructforge.shared.db.EmbeddedPostgres;
 import org.instructforge.training.hub.FakeHub;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * {@code forge pull} and {@code forge import} end to end: a Hub on loopback ({@link FakeHub}), the product's schema
@@ -157,5 +162,97 @@ class ForgePullTest extends CliTestSupport {
         assertThat(stderr())
                 .contains("model_type 'bert' (config.json) cannot be run here; supported: gpt2, llama, qwen2, mistral");
         assertThat(checkpoint(name + "-bert")).isNull();
+    }
+
+    @Test
+    void withTheObjectStorePullAndImportUploadTheModelAndKeepNoLocalCopy() throws Exception {
+        try (S3ProxyServer s3 = S3ProxyServer.start();
+                S3Client admin = S3CheckpointObjects.client(s3.endpoint().toString(), "us-east-1", true)) {
+            String bucket = "forge-" + System.nanoTime();
+            admin.createBucket(r -> r.bucket(bucket));
+            env.putAll(Map.of(
+                    "INSTRUCTFORGE_CHECKPOINT_STORE", "s3",
+                    "INSTRUCTFORGE_S3_BUCKET", bucket,
+                    "INSTRUCTFORGE_S3_PREFIX", "forge",
+                    "INSTRUCTFORGE_S3_ENDPOINT", s3.endpoint().toString(),
+                    "INSTRUCTFORGE_S3_REGION", "us-east-1"));
+            String name = "tiny/llama-s3-" + System.nanoTime();
+
+            assertThat(forge("pull", "tiny/llama", "--name", name)).as(stderr()).isZero();
+
+            Map<String, String> row = checkpoint(name);
+            String folder = "forge/models/" + name.replace("/", "--") + "/";
+            assertThat(row).containsEntry("kind", "BASE").containsEntry("status", "READY");
+            assertThat(row.get("dir")).isEqualTo("s3://" + bucket + "/" + folder);
+            assertThat(keys(admin, bucket, folder))
+                    .containsExactlyInAnyOrder(
+                            folder + "config.json",
+                            folder + "tokenizer.json",
+                            folder + "model.safetensors",
+                            folder + "SHA256SUMS");
+            assertThat(admin.getObjectAsBytes(r -> r.bucket(bucket).key(folder + "model.safetensors"))
+                            .asByteArray())
+                    .isEqualTo(weights.content());
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("at s3://" + bucket + "/" + folder);
+            // sealed on this host, then uploaded: neither the download nor the sealed copy stays behind
+            try (var left = Files.list(tmp.resolve("checkpoints/models"))) {
+                assertThat(left).isEmpty();
+            }
+            try (var left = Files.list(tmp.resolve("checkpoints/downloads"))) {
+                assertThat(left).isEmpty();
+            }
+
+            // A second name that maps to the same folder gets a key of its own: the first model stays whole.
+            Path local = Files.createDirectories(tmp.resolve("local-llama"));
+            Files.writeString(local.resolve("config.json"), "{\"model_type\":\"llama\"}");
+            Files.writeString(local.resolve("tokenizer.json"), "{}");
+            Files.write(local.resolve("model.safetensors"), new byte[] {9, 8, 7});
+            String sameFolder = name.replace("/", "--");
+
+            assertThat(forge("import", local.toString(), "--name", sameFolder))
+                    .as(stderr())
+                    .isZero();
+
+            String second = "forge/models/" + sameFolder + "-2/";
+            assertThat(checkpoint(sameFolder))
+                    .containsEntry("status", "READY")
+                    .containsEntry("dir", "s3://" + bucket + "/" + second);
+            assertThat(admin.getObjectAsBytes(r -> r.bucket(bucket).key(second + "model.safetensors"))
+                            .asByteArray())
+                    .containsExactly(9, 8, 7);
+            assertThat(admin.getObjectAsBytes(r -> r.bucket(bucket).key(folder + "model.safetensors"))
+                            .asByteArray())
+                    .isEqualTo(weights.content());
+        }
+    }
+
+    @Test
+    void anImportTheObjectStoreCannotTakeRegistersNothing() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("unreachable"));
+        Files.writeString(local.resolve("config.json"), "{\"model_type\":\"llama\"}");
+        Files.writeString(local.resolve("tokenizer.json"), "{}");
+        Files.write(local.resolve("model.safetensors"), new byte[] {1});
+        try (ServerSocket closed = new ServerSocket(0)) {
+            env.putAll(Map.of(
+                    "INSTRUCTFORGE_CHECKPOINT_STORE", "s3",
+                    "INSTRUCTFORGE_S3_BUCKET", "nowhere",
+                    "INSTRUCTFORGE_S3_ENDPOINT", "http://127.0.0.1:" + closed.getLocalPort(),
+                    "INSTRUCTFORGE_S3_REGION", "us-east-1"));
+        }
+        String name = "unreachable-" + System.nanoTime();
+
+        assertThat(forge("import", local.toString(), "--name", name)).isEqualTo(1);
+
+        assertThat(stderr()).startsWith("forge: ");
+        assertThat(checkpoint(name)).isNull();
+        assertThat(tmp.resolve("checkpoints/models/" + name)).doesNotExist();
+    }
+
+    private static List<String> keys(S3Client s3, String bucket, String prefix) {
+        // S3Proxy's file-system blob store also lists the folders it made: no object was put there.
+        return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .filter(key -> !key.endsWith("/"))
+                .toList();
     }
 }

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.instructforge.shared.CheckpointKind;
+import org.instructforge.shared.checkpoint.CheckpointStoreProperties;
+import org.instructforge.shared.checkpoint.S3CheckpointObjects;
+import org.instructforge.shared.checkpoint.S3ProxyServer;
 import org.instructforge.training.storage.CheckpointStore;
 import org.instructforge.training.storage.CorruptingProxy;
 import org.instructforge.training.storage.FileCheckpointStore;
 import org.instructforge.training.storage.S3CheckpointStore;
-import org.instructforge.training.storage.S3ProxyServer;
 import org.instructforge.training.toolbox.Checkpoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +25,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -84,16 +87,16 @@ class CheckpointObjectStoreTest {
     void aCheckpointIsReadyOnlyOnceInTheBucketAndLoadsOnAnotherHost() throws Exception {
         String name = "sft-s3-" + UUID.randomUUID().toString().substring(0, 8);
         String bucket;
-        try (S3Client admin = S3CheckpointStore.client(server.endpoint().toString(), "us-east-1", true)) {
+        try (S3Client admin = S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true)) {
             bucket = newBucket(admin);
         }
         try (S3CheckpointStore hostA = new S3CheckpointStore(
-                        S3CheckpointStore.client(server.endpoint().toString(), "us-east-1", true),
+                        S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true),
                         bucket,
                         "forge",
                         work.resolve("cache-a"));
                 S3CheckpointStore hostB = new S3CheckpointStore(
-                        S3CheckpointStore.client(server.endpoint().toString(), "us-east-1", true),
+                        S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true),
                         bucket,
                         "forge",
                         work.resolve("cache-b"))) {
@@ -121,11 +124,11 @@ class CheckpointObjectStoreTest {
     @Test
     void anUploadThatFailsLeavesTheCheckpointUnregistered() throws Exception {
         String name = "sft-broken-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client admin = S3CheckpointStore.client(server.endpoint().toString(), "us-east-1", true);
+        try (S3Client admin = S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true);
                 CorruptingProxy network = new CorruptingProxy(server.endpoint(), "model.safetensors")) {
             String bucket = newBucket(admin);
             try (S3CheckpointStore store = new S3CheckpointStore(
-                    S3CheckpointStore.client(network.endpoint().toString(), "us-east-1", true),
+                    S3CheckpointObjects.client(network.endpoint().toString(), "us-east-1", true),
                     bucket,
                     "",
                     work.resolve("cache"))) {
@@ -140,6 +143,45 @@ class CheckpointObjectStoreTest {
                 assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents().stream()
                                 .filter(o -> !o.key().endsWith("/")))
                         .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void whatAWorkerThatDiedDuringItsUploadLeftIsRemovedWhenItsCheckpointFails() throws Exception {
+        String name = "sft-died-" + UUID.randomUUID().toString().substring(0, 8);
+        String other = "sft-whole-" + UUID.randomUUID().toString().substring(0, 8);
+        try (S3Client admin = S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true)) {
+            String bucket = newBucket(admin);
+            try (S3CheckpointStore store = new S3CheckpointStore(
+                    S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true),
+                    bucket,
+                    "forge",
+                    work.resolve("cache"))) {
+                CheckpointRegistry registry = new CheckpointRegistry(jdbc, store);
+                String whole = registry.store(trained(other));
+                Path dir = trained(name);
+                long id = writingCheckpoint(name, dir);
+                // The worker uploaded the weights, then died before the manifest: its run ended without it.
+                admin.putObject(
+                        r -> r.bucket(bucket).key("forge/models/" + name + "/model.safetensors"),
+                        RequestBody.fromBytes(new byte[] {1, 2, 3}));
+                jdbc.sql("UPDATE training_run SET status = 'FAILED' WHERE id ="
+                                + " (SELECT training_run_id FROM model_checkpoint WHERE id = :id)")
+                        .param("id", id)
+                        .update();
+
+                assertThat(registry.failAbandoned()).isPositive();
+
+                assertThat(row(id)).containsEntry("status", "FAILED");
+                assertThat(
+                                admin
+                                        .listObjectsV2(r -> r.bucket(bucket).prefix("forge/models/" + name + "/"))
+                                        .contents()
+                                        .stream()
+                                        .filter(o -> !o.key().endsWith("/")))
+                        .isEmpty();
+                store.verify(whole); // another checkpoint's objects are untouched
             }
         }
     }
@@ -160,6 +202,10 @@ class CheckpointObjectStoreTest {
                 .run(c -> assertThat(c.getStartupFailure())
                         .rootCause()
                         .hasMessageContaining("needs instructforge.checkpoints.bucket"));
+        context.withPropertyValues("instructforge.checkpoints.part-size=1MB")
+                .run(c -> assertThat(c.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("part-size must be between 5MB and 5GB"));
         context.withPropertyValues("instructforge.checkpoints.store=nfs")
                 .run(c -> assertThat(c.getStartupFailure()).rootCause().hasMessageContaining("must be file or s3"));
     }

@@ -144,6 +144,19 @@ abstract class CheckpointStoreContract {
     }
 
     @Test
+    void holdsSaysWhetherAKeyIsTakenSoThatANewCheckpointCanAvoidIt() throws Exception {
+        CheckpointStore store = store();
+        assertThat(store.holds("models/sft-run-14")).isFalse();
+
+        String location = store.put(checkpoint("sft-run-14", 14), "models/sft-run-14");
+
+        assertThat(store.holds("models/sft-run-14")).isTrue();
+        assertThat(store.holds("models/sft-run-1")).isFalse(); // a key that begins another is not taken by it
+        store.delete(location);
+        assertThat(store.holds("models/sft-run-14")).isFalse();
+    }
+
+    @Test
     void aKeyThatWouldLeaveTheStoreIsRefused() throws Exception {
         CheckpointStore store = store();
         Path written = checkpoint("escape", 8);

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.instructforge.shared.checkpoint.S3CheckpointObjects;
+import org.instructforge.shared.checkpoint.S3Location;
+import org.instructforge.shared.checkpoint.S3ProxyServer;
 import org.instructforge.training.toolbox.Checkpoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +59,7 @@ class S3CheckpointStoreTest extends CheckpointStoreContract {
             admin().createBucket(r -> r.bucket(bucket));
         }
         S3CheckpointStore store = new S3CheckpointStore(
-                S3CheckpointStore.client(endpoint.toString(), "us-east-1", true),
+                S3CheckpointObjects.client(endpoint.toString(), "us-east-1", true),
                 bucket,
                 "instructforge/",
                 work.resolve(cacheName));
@@ -71,7 +74,7 @@ class S3CheckpointStoreTest extends CheckpointStoreContract {
 
     private S3Client admin() {
         if (admin == null) {
-            admin = S3CheckpointStore.client(server.endpoint().toString(), "us-east-1", true);
+            admin = S3CheckpointObjects.client(server.endpoint().toString(), "us-east-1", true);
         }
         return admin;
     }
@@ -168,5 +171,71 @@ class S3CheckpointStoreTest extends CheckpointStoreContract {
             assertThat(network.damaged()).isPositive();
         }
         assertThat(holdsAnything("models/dpo-run-13")).isFalse();
+    }
+
+    /** A sealed folder with 12 MiB of weights: three parts of 5 MiB at the smallest part size S3 allows. */
+    private Path bigCheckpoint(String name) throws IOException {
+        byte[] weights = new byte[12 << 20];
+        new java.util.Random(15).nextBytes(weights);
+        return Checkpoints.writeAtomically(work.resolve("written").resolve(name), dir -> {
+            Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"gpt2\"}");
+            Files.write(dir.resolve("model.safetensors"), weights);
+        });
+    }
+
+    private S3CheckpointStore storeWithSmallParts(URI endpoint) {
+        store(server.endpoint(), "cache-host-a"); // creates the bucket
+        S3CheckpointStore store = new S3CheckpointStore(
+                S3CheckpointObjects.client(endpoint.toString(), "us-east-1", true),
+                bucket,
+                "instructforge/",
+                work.resolve("cache-host-a"),
+                5 << 20);
+        opened.add(store);
+        return store;
+    }
+
+    @Test
+    void aFileLargerThanOnePartIsUploadedInPartsVerifiedAndFetchedWhole() throws Exception {
+        Path written = bigCheckpoint("sft-run-15");
+        String location;
+        try (CorruptingProxy network = new CorruptingProxy(server.endpoint(), "no-such-file")) {
+            location = storeWithSmallParts(network.endpoint()).put(written, "models/sft-run-15");
+
+            // config.json and SHA256SUMS in one PUT each, the 12 MiB of weights in three parts (5, 5 and 2 MiB)
+            assertThat(network.puts()).isEqualTo(5);
+            assertThat(network.damaged()).isZero();
+        }
+
+        assertThat(admin().headObject(r -> r.bucket(bucket).key("instructforge/models/sft-run-15/model.safetensors"))
+                        .contentLength())
+                .isEqualTo(12 << 20);
+        Path fetched = store(server.endpoint(), "cache-host-b").fetch(location);
+        assertThat(fetched.resolve("model.safetensors")).hasSameBinaryContentAs(written.resolve("model.safetensors"));
+        store(server.endpoint(), "cache-host-b").verify(location);
+    }
+
+    @Test
+    void aPartDamagedOnTheWayAbortsTheUploadAndLeavesNothingInTheBucket() throws Exception {
+        Path written = bigCheckpoint("dpo-run-16");
+        try (CorruptingProxy network = new CorruptingProxy(server.endpoint(), "model.safetensors")) {
+            S3CheckpointStore store = storeWithSmallParts(network.endpoint());
+
+            assertThatThrownBy(() -> store.put(written, "models/dpo-run-16"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("was not stored");
+
+            assertThat(network.damaged()).isPositive();
+        }
+        assertThat(holdsAnything("models/dpo-run-16")).isFalse();
+        assertThat(admin().listMultipartUploads(r -> r.bucket(bucket)).uploads())
+                .isEmpty();
+    }
+
+    @Test
+    void aPartSmallerThanS3AllowsIsRefused() {
+        assertThatThrownBy(() -> new S3CheckpointStore(admin(), "bucket", "", work, 1 << 20))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5 MiB to 5 GiB");
     }
 }

@@ -1,4 +1,4 @@
-package org.instructforge.training.storage;
+package org.instructforge.shared.checkpoint;
 
 /**
  * A checkpoint folder in an object store, registered as {@code s3://BUCKET/PREFIX/KEY/}: its files are the objects
@@ -7,22 +7,22 @@ package org.instructforge.training.storage;
  * @param bucket the bucket
  * @param folder the key prefix of the folder's objects, ending in {@code /}
  */
-record S3Location(String bucket, String folder) {
+public record S3Location(String bucket, String folder) {
 
     private static final String SCHEME = "s3://";
 
-    S3Location {
+    public S3Location {
         if (bucket.isBlank() || folder.isBlank() || !folder.endsWith("/") || folder.startsWith("/")) {
             throw new IllegalArgumentException(
                     "Not an object-store checkpoint folder: " + SCHEME + bucket + "/" + folder);
         }
     }
 
-    static boolean isObjectStore(String location) {
+    public static boolean isObjectStore(String location) {
         return location.startsWith(SCHEME);
     }
 
-    static S3Location parse(String location) {
+    public static S3Location parse(String location) {
         if (!isObjectStore(location)) {
             throw new IllegalArgumentException(location + " is not an s3:// location");
         }
@@ -36,7 +36,7 @@ record S3Location(String bucket, String folder) {
     }
 
     /** The object key of a file of the folder ({@code name} as written in {@code SHA256SUMS}). */
-    String key(String name) {
+    public String key(String name) {
         return folder + name;
     }
 

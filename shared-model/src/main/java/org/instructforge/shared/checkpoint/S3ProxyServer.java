@@ -1,4 +1,4 @@
-package org.instructforge.training.storage;
+package org.instructforge.shared.checkpoint;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -9,14 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
-import org.instructforge.training.toolbox.Checkpoints;
+import java.util.stream.Stream;
 
 /**
- * An S3-compatible server on loopback for the object-store tests: S3Proxy (org.gaul:s3proxy, from Maven Central;
- * the build copies its self-contained jar to {@code target/s3proxy}) over its file-system blob store, started as a
- * separate JVM so that its Jetty, jclouds and Guava never meet this module's classpath. It checks AWS signatures
- * (V2 and V4) against one access key.
+ * An S3-compatible server on loopback for the object-store tests of both services (the training service's stores,
+ * labeling-web's downloads): S3Proxy (org.gaul:s3proxy, from Maven Central; the build of each module that tests
+ * against it copies its self-contained jar to {@code target/s3proxy}, see the root pom) over its file-system blob
+ * store, started as a separate JVM so that its Jetty, jclouds and Guava never meet the services' classpath. It checks
+ * AWS signatures (V2 and V4) against one access key. Main code, like {@code RestartablePostgres}, so that both
+ * modules' tests reach it without a test-jar.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
@@ -115,6 +118,10 @@ public final class S3ProxyServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Checkpoints.deleteRecursively(folder);
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
