@@ -21,10 +21,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class LabelingWebProcess implements AutoCloseable {
 
-    /** One answer: the status code and the body (JSON when there is one). */
-    record Answer(int status, String body) {
+    /** One answer: the status code, the body (JSON when there is one) and the headers. */
+    record Answer(int status, String body, java.net.http.HttpHeaders headers) {
         JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        /** A header's first value, or empty. */
+        java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
         }
     }
 
@@ -124,16 +129,37 @@ final class LabelingWebProcess implements AutoCloseable {
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A POST as any account; {@link #post(String, String, Object)} is one of the demo accounts. */
+    Answer post(String username, String password, String path, Object body) throws IOException, InterruptedException {
+        return send(
+                username,
+                password,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    /** Whether the process still runs (the same one this object started: it is never restarted). */
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** As a demo account, whose password is its name and {@code -demo}. */
     private Answer send(String account, HttpRequest.Builder request) throws IOException, InterruptedException {
+        return send(account, account == null ? null : account + "-demo", request);
+    }
+
+    private Answer send(String account, String password, HttpRequest.Builder request)
+            throws IOException, InterruptedException {
         if (account != null) {
-            String credentials = account + ":" + account + "-demo";
+            String credentials = account + ":" + password;
             request.header(
                     "Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         request.header("Accept", "application/json").timeout(Duration.ofSeconds(60));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
+        return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
     @Override
