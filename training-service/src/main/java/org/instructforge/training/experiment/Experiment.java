@@ -120,6 +120,7 @@ public final class Experiment {
      */
     private record Ranked(
             List<RewardTrainer.RankedExample> rankings,
+            List<Task> tasks,
             double noise,
             double agreement,
             int validationCount,
@@ -129,8 +130,38 @@ public final class Experiment {
             return rankings.subList(0, validationCount);
         }
 
+        List<Task> validationTasks() {
+            return tasks.subList(0, validationCount);
+        }
+
         List<RewardTrainer.RankedExample> training() {
             return rankings.subList(validationCount, rankings.size());
+        }
+
+        /** Every round's rankings so far, the validation ones first; calibration and judge from the first round. */
+        Ranked followedBy(Ranked next) {
+            return new Ranked(
+                    concat(validation(), next.validation(), training(), next.training()),
+                    concat(
+                            validationTasks(),
+                            next.validationTasks(),
+                            tasks.subList(validationCount, tasks.size()),
+                            next.tasks()
+                                    .subList(
+                                            next.validationCount(), next.tasks().size())),
+                    noise,
+                    agreement,
+                    validationCount + next.validationCount(),
+                    heldOut);
+        }
+
+        @SafeVarargs
+        private static <T> List<T> concat(List<T>... parts) {
+            List<T> all = new ArrayList<>();
+            for (List<T> part : parts) {
+                all.addAll(part);
+            }
+            return all;
         }
     }
 
@@ -148,6 +179,8 @@ public final class Experiment {
         private final List<Task> sftTasks;
         private final List<Task> rankingTasks;
         private final List<Task> ppoTasks;
+        /** The prompts ranked in rounds 2, 3, ... (drawn after the others, so round 1 is the same with one round). */
+        private final List<List<Task>> laterRankingTasks = new ArrayList<>();
 
         /** Sizes the prompt sets first: a set larger than the families allow fails before anything loads. */
         Run(Path baseModel, Path out, NDManager manager) throws IOException {
@@ -162,6 +195,9 @@ public final class Experiment {
             this.sftTasks = promptSets.training(s.sftPrompts());
             this.rankingTasks = promptSets.training(s.rankingPrompts());
             this.ppoTasks = promptSets.training(s.ppoPrompts());
+            for (int round = 2; round <= s.labelingRounds(); round++) {
+                laterRankingTasks.add(promptSets.training(s.rankingPrompts()));
+            }
             this.metrics = new JsonlMetrics(out.resolve("metrics.jsonl"));
             this.tokenizer = GptTokenizer.load(baseModel);
         }
@@ -177,9 +213,16 @@ public final class Experiment {
             Path sftModel = sft(demonstrations);
             CausalLm sftPolicy = HfCheckpoint.load(sftModel, manager, false, 0f);
             CausalLm basePolicy = HfCheckpoint.load(baseModel, manager, false, 0f);
-            Ranked ranked = rankings(sftPolicy, basePolicy);
-            RewardStage rm = rewardModel(sftModel, ranked, demonstrations);
-            Path ppoModel = ppo(sftModel, rm, s.ppo(), PPO);
+            Ranked ranked = rankings(sftPolicy, basePolicy, rankingTasks, 1, null);
+            RewardStage rm = rewardModel(sftModel, ranked, demonstrations, 1);
+            Path ppoModel = ppo(sftModel, rm, s.ppo(), roundName(PPO, 1));
+            for (int round = 2; round <= s.labelingRounds(); round++) {
+                CausalLm previous = HfCheckpoint.load(ppoModel, manager, false, 0f);
+                ranked = ranked.followedBy(
+                        rankings(previous, sftPolicy, laterRankingTasks.get(round - 2), round, ranked));
+                rm = rewardModel(sftModel, ranked, demonstrations, round);
+                ppoModel = ppo(sftModel, rm, s.ppo(), roundName(PPO, round));
+            }
             Map<String, Path> others = new LinkedHashMap<>();
             if (s.dpoRankings() > 0) {
                 others.put(DPO, dpo(sftModel, ranked));
@@ -207,7 +250,7 @@ public final class Experiment {
 
         /** 1a. One demonstration per SFT prompt, the writers taking turns. */
         private List<SftTrainer.Example> demonstrations() {
-            List<SimulatedLabeler> writers = labelers(0, s.demonstrationSlipRate());
+            List<SimulatedLabeler> writers = labelers(0, s.demonstrationSlipRate(), 1);
             List<SftTrainer.Example> demonstrations = new ArrayList<>();
             for (int i = 0; i < sftTasks.size(); i++) {
                 Task task = sftTasks.get(i);
@@ -236,10 +279,15 @@ public final class Experiment {
             return sft.best();
         }
 
-        /** 2. K samples per prompt, ranked by simulated labelers calibrated to the target agreement. */
-        private Ranked rankings(CausalLm sftPolicy, CausalLm basePolicy) throws IOException {
+        /**
+         * 2. K samples per prompt, half from {@code newest} and half from {@code other}, ranked by simulated labelers
+         * calibrated to the target agreement in round 1; later rounds ({@code first} given) keep round 1's labelers.
+         */
+        private Ranked rankings(CausalLm newest, CausalLm other, List<Task> rankingTasks, int round, Ranked first)
+                throws IOException {
             long t = System.nanoTime();
-            Random kRng = new Random(s.seed() + 2);
+            long roundSeed = s.seed() + 100L * (round - 1);
+            Random kRng = new Random(roundSeed + 2);
             List<Task> repeated = new ArrayList<>();
             List<Integer> ks = new ArrayList<>();
             for (Task task : rankingTasks) {
@@ -249,21 +297,24 @@ public final class Experiment {
                     repeated.add(task);
                 }
             }
-            List<String> flat = rankingSamples(sftPolicy, basePolicy, repeated);
+            List<String> flat = rankingSamples(newest, other, repeated, round, roundSeed);
             List<List<String>> answers = new ArrayList<>();
             int at = 0;
             for (int k : ks) {
                 answers.add(new ArrayList<>(flat.subList(at, at + k)));
                 at += k;
             }
-            double noise = SimulatedLabeler.calibrate(s.targetAgreement(), rankingTasks, answers, s.seed() + 4);
-            double agreement = SimulatedLabeler.agreement(noise, rankingTasks, answers, s.seed() + 5);
+            double noise = first != null
+                    ? first.noise()
+                    : SimulatedLabeler.calibrate(s.targetAgreement(), rankingTasks, answers, s.seed() + 4);
+            double agreement = SimulatedLabeler.agreement(noise, rankingTasks, answers, roundSeed + 5);
             log.printf(
                     Locale.ROOT,
-                    "labelers: noise %.3f gives %.1f %% agreement on the pairs they order%n",
+                    "labelers (round %d): noise %.3f gives %.1f %% agreement on the pairs they order%n",
+                    round,
                     noise,
                     100 * agreement);
-            List<SimulatedLabeler> rankers = labelers(noise, 0);
+            List<SimulatedLabeler> rankers = labelers(noise, 0, round);
             List<RewardTrainer.RankedExample> rankings = new ArrayList<>();
             for (int i = 0; i < rankingTasks.size(); i++) {
                 Task task = rankingTasks.get(i);
@@ -272,23 +323,26 @@ public final class Experiment {
                         answers.get(i),
                         rankers.get(i % rankers.size()).rank(task, answers.get(i))));
             }
-            seconds.put("ranking_samples", elapsed(t));
+            seconds.merge("ranking_samples", elapsed(t), Double::sum);
             return new Ranked(
                     rankings,
+                    rankingTasks,
                     noise,
                     agreement,
                     Math.max(1, rankings.size() * 15 / 100),
-                    new SimulatedLabeler("held-out", noise, s.seed() + 1_000));
+                    first != null ? first.heldOut() : new SimulatedLabeler("held-out", noise, s.seed() + 1_000));
         }
 
         /**
-         * The answers to rank, flattened. InstructGPT ranks outputs of several models; half of each prompt's K come
-         * from the base model here, which still rambles and errs as its corpus did, so rankings hold more pairs of
-         * different quality. Kept in the run folder: a resumed experiment does not sample again.
+         * The answers to rank, flattened. InstructGPT ranks outputs of several models; in round 1 half of each
+         * prompt's K come from the base model, which still rambles and errs as its corpus did, so rankings hold more
+         * pairs of different quality; later, half from the previous round's PPO policy, so the reward model sees what
+         * PPO learnt to write. Kept in the run folder: a resumed experiment does not sample again.
          */
-        private List<String> rankingSamples(CausalLm sftPolicy, CausalLm basePolicy, List<Task> repeated)
+        private List<String> rankingSamples(CausalLm newest, CausalLm other, List<Task> repeated, int round, long seed)
                 throws IOException {
-            Path samplesFile = out.resolve("ranking-samples.json");
+            Path samplesFile =
+                    out.resolve(round == 1 ? "ranking-samples.json" : "ranking-samples-round-" + round + ".json");
             List<String> rankedPrompts = repeated.stream().map(Task::prompt).toList();
             RankingSamples saved = savedRankingSamples(samplesFile);
             if (saved != null && saved.prompts().equals(rankedPrompts)) {
@@ -297,21 +351,21 @@ public final class Experiment {
             if (Files.isRegularFile(samplesFile)) {
                 log.println("ranking samples: " + samplesFile + " holds other prompts; sampling again");
             }
-            List<String> fromSft = sample(sftPolicy, tokenizer, repeated, s.seed() + 3, manager)
-                    .answers();
-            List<String> fromBase = sample(basePolicy, tokenizer, repeated, s.seed() + 33, manager)
-                    .answers();
+            List<String> fromNewest =
+                    sample(newest, tokenizer, repeated, seed + 3, manager).answers();
+            List<String> fromOther =
+                    sample(other, tokenizer, repeated, seed + 33, manager).answers();
             List<String> flat = new ArrayList<>();
             for (int i = 0; i < repeated.size(); i++) {
-                flat.add(i % 2 == 0 ? fromSft.get(i) : fromBase.get(i));
+                flat.add(i % 2 == 0 ? fromNewest.get(i) : fromOther.get(i));
             }
             JSON.writeValue(samplesFile.toFile(), new RankingSamples(rankedPrompts, flat));
             return flat;
         }
 
         /** 3. The reward model, initialised from SFT; demonstrations score 0 on average afterwards. */
-        private RewardStage rewardModel(Path sftModel, Ranked ranked, List<SftTrainer.Example> demonstrations)
-                throws IOException {
+        private RewardStage rewardModel(
+                Path sftModel, Ranked ranked, List<SftTrainer.Example> demonstrations, int round) throws IOException {
             long t = System.nanoTime();
             RewardTrainer.Result rm = new RewardTrainer(s.reward(), metrics, log)
                     .train(
@@ -319,11 +373,11 @@ public final class Experiment {
                             ranked.training(),
                             ranked.validation(),
                             demonstrations.subList(0, Math.min(256, demonstrations.size())),
-                            out.resolve("reward"),
+                            out.resolve(roundName("reward", round)),
                             manager,
                             RunControl.NEVER);
             RewardScorer scorer = new RewardScorer(HfCheckpoint.load(rm.model(), manager, true, 0f), 64);
-            List<Task> validationTasks = rankingTasks.subList(0, ranked.validationCount());
+            List<Task> validationTasks = ranked.validationTasks();
             double heldOutAccuracy = rewardAccuracy(
                             scorer, tokenizer, ranked.heldOut(), validationTasks, ranked.validation(), manager)
                     .getOrDefault("all", Double.NaN);
@@ -336,7 +390,7 @@ public final class Experiment {
                             validationTasks,
                             ranked.validation(),
                             manager));
-            seconds.put("reward", elapsed(t));
+            seconds.merge("reward", elapsed(t), Double::sum);
             details.put("reward_validation_log_loss", rm.validation().logLoss());
             details.put("reward_validation_pairs", rm.validation().pairs());
             details.put("reward_demonstration_mean_before_shift", rm.demonstrationMean());
@@ -480,7 +534,7 @@ public final class Experiment {
                     "prompts",
                     Map.of(
                             "sft", sftTasks.size(),
-                            "ranking", rankingTasks.size(),
+                            "ranking", rankingTasks.size() * s.labelingRounds(),
                             "ppo", ppoTasks.size(),
                             "evaluation", evaluationTasks.size()));
             return new Summary(
@@ -718,12 +772,19 @@ public final class Experiment {
         return accuracy;
     }
 
-    private List<SimulatedLabeler> labelers(double noise, double slipRate) {
+    /** The training labelers; each round draws their judgements from a stream of its own. */
+    private List<SimulatedLabeler> labelers(double noise, double slipRate, int round) {
         List<SimulatedLabeler> out = new ArrayList<>();
         for (int i = 0; i < s.trainingLabelers(); i++) {
-            out.add(new SimulatedLabeler("labeler-" + (i + 1), noise, slipRate, s.seed() + 100 + i));
+            long seed = s.seed() + 100 + i + 10_000L * (round - 1);
+            out.add(new SimulatedLabeler("labeler-" + (i + 1), noise, slipRate, seed));
         }
         return out;
+    }
+
+    /** A stage's name in a round: the last round's is the plain name the report reads, earlier ones say the round. */
+    private String roundName(String stage, int round) {
+        return round == s.labelingRounds() ? stage : stage + "-round-" + round;
     }
 
     private static Map<String, Map<String, Double>> byFamily(List<Task> tasks, List<String> answers) {

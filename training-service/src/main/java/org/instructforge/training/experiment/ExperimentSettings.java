@@ -27,6 +27,10 @@ import org.instructforge.training.rlhf.SftTrainer;
  *     a guess where "I don't know" was right, an over-cautious refusal): people's demonstrations are imperfect, their
  *     rankings more consistent, which is why InstructGPT's PPO beat its SFT
  * @param maxNewTokens answer length of every sample
+ * @param labelingRounds rounds of the loop: round 1 ranks samples of SFT and the base model; each later round ranks
+ *     {@code rankingPrompts} new prompts' samples of the previous round's PPO policy beside SFT's, as InstructGPT's
+ *     labelers ranked the outputs of the models being trained, refits the reward model on every round's rankings and
+ *     trains PPO again from SFT against it; the last round's PPO is the one evaluated
  */
 public record ExperimentSettings(
         long seed,
@@ -42,6 +46,7 @@ public record ExperimentSettings(
         double targetAgreement,
         double demonstrationSlipRate,
         int maxNewTokens,
+        int labelingRounds,
         SftTrainer.Settings sft,
         RewardTrainer.Settings reward,
         PpoTrainer.Settings ppo,
@@ -50,6 +55,9 @@ public record ExperimentSettings(
     public ExperimentSettings {
         if (minK < 4 || maxK > 9 || minK > maxK) {
             throw new IllegalArgumentException("K must be within 4..9 (InstructGPT's range)");
+        }
+        if (labelingRounds < 1) {
+            throw new IllegalArgumentException("labelingRounds must be at least 1");
         }
     }
 
@@ -75,6 +83,7 @@ public record ExperimentSettings(
                 // of held-out comparisons against SFT by a judge at 73 % agreement, with 0.5 about 65 %
                 0.5,
                 32,
+                1,
                 // 3 epochs, not 16: the small model memorises 1,800 demonstrations in a few passes
                 // residual dropout 0.2 as the recipe's
                 new SftTrainer.Settings(21, 3, 32, 2e-4f, 0.1f, 0f, 0.2f, 1f, 64, 32, 50, 50, 64, 32),
@@ -114,6 +123,7 @@ public record ExperimentSettings(
                 0.73,
                 f.demonstrationSlipRate(),
                 f.maxNewTokens(),
+                f.labelingRounds(),
                 new SftTrainer.Settings(21, 2, 32, 2e-4f, 0.1f, 0f, 0.2f, 1f, 64, 32, 20, 50, 64, 32),
                 new RewardTrainer.Settings(22, 1, 16, 1e-3f, 0.1f, 0f, 1f, 64, 32, 20, 40),
                 new PpoTrainer.Settings(
@@ -151,6 +161,7 @@ public record ExperimentSettings(
                 targetAgreement,
                 demonstrationSlipRate,
                 maxNewTokens,
+                labelingRounds,
                 sft,
                 reward,
                 ppo,
