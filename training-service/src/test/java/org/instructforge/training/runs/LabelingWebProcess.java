@@ -141,7 +141,7 @@ final class LabelingWebProcess implements AutoCloseable {
 
     /** Whether the process still runs (the same one this object started: it is never restarted). */
     boolean alive() {
-        return process.isAlive();
+        return server.alive();
     }
 
     /** As a demo account, whose password is its name and {@code -demo}. */
