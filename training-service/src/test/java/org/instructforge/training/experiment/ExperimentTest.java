@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.instructforge.training.BaseModel;
+import org.instructforge.training.toolbox.SettingsOverrides;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -107,5 +109,52 @@ class ExperimentTest {
             assertThat(ImageIO.read(png.toFile())).as(chart).isNotNull();
             assertThat(report).contains("charts/" + chart + ".png");
         }
+    }
+
+    /**
+     * A second labeling round (tiny sizes: this checks the wiring, not a gain): round 1 is the one-round run seed for
+     * seed, round 2 ranks new prompts' samples of round 1's PPO policy beside SFT's, and the reward model and PPO are
+     * trained again, round 1's kept apart under their round's name.
+     */
+    @Test
+    void aSecondLabelingRoundRanksTheFirstPposAnswersAndTrainsAgain() throws IOException {
+        ExperimentSettings tiny = SettingsOverrides.apply(
+                ExperimentSettings.quick(),
+                Map.of(
+                        "sftPrompts", "16",
+                        "rankingPrompts", "16",
+                        "ppoPrompts", "16",
+                        "evaluationPrompts", "16",
+                        "dpoRankings", "0"));
+        tiny = tiny.withPpo(SettingsOverrides.apply(tiny.ppo(), Map.of("iterations", "1", "rolloutBatch", "16")));
+        Path oneRound = out.resolve("one");
+        Path twoRounds = out.resolve("two");
+        Experiment.Summary summary;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+            new Experiment(tiny, quiet).run(BaseModel.dir(), oneRound, manager);
+            summary = new Experiment(SettingsOverrides.apply(tiny, Map.of("labelingRounds", "2")), quiet)
+                    .run(BaseModel.dir(), twoRounds, manager);
+        }
+        JsonMapper json = JsonMapper.builder().build();
+        Experiment.RankingSamples first =
+                json.readValue(twoRounds.resolve("ranking-samples.json").toFile(), Experiment.RankingSamples.class);
+        assertThat(first)
+                .isEqualTo(json.readValue(
+                        oneRound.resolve("ranking-samples.json").toFile(), Experiment.RankingSamples.class));
+        Experiment.RankingSamples second = json.readValue(
+                twoRounds.resolve("ranking-samples-round-2.json").toFile(), Experiment.RankingSamples.class);
+        // 16 new prompts with K = 4..9 answers each, flattened
+        assertThat(second.prompts()).hasSizeBetween(16 * 4, 16 * 9).isNotEqualTo(first.prompts());
+        assertThat(second.answers()).hasSameSizeAs(second.prompts());
+        for (String stage : List.of("reward-round-1", "ppo-round-1", "reward", "ppo")) {
+            assertThat(twoRounds.resolve(stage)).as(stage).isDirectory();
+        }
+        assertThat(json.readTree(twoRounds.resolve("summary.json").toFile())
+                        .path("prompts")
+                        .path("ranking")
+                        .asInt())
+                .isEqualTo(32);
+        assertThat(summary.comparisons()).isEqualTo(16);
     }
 }
